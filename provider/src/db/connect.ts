@@ -1,0 +1,73 @@
+// One MongoClient per process and typed collections with the indexes their queries need.
+import { MongoClient, Db, Collection } from 'mongodb';
+import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc } from './schema';
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  users: Collection<UserDoc>;
+  clients: Collection<ClientDoc>;
+  codes: Collection<AuthorizationCodeDoc>;
+  accessTokens: Collection<AccessTokenDoc>;
+  refreshTokens: Collection<RefreshTokenDoc>;
+  consents: Collection<ConsentDoc>;
+  rateLimits: Collection<RateLimitDoc>;
+  audit: Collection<AuditDoc>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'database_unavailable';
+}
+
+export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Database> {
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: opts.timeoutMs ?? 5000,
+    connectTimeoutMS: opts.timeoutMs ?? 5000,
+    appName: 'hrm-sso-provider',
+  });
+  try {
+    await client.connect();
+    await client.db(dbName).command({ ping: 1 });
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new DatabaseUnavailableError(`Cannot reach the database at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  const db = client.db(dbName);
+  const database: Database = {
+    client,
+    db,
+    users: db.collection('users'),
+    clients: db.collection('clients'),
+    codes: db.collection('authorization_codes'),
+    accessTokens: db.collection('access_tokens'),
+    refreshTokens: db.collection('refresh_tokens'),
+    consents: db.collection('consents'),
+    rateLimits: db.collection('rate_limits'),
+    audit: db.collection('audit_log'),
+    close: () => client.close(),
+  };
+  await ensureIndexes(database);
+  return database;
+}
+
+/** Connection strings may carry a password: never print it. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+async function ensureIndexes(d: Database): Promise<void> {
+  // _id already indexes client ids, token/code digests and consent keys.
+  await d.users.createIndex({ username: 1 }, { unique: true });
+  await d.users.createIndex({ email: 1 }, { unique: true });
+  await d.accessTokens.createIndex({ familyId: 1 });
+  await d.accessTokens.createIndex({ clientId: 1 });
+  await d.accessTokens.createIndex({ userId: 1 });
+  await d.accessTokens.createIndex({ expiresAt: 1 });
+  await d.refreshTokens.createIndex({ familyId: 1 });
+  await d.refreshTokens.createIndex({ expiresAt: 1 });
+  await d.codes.createIndex({ expiresAt: 1 });
+  await d.consents.createIndex({ userId: 1 });
+  await d.rateLimits.createIndex({ resetAt: 1 });
+  await d.audit.createIndex({ at: -1 });
+}

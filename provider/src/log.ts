@@ -1,0 +1,36 @@
+// Logging with pino. Query strings are never logged (the Apps-Engine client sends
+// client_secret and codes there) and credential headers are redacted.
+import pino, { Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type { Logger };
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'hrm-provider' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.client_secret', '*.password', '*.token', '*.code'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}
+
+/** The request line without its query string. */
+export function pathOnly(url: string | undefined): string {
+  if (!url) return '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export const requestSerializers = {
+  req(req: IncomingMessage & { id?: unknown; ip?: string }) {
+    return { id: req.id, method: req.method, path: pathOnly(req.url), ip: req.ip ?? req.socket?.remoteAddress, userAgent: req.headers['user-agent'] };
+  },
+  res(res: ServerResponse) {
+    return { statusCode: res.statusCode };
+  },
+};

@@ -1,0 +1,58 @@
+// POST /o/token/ — RFC 6749 §3.2. Accepts the three client shapes of DESIGN.md:
+// Rocket.Chat Custom OAuth (Basic or body credentials), the Apps-Engine OAuth2Client
+// (everything in the query string, only for clients that allow it), standard clients.
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import OAuth2Server, { Request, Response } from '@node-oauth/oauth2-server';
+import { OAuthError } from '../errors';
+import type { Logger } from '../log';
+import type { ClientStore } from '../store/clients';
+import { authenticateClient, presentedCredentials } from '../oauth/client-auth';
+import { formBody, queryParams, required, type Params } from '../oauth/params';
+import { libraryErrorCode } from '../oauth/server';
+import { sendOAuthError } from './oauth-errors';
+
+export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; log: Logger }) {
+  return async (req: ExpressRequest, res: ExpressResponse) => {
+    let clientId: string | undefined;
+    let grantType: string | undefined;
+    try {
+      const body = formBody(req);
+      const query = queryParams(req);
+      let params: Params = body;
+      let creds = presentedCredentials(req, body);
+      if (Object.keys(query).length > 0) {
+        // Only the Apps-Engine client puts parameters here; accept them only from a client registered for it.
+        const queryCreds = creds ?? presentedCredentials(req, query);
+        const candidate = queryCreds ? await deps.clients.byId(queryCreds.clientId) : null;
+        if (!candidate?.allowQueryCredentials) {
+          throw new OAuthError('invalid_request', 'Token request parameters must be in the form-encoded body, not the query string (only clients created with the rocketchat-app preset may use the query string).');
+        }
+        params = { ...query, ...body };
+        creds = presentedCredentials(req, params);
+      }
+      clientId = creds?.clientId;
+      grantType = required(params, 'grant_type');
+      const client = await authenticateClient(deps.clients, creds);
+      if (!client.grants.includes(grantType as never) && ['authorization_code', 'refresh_token', 'client_credentials', 'password'].includes(grantType)) {
+        throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant.`);
+      }
+      const libraryRequest = new Request({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1' },
+        query: {},
+        body: { ...params, client_id: client._id, client_secret: creds?.clientSecret },
+      });
+      const libraryResponse = new Response({ headers: {} });
+      await deps.oauth.token(libraryRequest, libraryResponse);
+      deps.log.info({ event: 'token_issued', clientId: client._id, grantType }, 'token issued');
+      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(libraryResponse.body);
+    } catch (err) {
+      const known = err instanceof OAuthError ? err : libraryErrorCode(err);
+      if (!known) throw err;
+      const e = err instanceof OAuthError ? err : new OAuthError(known.code as never, known.message, known.status);
+      // Rocket.Chat discards error bodies ("Failed to complete OAuth handshake"): this log line is the admin's only clue.
+      deps.log.warn({ event: 'token_error', clientId, grantType, error: e.code, reason: e.message }, `token request refused: ${e.code}: ${e.message}`);
+      sendOAuthError(res, e);
+    }
+  };
+}

@@ -1,0 +1,62 @@
+// GET /o/userinfo/ and /api/v2/o/userinfo/ — the identity Rocket.Chat reads after login.
+// `id` and `sub` are equal strings: Rocket.Chat takes `id` first.
+import type { Request, Response } from 'express';
+import type { UserDoc } from '../db/schema';
+import type { Logger } from '../log';
+import type { TokenStore } from '../store/tokens';
+import type { UserStore } from '../store/users';
+
+export function userinfoBody(u: UserDoc) {
+  return {
+    sub: u._id,
+    id: u._id,
+    username: u.username,
+    preferred_username: u.username,
+    email: u.email,
+    email_verified: true,
+    name: u.name,
+    given_name: u.givenName ?? '',
+    family_name: u.familyName ?? '',
+    department: u.department ?? '',
+    job_title: u.jobTitle ?? '',
+  };
+}
+
+/** RFC 6750 §2: header, or (Rocket.Chat "Identity Token Sent Via: Payload") the access_token parameter. */
+function bearerToken(req: Request): { token?: string; error?: string } {
+  const header = req.headers.authorization;
+  const fromQuery = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
+  const fromBody = req.body && typeof req.body.access_token === 'string' ? (req.body.access_token as string) : undefined;
+  const sources = [header ? 'header' : '', fromQuery ? 'query' : '', fromBody ? 'body' : ''].filter(Boolean);
+  if (sources.length > 1) return { error: 'Send the access token in one place only.' };
+  if (Array.isArray(req.query.access_token)) return { error: 'access_token was sent more than once.' };
+  if (header) {
+    const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+    return m ? { token: m[1] } : { error: 'The Authorization header must be "Bearer <token>".' };
+  }
+  return { token: fromQuery ?? fromBody };
+}
+
+export function userinfoHandler(deps: { tokens: TokenStore; users: UserStore; log: Logger }) {
+  return async (req: Request, res: Response) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    const { token, error } = bearerToken(req);
+    if (error) {
+      res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_request", error_description="${error}"`);
+      return res.status(400).json({ error: 'invalid_request', error_description: error });
+    }
+    if (!token) {
+      res.set('WWW-Authenticate', 'Bearer realm="hrm"');
+      return res.status(401).json({ error: 'invalid_token', error_description: 'An access token is required.' });
+    }
+    const doc = await deps.tokens.findActiveAccessToken(token);
+    const user = doc?.userId ? await deps.users.byId(doc.userId) : null;
+    if (!doc || !user || !user.active) {
+      const why = !doc ? 'The access token is unknown, expired or revoked.' : 'The access token does not belong to an active user.';
+      deps.log.info({ event: 'userinfo_refused', clientId: doc?.clientId }, why);
+      res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_token", error_description="${why}"`);
+      return res.status(401).json({ error: 'invalid_token', error_description: why });
+    }
+    res.json(userinfoBody(user));
+  };
+}

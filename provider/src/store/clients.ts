@@ -1,0 +1,171 @@
+// OAuth clients: presets that encode the right flags for each Rocket.Chat consumer,
+// secrets shown once and stored as digests.
+import { z } from 'zod';
+import type { Database } from '../db/connect';
+import type { ClientDoc, ClientPreset, ClientType, GrantType } from '../db/schema';
+import { AppError } from '../errors';
+import { digest, matchesDigest, randomClientId, randomToken } from '../security/tokens';
+import { zodMessage } from './users';
+
+export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
+export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic'];
+
+/** What each preset means; explicit options given at creation override these. */
+export const PRESET_DEFAULTS: Record<ClientPreset, { description: string; type: ClientType; grants: GrantType[]; allowQueryCredentials: boolean; allowTokenOnlyRevocation: boolean; requirePkce: boolean }> = {
+  'rocketchat-login': {
+    description: 'Rocket.Chat "Custom OAuth" login: confidential, authorization code, PKCE honoured but not demanded',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+  },
+  'rocketchat-app': {
+    description: 'HRM SSO Rocket.Chat app (Apps-Engine OAuth2Client): credentials in the query string and token-only revocation accepted',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token', 'client_credentials'],
+    allowQueryCredentials: true,
+    allowTokenOnlyRevocation: true,
+    requirePkce: false,
+  },
+  generic: {
+    description: 'Standard OAuth 2.0 client (RFC 6749 + RFC 9700 defaults)',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+  },
+};
+
+export function validateRedirectUri(uri: string): string {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new AppError('invalid_redirect_uri', `Redirect URI "${uri}" is not an absolute URL.`);
+  }
+  if (url.hash) throw new AppError('invalid_redirect_uri', `Redirect URI "${uri}" must not contain a fragment (RFC 6749 §3.1.2).`);
+  // http stays allowed: many internal Rocket.Chat servers run behind plain http.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AppError('invalid_redirect_uri', `Redirect URI "${uri}" must use https or http.`);
+  }
+  return uri;
+}
+
+export const newClientSchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(100),
+  redirectUris: z.array(z.string()).default([]),
+  type: z.enum(['confidential', 'public']).optional(),
+  grants: z.array(z.enum(GRANT_TYPES as [GrantType, ...GrantType[]], { errorMap: () => ({ message: `grants must be among ${GRANT_TYPES.join(', ')}` }) })).optional(),
+  preset: z.enum(PRESETS as [ClientPreset, ...ClientPreset[]], { errorMap: () => ({ message: `preset must be one of ${PRESETS.join(', ')}` }) }).default('generic'),
+  skipAuthorization: z.boolean().default(false),
+  requirePkce: z.boolean().optional(),
+  allowPlainPkce: z.boolean().default(false),
+});
+export type NewClient = z.input<typeof newClientSchema>;
+
+export interface CreatedClient {
+  client: ClientDoc;
+  /** Shown once; only its digest is stored. */
+  clientSecret: string | null;
+}
+
+export class ClientStore {
+  constructor(private readonly db: Database) {}
+
+  async create(input: NewClient): Promise<CreatedClient> {
+    const parsed = newClientSchema.safeParse(input);
+    if (!parsed.success) throw new AppError('invalid_client_metadata', zodMessage(parsed.error));
+    const c = parsed.data;
+    const preset = PRESET_DEFAULTS[c.preset];
+    const type = c.type ?? preset.type;
+    const grants = [...new Set(c.grants ?? preset.grants)];
+    const redirectUris = [...new Set(c.redirectUris.map(validateRedirectUri))];
+    if (grants.includes('authorization_code') && redirectUris.length === 0) {
+      throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
+    }
+    if (type === 'public' && (grants.includes('client_credentials') || grants.includes('password'))) {
+      throw new AppError('invalid_client_metadata', 'A public client cannot use the client_credentials or password grant.');
+    }
+    const secret = type === 'confidential' ? randomToken(36) : null;
+    const now = new Date();
+    const client: ClientDoc = {
+      _id: randomClientId(),
+      name: c.name,
+      type,
+      secretDigest: secret ? digest(secret) : undefined,
+      redirectUris,
+      grants,
+      preset: c.preset,
+      skipAuthorization: c.skipAuthorization,
+      requirePkce: type === 'public' ? true : c.requirePkce ?? preset.requirePkce,
+      allowPlainPkce: c.allowPlainPkce,
+      allowQueryCredentials: type === 'confidential' && preset.allowQueryCredentials,
+      allowTokenOnlyRevocation: preset.allowTokenOnlyRevocation,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db.clients.insertOne(client);
+    return { client, clientSecret: secret };
+  }
+
+  async byId(id: unknown): Promise<ClientDoc | null> {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200) return null;
+    return this.db.clients.findOne({ _id: id });
+  }
+
+  async require(id: string): Promise<ClientDoc> {
+    const client = await this.byId(id);
+    if (!client) throw new AppError('unknown_client', `No client with id "${id}".`, 404);
+    return client;
+  }
+
+  async list(): Promise<ClientDoc[]> {
+    return this.db.clients.find({}, { sort: { createdAt: 1 } }).toArray();
+  }
+
+  verifySecret(client: ClientDoc, secret: string): boolean {
+    return !!client.secretDigest && matchesDigest(secret, client.secretDigest);
+  }
+
+  async rotateSecret(id: string): Promise<string> {
+    const client = await this.require(id);
+    if (client.type !== 'confidential') throw new AppError('public_client', 'A public client has no secret to rotate.');
+    const secret = randomToken(36);
+    await this.db.clients.updateOne({ _id: client._id }, { $set: { secretDigest: digest(secret), updatedAt: new Date() } });
+    return secret;
+  }
+
+  async update(id: string, changes: { name?: string; redirectUris?: string[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean }): Promise<ClientDoc> {
+    const client = await this.require(id);
+    const $set: Partial<ClientDoc> = { updatedAt: new Date() };
+    if (changes.name !== undefined) {
+      const name = changes.name.trim();
+      if (!name || name.length > 100) throw new AppError('invalid_client_metadata', 'name is required (at most 100 characters)');
+      $set.name = name;
+    }
+    if (changes.redirectUris !== undefined) {
+      const uris = [...new Set(changes.redirectUris.map((u) => u.trim()).filter(Boolean).map(validateRedirectUri))];
+      if (client.grants.includes('authorization_code') && uris.length === 0) throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
+      $set.redirectUris = uris;
+    }
+    if (changes.skipAuthorization !== undefined) $set.skipAuthorization = changes.skipAuthorization;
+    if (changes.requirePkce !== undefined) $set.requirePkce = client.type === 'public' ? true : changes.requirePkce;
+    if (changes.allowPlainPkce !== undefined) $set.allowPlainPkce = changes.allowPlainPkce;
+    await this.db.clients.updateOne({ _id: client._id }, { $set });
+    return { ...client, ...$set };
+  }
+
+  /** Deletes the client and everything issued to it, so no token outlives its client. */
+  async delete(id: string): Promise<void> {
+    const client = await this.require(id);
+    await this.db.clients.deleteOne({ _id: client._id });
+    await Promise.all([
+      this.db.accessTokens.deleteMany({ clientId: client._id }),
+      this.db.refreshTokens.deleteMany({ clientId: client._id }),
+      this.db.codes.deleteMany({ clientId: client._id }),
+      this.db.consents.deleteMany({ clientId: client._id }),
+    ]);
+  }
+}

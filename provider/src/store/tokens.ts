@@ -1,0 +1,88 @@
+// Access and refresh tokens, grouped in families (one authorization grant each) so a
+// replayed code or a reused refresh token can revoke everything that grant produced.
+import type { Database } from '../db/connect';
+import type { AccessTokenDoc, RefreshTokenDoc } from '../db/schema';
+import { digest } from '../security/tokens';
+
+export interface ActiveAccessToken extends AccessTokenDoc {}
+
+export class TokenStore {
+  constructor(private readonly db: Database) {}
+
+  /** One indexed read: the active access token for a presented bearer value, or null. */
+  async findActiveAccessToken(token: string, now = new Date()): Promise<AccessTokenDoc | null> {
+    const doc = await this.db.accessTokens.findOne({ _id: digest(token) });
+    if (!doc || doc.revokedAt || doc.expiresAt <= now) return null;
+    return doc;
+  }
+
+  async findAccessToken(token: string): Promise<AccessTokenDoc | null> {
+    return this.db.accessTokens.findOne({ _id: digest(token) });
+  }
+
+  async findRefreshToken(token: string): Promise<RefreshTokenDoc | null> {
+    return this.db.refreshTokens.findOne({ _id: digest(token) });
+  }
+
+  async revokeFamily(familyId: string, now = new Date()): Promise<void> {
+    await Promise.all([
+      this.db.accessTokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } }),
+      this.db.refreshTokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } }),
+    ]);
+  }
+
+  async revokeForUserAndClient(userId: string, clientId: string, now = new Date()): Promise<number> {
+    const [a] = await Promise.all([
+      this.db.accessTokens.updateMany({ userId, clientId, revokedAt: null }, { $set: { revokedAt: now } }),
+      this.db.refreshTokens.updateMany({ userId, clientId, revokedAt: null }, { $set: { revokedAt: now } }),
+    ]);
+    return a.modifiedCount;
+  }
+
+  async revokeForUser(userId: string, now = new Date()): Promise<number> {
+    const [a] = await Promise.all([
+      this.db.accessTokens.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: now } }),
+      this.db.refreshTokens.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: now } }),
+    ]);
+    return a.modifiedCount;
+  }
+
+  async revokeForClient(clientId: string, now = new Date()): Promise<number> {
+    const [a] = await Promise.all([
+      this.db.accessTokens.updateMany({ clientId, revokedAt: null }, { $set: { revokedAt: now } }),
+      this.db.refreshTokens.updateMany({ clientId, revokedAt: null }, { $set: { revokedAt: now } }),
+    ]);
+    return a.modifiedCount;
+  }
+
+  /**
+   * Atomically retires a refresh token by rotation. Exactly one concurrent caller wins;
+   * the access token issued with it is revoked too (as DOT does).
+   */
+  async retireRefreshToken(token: string, now = new Date()): Promise<boolean> {
+    const retired = await this.db.refreshTokens.findOneAndUpdate({ _id: digest(token), revokedAt: null }, { $set: { revokedAt: now, rotatedAt: now } });
+    if (!retired) return false;
+    await this.db.accessTokens.updateOne({ _id: retired.accessTokenId, revokedAt: null }, { $set: { revokedAt: now } });
+    return true;
+  }
+
+  /**
+   * Deletes expired rows and revoked access tokens. Revoked refresh tokens and used codes stay
+   * until they expire: they are what detects reuse and replay.
+   */
+  async clear(now = new Date()): Promise<{ accessTokens: number; refreshTokens: number; codes: number }> {
+    const [a, r, c] = await Promise.all([
+      this.db.accessTokens.deleteMany({ $or: [{ expiresAt: { $lte: now } }, { revokedAt: { $ne: null } }] }),
+      this.db.refreshTokens.deleteMany({ expiresAt: { $lte: now } }),
+      this.db.codes.deleteMany({ expiresAt: { $lte: now } }),
+    ]);
+    return { accessTokens: a.deletedCount, refreshTokens: r.deletedCount, codes: c.deletedCount };
+  }
+
+  async activeCountsByClient(now = new Date()): Promise<Record<string, number>> {
+    const rows = await this.db.accessTokens
+      .aggregate<{ _id: string; count: number }>([{ $match: { revokedAt: null, expiresAt: { $gt: now } } }, { $group: { _id: '$clientId', count: { $sum: 1 } } }])
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r._id, r.count]));
+  }
+}

@@ -1,0 +1,44 @@
+// Loads the signed-in user for each browser request; a deactivated user's session ends at once.
+import type { NextFunction, Request, Response } from 'express';
+import type { UserDoc } from '../db/schema';
+import type { UserStore } from '../store/users';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    currentUser?: UserDoc;
+    csrfToken?: string;
+  }
+}
+
+export function currentUserMiddleware(users: UserStore) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const id = req.session?.userId;
+    if (!id) return next();
+    const user = await users.byId(id);
+    if (!user || !user.active) {
+      delete req.session.userId;
+      return next();
+    }
+    res.locals.currentUser = user;
+    next();
+  };
+}
+
+/** Regenerates the session id at login (prevents fixation) and records the user. */
+export function startSession(req: Request, userId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.userId = userId;
+      req.session.authTime = Date.now();
+      req.session.save((e) => (e ? reject(e) : resolve()));
+    });
+  });
+}
+
+export function endSession(req: Request): Promise<void> {
+  return new Promise((resolve) => {
+    if (!req.session) return resolve();
+    req.session.destroy(() => resolve());
+  });
+}
