@@ -1,0 +1,148 @@
+/**
+ * A real Apps-Engine 1.42.1 host (AppManager) on in-memory bridges, loading the packaged zip.
+ *
+ * Jest sets NODE_ENV=test, and AppPermissionManager.hasPermission grants every permission
+ * when NODE_ENV is 'test'. The host switches NODE_ENV to 'production' while it runs so the
+ * permissions granted at install are enforced, and restores it on stop().
+ */
+import * as fs from 'fs';
+import { AppManager } from '@rocket.chat/apps-engine/server/AppManager';
+import { AppStatus } from '@rocket.chat/apps-engine/definition/AppStatus';
+import { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
+import { IPermission } from '@rocket.chat/apps-engine/definition/permissions/IPermission';
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { MemoryAppBridges } from './bridges';
+import { Notification } from './bridges/messages';
+import { StoredRecord } from './bridges/persistence';
+import { chatUser } from './bridges/users';
+import { buildAppZip, readAppManifest } from './buildAppZip';
+import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storage';
+
+export interface AppHostOptions {
+    siteUrl?: string;
+    /** Permissions granted at install; defaults to the ones app.json declares. */
+    permissions?: IPermission[];
+    /** App settings to set right after install (id → value). */
+    settings?: Record<string, unknown>;
+}
+
+export class AppHost {
+    public readonly bridges = new MemoryAppBridges();
+    public readonly logs = new MemoryLogStorage();
+    public readonly manager: AppManager;
+    public readonly appId: string;
+    public readonly room: IRoom;
+    private readonly admin: IUser;
+    private readonly previousNodeEnv = process.env.NODE_ENV;
+
+    private constructor(public readonly siteUrl: string) {
+        process.env.NODE_ENV = 'production';
+        this.manager = new AppManager({
+            metadataStorage: new MemoryMetadataStorage(),
+            logStorage: this.logs,
+            bridges: this.bridges,
+            sourceStorage: new MemorySourceStorage(),
+        });
+        this.appId = readAppManifest().id;
+        this.bridges.serverSettings.set('Site_Url', siteUrl);
+        this.admin = this.addUser({ id: 'admin-1', username: 'root', email: 'root@example.test', name: 'Root Admin', admin: true });
+        this.room = { id: 'room-general', slugifiedName: 'general', type: RoomType.CHANNEL, creator: this.admin, usernames: [] };
+    }
+
+    /** Installs and enables the packaged app; throws with the engine's reasons when that fails. */
+    public static async start(options: AppHostOptions = {}): Promise<AppHost> {
+        const host = new AppHost(options.siteUrl ?? 'http://chat.example.test:3000');
+        try {
+            await host.install(options);
+        } catch (err) {
+            await host.stop();
+            throw err;
+        }
+        return host;
+    }
+
+    private async install(options: AppHostOptions): Promise<void> {
+        await this.manager.load();
+        const zip = fs.readFileSync(buildAppZip());
+        const permissionsGranted = options.permissions ?? readAppManifest().permissions;
+        const result = await this.manager.add(zip, { enable: true, user: this.admin, permissionsGranted });
+        const userError = result.getAppUserError() as { message?: string } | undefined;
+        const problems = [result.getStorageError(), userError?.message].filter(Boolean);
+        if (problems.length > 0 || !result.getApp()) {
+            throw new Error(`App install failed: ${problems.join('; ') || 'no app returned'}`);
+        }
+        for (const [id, value] of Object.entries(options.settings ?? {})) {
+            await this.setSetting(id, value);
+        }
+        if (this.status() !== AppStatus.AUTO_ENABLED) {
+            throw new Error(`App is not enabled after install (status ${this.status()}); logs: ${this.logs.dump().slice(0, 2000)}`);
+        }
+    }
+
+    public status(): AppStatus {
+        return this.manager.getOneById(this.appId).getStatus();
+    }
+
+    public addUser(u: { id: string; username: string; email: string; name: string; admin?: boolean }): IUser {
+        return this.bridges.users.add(chatUser(u));
+    }
+
+    /** Runs `/hrm <args>` as `user` and returns the ephemeral messages it produced for that user. */
+    public async command(user: IUser, args: string): Promise<Notification[]> {
+        const before = this.bridges.messages.notifications.length;
+        const params = args.split(' ').filter((a) => a.length > 0);
+        await this.manager.getCommandManager().executeCommand('hrm', new SlashCommandContext(user, this.room, params));
+        return this.bridges.messages.notifications.slice(before).filter((n) => n.userId === user.id);
+    }
+
+    /** Same as command(), joined into one string of text for simple assertions. */
+    public async say(user: IUser, args: string): Promise<string> {
+        const replies = await this.command(user, args);
+        return replies.map((n) => [n.text, n.blockText].filter(Boolean).join('\n')).join('\n---\n');
+    }
+
+    /** What the browser gets when the provider redirects to `<Site_Url>/api/apps/public/<appId>/<path>?…`. */
+    public async callApi(path: string, query: Record<string, string>): Promise<IApiResponse> {
+        return this.manager.getApiManager().executeApi(this.appId, path, {
+            method: RequestMethod.GET,
+            headers: {},
+            query,
+            params: {},
+            content: undefined,
+        });
+    }
+
+    /** Follows a redirect URL aimed at this site's app API (e.g. …/hrm-callback?code&state). */
+    public async followRedirect(url: URL): Promise<IApiResponse> {
+        const prefix = `/api/apps/public/${this.appId}/`;
+        if (`${url.protocol}//${url.host}` !== new URL(this.siteUrl).origin || !url.pathname.startsWith(prefix)) {
+            throw new Error(`Redirect does not target this app: ${url.origin}${url.pathname}`);
+        }
+        return this.callApi(url.pathname.slice(prefix.length), Object.fromEntries(url.searchParams));
+    }
+
+    public async setSetting(id: string, value: unknown): Promise<void> {
+        const current = this.manager.getSettingsManager().getAppSetting(this.appId, id);
+        await this.manager.getSettingsManager().updateAppSetting(this.appId, { ...current, value });
+    }
+
+    /** Everything the app stored for a user (any association with that user id). */
+    public recordsOf(userId: string): StoredRecord[] {
+        return this.bridges.persistence.find(this.appId, [{ model: 'user', id: userId }]);
+    }
+
+    public record(userId: string, misc: string): any {
+        return this.bridges.persistence.find(this.appId, [{ model: 'user', id: userId }, { model: 'misc', id: misc }])[0]?.data;
+    }
+
+    public async stop(): Promise<void> {
+        try {
+            await this.manager.unload(false);
+        } finally {
+            process.env.NODE_ENV = this.previousNodeEnv;
+        }
+    }
+}

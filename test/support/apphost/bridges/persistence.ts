@@ -1,0 +1,99 @@
+/** App persistence in memory, with Rocket.Chat's association semantics ("has all of these"). */
+import { PersistenceBridge } from '@rocket.chat/apps-engine/server/bridges';
+import { RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+
+export interface StoredRecord {
+    id: string;
+    appId: string;
+    associations: Array<{ model: string; id: string }>;
+    data: object;
+}
+
+export class MemoryPersistenceBridge extends PersistenceBridge {
+    public readonly records: StoredRecord[] = [];
+    private nextId = 1;
+
+    /** Records of one app carrying all the given associations (model:id strings or records). */
+    public find(appId: string, associations: Array<{ model: string; id: string }>): StoredRecord[] {
+        return this.records.filter(
+            (r) => r.appId === appId && associations.every((a) => r.associations.some((b) => b.model === a.model && b.id === a.id)),
+        );
+    }
+
+    protected async purge(appId: string): Promise<void> {
+        this.removeWhere((r) => r.appId === appId);
+    }
+
+    protected async create(data: object, appId: string): Promise<string> {
+        return this.insert(data, [], appId);
+    }
+
+    protected async createWithAssociations(data: object, associations: RocketChatAssociationRecord[], appId: string): Promise<string> {
+        return this.insert(data, associations, appId);
+    }
+
+    protected async readById(id: string, appId: string): Promise<object> {
+        return this.clone(this.records.find((r) => r.id === id && r.appId === appId)?.data);
+    }
+
+    protected async readByAssociations(associations: RocketChatAssociationRecord[], appId: string): Promise<object[]> {
+        return this.find(appId, this.plain(associations)).map((r) => this.clone(r.data));
+    }
+
+    protected async remove(id: string, appId: string): Promise<object | undefined> {
+        const [removed] = this.removeWhere((r) => r.id === id && r.appId === appId);
+        return removed?.data;
+    }
+
+    protected async removeByAssociations(associations: RocketChatAssociationRecord[], appId: string): Promise<object[] | undefined> {
+        const wanted = this.find(appId, this.plain(associations));
+        const removed = this.removeWhere((r) => wanted.includes(r));
+        return removed.length ? removed.map((r) => r.data) : undefined;
+    }
+
+    protected async update(id: string, data: object, upsert: boolean, appId: string): Promise<string> {
+        const record = this.records.find((r) => r.id === id && r.appId === appId);
+        if (record) {
+            record.data = this.clone(data);
+            return id;
+        }
+        if (!upsert) {
+            throw new Error(`No record ${id} to update`);
+        }
+        return this.insert(data, [], appId, id);
+    }
+
+    protected async updateByAssociations(associations: RocketChatAssociationRecord[], data: object, upsert: boolean, appId: string): Promise<string> {
+        const [record] = this.find(appId, this.plain(associations));
+        if (record) {
+            record.data = this.clone(data);
+            return record.id;
+        }
+        if (!upsert) {
+            throw new Error('No record with these associations to update');
+        }
+        return this.insert(data, associations, appId);
+    }
+
+    private insert(data: object, associations: RocketChatAssociationRecord[], appId: string, id?: string): string {
+        const recordId = id ?? `rec-${this.nextId++}`;
+        this.records.push({ id: recordId, appId, associations: this.plain(associations), data: this.clone(data) });
+        return recordId;
+    }
+
+    private removeWhere(predicate: (r: StoredRecord) => boolean): StoredRecord[] {
+        const removed = this.records.filter(predicate);
+        for (const r of removed) {
+            this.records.splice(this.records.indexOf(r), 1);
+        }
+        return removed;
+    }
+
+    private plain(associations: RocketChatAssociationRecord[] | Array<{ model: string; id: string }>): Array<{ model: string; id: string }> {
+        return associations.map((a: any) => ({ model: String(a.getModel ? a.getModel() : a.model), id: String(a.getID ? a.getID() : a.id) }));
+    }
+
+    private clone<T>(value: T): T {
+        return value === undefined ? value : JSON.parse(JSON.stringify(value));
+    }
+}

@@ -1,0 +1,93 @@
+/** Rocket.Chat users in memory: the test's chat users plus the app user the engine creates. */
+import { UserBridge } from '@rocket.chat/apps-engine/server/bridges';
+import { IUser, UserStatusConnection, UserType } from '@rocket.chat/apps-engine/definition/users';
+
+export class MemoryUserBridge extends UserBridge {
+    private readonly users = new Map<string, IUser>();
+
+    public add(user: IUser): IUser {
+        this.users.set(user.id, user);
+        return user;
+    }
+
+    protected async getById(id: string): Promise<IUser> {
+        return this.users.get(id) as IUser;
+    }
+
+    protected async getByUsername(username: string): Promise<IUser> {
+        return [...this.users.values()].find((u) => u.username === username) as IUser;
+    }
+
+    protected async getAppUser(appId?: string): Promise<IUser | undefined> {
+        return [...this.users.values()].find((u) => u.type === UserType.APP && u.appId === appId);
+    }
+
+    protected async getActiveUserCount(): Promise<number> {
+        return [...this.users.values()].filter((u) => u.isEnabled).length;
+    }
+
+    protected async getUserUnreadMessageCount(): Promise<number> {
+        return 0;
+    }
+
+    protected async create(data: Partial<IUser>, appId: string): Promise<string> {
+        const id = `user-${appId}-${this.users.size + 1}`;
+        this.add({
+            emails: [],
+            status: 'online',
+            statusConnection: UserStatusConnection.ONLINE,
+            utcOffset: 0,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+            lastLoginAt: new Date(),
+            ...data,
+            id,
+        } as IUser);
+        return id;
+    }
+
+    protected async remove(user: IUser): Promise<boolean> {
+        return this.users.delete(user.id);
+    }
+
+    protected async update(user: IUser, updates: Partial<IUser>): Promise<boolean> {
+        const current = this.users.get(user.id);
+        if (!current) {
+            return false;
+        }
+        this.users.set(user.id, { ...current, ...updates });
+        return true;
+    }
+
+    protected async deleteUsersCreatedByApp(appId: string): Promise<boolean> {
+        for (const user of [...this.users.values()]) {
+            if (user.appId === appId) {
+                this.users.delete(user.id);
+            }
+        }
+        return true;
+    }
+
+    protected async deactivate(userId: string): Promise<boolean> {
+        return this.update({ id: userId } as IUser, { isEnabled: false });
+    }
+}
+
+/** A regular chat user; `admin` adds the Rocket.Chat admin role. */
+export function chatUser(u: { id: string; username: string; email: string; name: string; admin?: boolean }): IUser {
+    return {
+        id: u.id,
+        username: u.username,
+        name: u.name,
+        emails: [{ address: u.email, verified: true }],
+        type: UserType.USER,
+        isEnabled: true,
+        roles: u.admin ? ['user', 'admin'] : ['user'],
+        status: 'online',
+        statusConnection: UserStatusConnection.ONLINE,
+        utcOffset: 0,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        lastLoginAt: new Date(),
+    };
+}

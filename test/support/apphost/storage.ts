@@ -1,0 +1,101 @@
+/** In-memory storages the AppManager needs: app metadata, app logs and app package sources. */
+import { AppLogStorage, AppMetadataStorage, IAppStorageItem } from '@rocket.chat/apps-engine/server/storage';
+import { AppSourceStorage } from '@rocket.chat/apps-engine/server/storage/AppSourceStorage';
+import type { ILoggerStorageEntry } from '@rocket.chat/apps-engine/server/logging';
+import type { AppConsole } from '@rocket.chat/apps-engine/server/logging/AppConsole';
+import { AppConsole as AppConsoleClass } from '@rocket.chat/apps-engine/server/logging/AppConsole';
+
+export class MemoryMetadataStorage extends AppMetadataStorage {
+    private readonly items = new Map<string, IAppStorageItem>();
+
+    constructor() {
+        super('memory');
+    }
+
+    public async create(item: IAppStorageItem): Promise<IAppStorageItem> {
+        if (this.items.has(item.id)) {
+            throw new Error(`App ${item.id} is already stored`);
+        }
+        const stored = { ...item, _id: item.id, createdAt: new Date(), updatedAt: new Date() };
+        this.items.set(item.id, stored);
+        return stored;
+    }
+
+    public async retrieveOne(id: string): Promise<IAppStorageItem | null> {
+        return this.items.get(id) ?? null;
+    }
+
+    public async retrieveAll(): Promise<Map<string, IAppStorageItem>> {
+        return new Map(this.items);
+    }
+
+    public async update(item: IAppStorageItem): Promise<IAppStorageItem> {
+        const stored = { ...item, updatedAt: new Date() };
+        this.items.set(item.id, stored);
+        return stored;
+    }
+
+    public async remove(id: string): Promise<{ success: boolean }> {
+        return { success: this.items.delete(id) };
+    }
+}
+
+export class MemoryLogStorage extends AppLogStorage {
+    public readonly entries: ILoggerStorageEntry[] = [];
+
+    constructor() {
+        super('memory');
+    }
+
+    public async find(query: { [field: string]: any }): Promise<ILoggerStorageEntry[]> {
+        return this.entries.filter((e) => Object.entries(query).every(([k, v]) => (e as any)[k] === v));
+    }
+
+    public async storeEntries(appId: string, logger: AppConsole): Promise<ILoggerStorageEntry> {
+        const entry = AppConsoleClass.toStorageEntry(appId, logger);
+        this.entries.push(entry);
+        return entry;
+    }
+
+    public async getEntriesFor(appId: string): Promise<ILoggerStorageEntry[]> {
+        return this.entries.filter((e) => e.appId === appId);
+    }
+
+    public async removeEntriesFor(appId: string): Promise<void> {
+        for (let i = this.entries.length - 1; i >= 0; i--) {
+            if (this.entries[i].appId === appId) {
+                this.entries.splice(i, 1);
+            }
+        }
+    }
+
+    /** Everything the app and the engine logged, as one string, for "no secrets in logs" checks. */
+    public dump(): string {
+        return JSON.stringify(this.entries);
+    }
+}
+
+export class MemorySourceStorage extends AppSourceStorage {
+    private readonly zips = new Map<string, Buffer>();
+
+    public async store(item: IAppStorageItem, zip: Buffer): Promise<string> {
+        this.zips.set(item.id, zip);
+        return `memory:${item.id}`;
+    }
+
+    public async fetch(item: IAppStorageItem): Promise<Buffer> {
+        const zip = this.zips.get(item.id);
+        if (!zip) {
+            throw new Error(`No package stored for ${item.id}`);
+        }
+        return zip;
+    }
+
+    public async update(item: IAppStorageItem, zip: Buffer): Promise<string> {
+        return this.store(item, zip);
+    }
+
+    public async remove(item: IAppStorageItem): Promise<void> {
+        this.zips.delete(item.id);
+    }
+}
