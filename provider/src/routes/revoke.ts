@@ -26,7 +26,7 @@ export function revokeHandler(deps: { clients: ClientStore; tokens: TokenStore; 
           await deps.tokens.revokeFamily(found.doc.familyId);
           deps.log.info({ event: 'token_revoked', clientId: owner._id, kind: found.kind, auth: 'token-only' }, 'token revoked');
         }
-        return res.status(200).set('Cache-Control', 'no-store').end();
+        return res.status(200).set('Cache-Control', 'no-store').type('json').end();
       }
       if (Object.keys(query).length > 0) throw new OAuthError('invalid_request', 'Revocation parameters must be in the form-encoded body, not the query string.');
       const client = await authenticateClient(deps.clients, presentedCredentials(req, body));
@@ -37,7 +37,7 @@ export function revokeHandler(deps: { clients: ClientStore; tokens: TokenStore; 
         await deps.tokens.revokeFamily(found.doc.familyId);
         deps.log.info({ event: 'token_revoked', clientId: client._id, kind: found.kind }, 'token revoked');
       }
-      res.status(200).set('Cache-Control', 'no-store').end();
+      res.status(200).set('Cache-Control', 'no-store').type('json').end();
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       deps.log.warn({ event: 'revoke_error', error: err.code, reason: err.message }, `revocation refused: ${err.message}`);
