@@ -1,0 +1,112 @@
+// `user …`: HRM accounts.
+import { Command } from 'commander';
+import { table, userJson } from './output';
+import { readPassword } from './prompt';
+import { withServices } from './context';
+import type { GlobalOptions } from './main';
+import { AppError } from '../errors';
+import type { UserStore } from '../store/users';
+
+interface CreateOptions {
+  username: string;
+  email: string;
+  name: string;
+  password?: string;
+  department?: string;
+  jobTitle?: string;
+  admin?: boolean;
+}
+
+export function userCommands(program: Command, globals: () => GlobalOptions): void {
+  const user = program.command('user').description('manage HRM user accounts');
+
+  user
+    .command('create')
+    .description('create a user (prompts for the password unless --password is given)')
+    .requiredOption('--username <username>', 'login name (lower-cased; letters, digits, . _ -)')
+    .requiredOption('--email <email>', 'email address (unique)')
+    .requiredOption('--name <name>', 'full name')
+    .option('--password <password>', 'password (at least 8 characters); omit to be prompted')
+    .option('--department <department>', 'department')
+    .option('--job-title <title>', 'job title')
+    .option('--admin', 'may use the admin pages', false)
+    .action(async (opts: CreateOptions) => {
+      // Ask before connecting, so a typo in the prompt doesn't wait on the database.
+      const password = opts.password ?? (await readPassword());
+      await withServices(globals().json, async ({ users, audit, out }) => {
+        const doc = await users
+          .create({
+            username: opts.username,
+            email: opts.email,
+            name: opts.name,
+            password,
+            department: opts.department,
+            jobTitle: opts.jobTitle,
+            admin: Boolean(opts.admin),
+          })
+          .catch(async (err) => {
+            throw await clarifyDuplicate(err, opts, users);
+          });
+        await audit.record('cli', 'user.create', doc.username, { id: doc._id, admin: doc.admin });
+        out.result(userJson(doc), () => [`Created user ${doc.username} (id ${doc._id}${doc.admin ? ', admin' : ''}).`]);
+      });
+    });
+
+  user
+    .command('list')
+    .description('list every user')
+    .action(async () => {
+      await withServices(globals().json, async ({ users, out }) => {
+        const docs = await users.list();
+        out.result(docs.map(userJson), () =>
+          docs.length === 0
+            ? ['No users.']
+            : table(
+                ['USERNAME', 'EMAIL', 'NAME', 'DEPARTMENT', 'JOB TITLE', 'ADMIN', 'ACTIVE'],
+                docs.map((u) => [u.username, u.email, u.name, u.department ?? '', u.jobTitle ?? '', u.admin ? 'yes' : 'no', u.active ? 'yes' : 'no']),
+              ),
+        );
+      });
+    });
+
+  user
+    .command('set-password')
+    .description("replace a user's password (prompts unless --password is given)")
+    .argument('<username>', 'the user')
+    .option('--password <password>', 'new password (at least 8 characters); omit to be prompted')
+    .action(async (username: string, opts: { password?: string }) => {
+      const password = opts.password ?? (await readPassword('New password'));
+      await withServices(globals().json, async ({ users, audit, out }) => {
+        const doc = await users.require(username);
+        await users.setPassword(doc.username, password);
+        await audit.record('cli', 'user.set_password', doc.username, { id: doc._id });
+        out.result({ id: doc._id, username: doc.username, password_changed: true }, () => [`Password changed for ${doc.username}.`]);
+      });
+    });
+
+  user
+    .command('deactivate')
+    .description('block a user from signing in and revoke their tokens')
+    .argument('<username>', 'the user')
+    .action(async (username: string) => {
+      await withServices(globals().json, async ({ users, tokens, audit, out }) => {
+        const doc = await users.setActive(username, false);
+        // Deactivation should end access now, not when the tokens expire.
+        const revoked = await tokens.revokeForUser(doc._id);
+        await audit.record('cli', 'user.deactivate', doc.username, { id: doc._id, tokensRevoked: revoked });
+        out.result({ ...userJson(doc), tokens_revoked: revoked }, () => [
+          `Deactivated ${doc.username}; ${revoked} access token${revoked === 1 ? '' : 's'} revoked.`,
+        ]);
+      });
+    });
+}
+
+/**
+ * FerretDB's duplicate-key error names no index, so the store reports every clash as a
+ * duplicate username; if that username is in fact free, the clash was the email.
+ */
+async function clarifyDuplicate(err: unknown, opts: CreateOptions, users: UserStore): Promise<unknown> {
+  if (!(err instanceof AppError) || err.code !== 'duplicate_username') return err;
+  if (await users.byUsername(opts.username)) return err;
+  return new AppError('duplicate_email', `A user with email "${opts.email.trim().toLowerCase()}" already exists.`, 409);
+}
