@@ -47,7 +47,7 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** SESSION_MAX_AGE_SECONDS: browser session lifetime. */
   SESSION_MAX_AGE_SECONDS: seconds.default(8 * 3600),
-  /** LOGIN_RATE_LIMIT: login attempts allowed per client IP and username per window. */
+  /** LOGIN_RATE_LIMIT: failed login attempts allowed per client IP and username per window. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** TOKEN_RATE_LIMIT: token/revoke/introspect requests allowed per client IP per window. */
   TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(300),

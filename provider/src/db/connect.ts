@@ -1,6 +1,6 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
 import { MongoClient, Db, Collection } from 'mongodb';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc } from './schema';
+import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc } from './schema';
 
 export interface Database {
   client: MongoClient;
@@ -13,6 +13,7 @@ export interface Database {
   consents: Collection<ConsentDoc>;
   rateLimits: Collection<RateLimitDoc>;
   audit: Collection<AuditDoc>;
+  claims: Collection<ClaimDoc>;
   close(): Promise<void>;
 }
 
@@ -45,6 +46,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     consents: db.collection('consents'),
     rateLimits: db.collection('rate_limits'),
     audit: db.collection('audit_log'),
+    claims: db.collection('claims'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -70,4 +72,5 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.consents.createIndex({ userId: 1 });
   await d.rateLimits.createIndex({ resetAt: 1 });
   await d.audit.createIndex({ at: -1 });
+  await d.claims.createIndex({ expiresAt: 1 });
 }

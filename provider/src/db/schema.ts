@@ -102,3 +102,10 @@ export interface AuditDoc {
   target: string;
   detail?: Record<string, unknown>;
 }
+
+/** A one-time claim: inserting it is the atomic "first and only" step (unique _id), on MongoDB and FerretDB alike. */
+export interface ClaimDoc {
+  _id: string; // `code:<digest>` or `refresh:<digest>`
+  at: Date;
+  expiresAt: Date;
+}

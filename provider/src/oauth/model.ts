@@ -89,8 +89,10 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
     },
 
     async revokeAuthorizationCode(code) {
-      const used = await db.codes.findOneAndUpdate({ _id: digest(code.authorizationCode), usedAt: null }, { $set: { usedAt: new Date() } });
-      return !!used;
+      const id = digest(code.authorizationCode);
+      if (!(await tokens.claimOnce(`code:${id}`, code.expiresAt))) return false;
+      await db.codes.updateOne({ _id: id }, { $set: { usedAt: new Date() } });
+      return true;
     },
 
     async getRefreshToken(refreshToken) {

@@ -56,13 +56,30 @@ export class TokenStore {
   }
 
   /**
-   * Atomically retires a refresh token by rotation. Exactly one concurrent caller wins;
-   * the access token issued with it is revoked too (as DOT does).
+   * Inserts a one-time claim; true for exactly one caller. A unique-key insert is atomic on
+   * MongoDB and on FerretDB (whose findAndModify is not atomic under concurrency).
+   */
+  async claimOnce(id: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.db.claims.insertOne({ _id: id, at: new Date(), expiresAt });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Retires a refresh token by rotation. Exactly one concurrent caller wins; the access token
+   * issued with it is revoked too (as DOT does).
    */
   async retireRefreshToken(token: string, now = new Date()): Promise<boolean> {
-    const retired = await this.db.refreshTokens.findOneAndUpdate({ _id: digest(token), revokedAt: null }, { $set: { revokedAt: now, rotatedAt: now } });
-    if (!retired) return false;
-    await this.db.accessTokens.updateOne({ _id: retired.accessTokenId, revokedAt: null }, { $set: { revokedAt: now } });
+    const id = digest(token);
+    const doc = await this.db.refreshTokens.findOne({ _id: id });
+    if (!doc || doc.revokedAt) return false;
+    if (!(await this.claimOnce(`refresh:${id}`, doc.expiresAt))) return false;
+    await this.db.refreshTokens.updateOne({ _id: id }, { $set: { revokedAt: now, rotatedAt: now } });
+    await this.db.accessTokens.updateOne({ _id: doc.accessTokenId, revokedAt: null }, { $set: { revokedAt: now } });
     return true;
   }
 
@@ -71,6 +88,7 @@ export class TokenStore {
    * until they expire: they are what detects reuse and replay.
    */
   async clear(now = new Date()): Promise<{ accessTokens: number; refreshTokens: number; codes: number }> {
+    await this.db.claims.deleteMany({ expiresAt: { $lte: now } });
     const [a, r, c] = await Promise.all([
       this.db.accessTokens.deleteMany({ $or: [{ expiresAt: { $lte: now } }, { revokedAt: { $ne: null } }] }),
       this.db.refreshTokens.deleteMany({ expiresAt: { $lte: now } }),

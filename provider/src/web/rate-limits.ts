@@ -12,6 +12,8 @@ export function createRateLimiters(config: Config, db: Database, log: Logger) {
   const login = rateLimit({
     windowMs,
     limit: config.LOGIN_RATE_LIMIT,
+    // Only failed attempts count: a user who signs in often is never locked out.
+    skipSuccessfulRequests: true,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     store: new MongoRateLimitStore(db, 'login:'),

@@ -1,0 +1,95 @@
+// The values an administrator pastes into Rocket.Chat for a client: the Custom OAuth form for a
+// "Rocket.Chat login" client, or the HRM SSO app's settings for a "Rocket.Chat app" client.
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, type Config } from '../../config';
+import type { ClientDoc } from '../../db/schema';
+
+export interface ConnectValue {
+  id: string;
+  label: string;
+  value: string;
+  /** Copy button offered (free-text values, not choices from a drop-down). */
+  copy: boolean;
+  note?: string;
+  secret?: boolean;
+}
+
+/** The name given to the custom OAuth service in Rocket.Chat: it fixes the callback path. */
+export const CUSTOM_OAUTH_NAME = 'hrm';
+
+let cachedAppId: string | null | undefined;
+/** The HRM SSO app's id, read from the app manifest shipped in this repository when present. */
+export function hrmAppId(): string | undefined {
+  if (cachedAppId === undefined) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'app.json'), 'utf8')) as { id?: unknown };
+      cachedAppId = typeof manifest.id === 'string' ? manifest.id : null;
+    } catch {
+      cachedAppId = null;
+    }
+  }
+  return cachedAppId ?? undefined;
+}
+
+export function expectedRedirectPath(client: ClientDoc): string {
+  if (client.preset === 'rocketchat-app') return `/api/apps/public/${hrmAppId() ?? '<appId>'}/hrm-callback`;
+  return `/_oauth/${CUSTOM_OAUTH_NAME}`;
+}
+
+/** `<Site_Url>/_oauth/hrm` or `<Site_Url>/api/apps/public/<appId>/hrm-callback`. */
+export function expectedRedirectTemplate(client: ClientDoc): string {
+  return `<Site_Url>${expectedRedirectPath(client)}`;
+}
+
+/** The exact redirect URI for a given Rocket.Chat Site URL, or undefined if it is not a URL. */
+export function expectedRedirectFor(client: ClientDoc, siteUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(siteUrl.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return base + expectedRedirectPath(client);
+}
+
+/** Registered redirect URIs that have the path Rocket.Chat will use for this kind of client. */
+export function matchingRedirectUris(client: ClientDoc): string[] {
+  const suffix = expectedRedirectPath(client);
+  return client.redirectUris.filter((u) => u.endsWith(suffix));
+}
+
+const SECRET_HIDDEN = '(shown only once, when the client is created or its secret is rotated)';
+
+export function connectValues(client: ClientDoc, config: Config, secret?: string): ConnectValue[] {
+  const issuer = config.issuer;
+  const secretValue = client.type === 'public' ? '(public client: no secret)' : secret ?? SECRET_HIDDEN;
+  const secretCopy = !!secret;
+  if (client.preset === 'rocketchat-app') {
+    return [
+      { id: 'provider-url', label: 'HRM provider URL', value: issuer, copy: true, note: 'App setting “HRM provider URL”.' },
+      { id: 'client-id', label: 'Client ID', value: client._id, copy: true, note: 'App setting “Client ID” (hrm-oauth-client-id).' },
+      { id: 'client-secret', label: 'Client Secret', value: secretValue, copy: secretCopy, secret: true, note: 'App setting “Client Secret” (hrm-oauth-clientsecret).' },
+    ];
+  }
+  return [
+    { id: 'url', label: 'URL', value: issuer, copy: true },
+    { id: 'token-path', label: 'Token Path', value: '/o/token/', copy: true },
+    { id: 'token-sent-via', label: 'Token Sent Via', value: 'Header', copy: false, note: 'Choose it in the drop-down. “Payload” works too.' },
+    { id: 'identity-token-sent-via', label: 'Identity Token Sent Via', value: 'Header', copy: false, note: 'Choose it in the drop-down.' },
+    { id: 'identity-path', label: 'Identity Path', value: '/api/v2/o/userinfo/', copy: true },
+    { id: 'authorize-path', label: 'Authorize Path', value: '/o/authorize/', copy: true },
+    { id: 'scope', label: 'Scope', value: config.scopes.includes('read') && config.scopes.includes('write') ? 'read write' : config.scopes.join(' '), copy: true },
+    { id: 'param-name', label: 'Param Name for access token', value: 'access_token', copy: true },
+    { id: 'client-id', label: 'Id', value: client._id, copy: true },
+    { id: 'client-secret', label: 'Secret', value: secretValue, copy: secretCopy, secret: true },
+    { id: 'login-style', label: 'Login Style', value: 'Redirect', copy: false, note: 'Choose it in the drop-down (“Popup” works too).' },
+    { id: 'key-field', label: 'Key Field', value: 'Username', copy: false, note: 'Choose it in the drop-down.' },
+    { id: 'username-field', label: 'Username field', value: 'username', copy: true },
+    { id: 'email-field', label: 'Email field', value: 'email', copy: true },
+    { id: 'name-field', label: 'Name field', value: 'name', copy: true },
+    { id: 'merge-users', label: 'Merge users', value: 'On', copy: false, note: 'Turn it on so existing Rocket.Chat accounts with the same username are linked instead of duplicated.' },
+  ];
+}
