@@ -20,7 +20,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   let database;
   try {
-    database = await resolveDatabase(config);
+    database = await resolveDatabase(config, { install: true });
   } catch (err) {
     if (err instanceof EmbeddedDbError) {
       console.error(err.message);

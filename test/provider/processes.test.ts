@@ -70,9 +70,10 @@ describe('two provider processes sharing one database', () => {
 });
 
 describe('startup and health', () => {
-  test('with neither MONGO_URL nor FerretDB, it stops with one sentence naming both remedies', async () => {
+  test('with neither MONGO_URL nor FerretDB nor Go to build it, it stops with one sentence naming both remedies', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrm-nodb-'));
-    const { code, output } = await runProviderToExit({ DATA_DIR: dataDir, PORT: '0', SESSION_SECRET: 'x'.repeat(40) });
+    const pathWithoutGo = (process.env.PATH ?? '').split(':').filter((d) => !fs.existsSync(path.join(d, 'go'))).join(':');
+    const { code, output } = await runProviderToExit({ DATA_DIR: dataDir, PORT: '0', SESSION_SECRET: 'x'.repeat(40), PATH: pathWithoutGo });
     expect(code).toBe(1);
     expect(output.trim().split('\n')).toHaveLength(1);
     expect(output).toMatch(/MONGO_URL/);

@@ -53,7 +53,7 @@ export async function startProviderProcess(env: Record<string, string>): Promise
 /** Runs main.ts to completion (for startup failures) and returns its exit code and output. */
 export function runProviderToExit(env: Record<string, string>, timeoutMs = 30000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [path.join(REPO_ROOT, 'provider/src/main.ts')], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [path.join(REPO_ROOT, 'provider/src/main.ts')], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

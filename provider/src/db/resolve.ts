@@ -1,8 +1,10 @@
 // Which database to use: MONGO_URL, or the embedded FerretDB in DATA_DIR (reused when a
-// provider or CLI already runs it, started otherwise).
+// provider or CLI already runs it, started otherwise; built on first use when Go is available).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config';
-import { ferretDbBinary, findRunningFerretDb, startFerretDb } from './embedded-ferretdb';
+import { REPO_ROOT, type Config } from '../config';
+import { EmbeddedDbError, ferretDbBinary, findRunningFerretDb, startFerretDb } from './embedded-ferretdb';
 
 export interface ResolvedDatabase {
   url: string;
@@ -10,11 +12,25 @@ export interface ResolvedDatabase {
   stop(): Promise<void>;
 }
 
-export async function resolveDatabase(config: Config): Promise<ResolvedDatabase> {
+function hasGo(): boolean {
+  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Builds FerretDB with scripts/install-ferretdb.sh, showing its progress on stderr. */
+function installFerretDb(binary: string): void {
+  if (!hasGo()) return; // startFerretDb then explains both remedies
+  process.stderr.write(`FerretDB is not installed yet: building it into ${binary} (one time)...\n`);
+  const result = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-ferretdb.sh')], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FERRETDB_BIN: binary } });
+  if (result.status !== 0) throw new EmbeddedDbError('ferretdb_failed', `Building FerretDB failed (see above); set MONGO_URL to your MongoDB server instead, or retry with 'npm run setup:ferretdb'.`);
+}
+
+export async function resolveDatabase(config: Config, opts: { install?: boolean } = {}): Promise<ResolvedDatabase> {
   if (config.MONGO_URL) return { url: config.MONGO_URL, embedded: false, stop: async () => undefined };
   const sqliteDir = path.join(config.DATA_DIR, 'db');
   const running = await findRunningFerretDb(sqliteDir);
   if (running) return { url: running, embedded: true, stop: async () => undefined };
-  const started = await startFerretDb({ binary: ferretDbBinary(config.DATA_DIR, config.FERRETDB_BIN), sqliteDir, publishPort: true });
+  const binary = ferretDbBinary(config.DATA_DIR, config.FERRETDB_BIN);
+  if (!fs.existsSync(binary) && opts.install) installFerretDb(binary);
+  const started = await startFerretDb({ binary, sqliteDir, publishPort: true });
   return { url: started.url, embedded: true, stop: started.stop };
 }
