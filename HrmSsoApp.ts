@@ -1,9 +1,59 @@
-import { IAppAccessors, ILogger } from '@rocket.chat/apps-engine/definition/accessors';
+/**
+ * HRM SSO: links Rocket.Chat users to their HRM accounts through the Apps-Engine's OAuth2
+ * client (alias "hrm") and offers the /hrm command. The wiring lives here; the work is in
+ * app-src/ (commands/, oauth/, provider/, storage/, settings/, messages/).
+ */
+import {
+    IAppAccessors,
+    IConfigurationExtend,
+    IConfigurationModify,
+    IEnvironmentRead,
+    IHttp,
+    ILogger,
+    IRead,
+} from '@rocket.chat/apps-engine/definition/accessors';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { IOAuth2ClientOptions } from '@rocket.chat/apps-engine/definition/oauth2/IOAuth2';
+import { createOAuth2Client } from '@rocket.chat/apps-engine/definition/oauth2/OAuth2';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { HrmCommand } from './app-src/commands/HrmCommand';
+import { createServices, HrmServices } from './app-src/core/services';
+import { makeAuthorizationCallback } from './app-src/oauth/authorizationCallback';
+import { applyConfig, createClientOptions } from './app-src/oauth/clientOptions';
+import { ENDPOINT_SETTINGS, PROVIDER_URL_SETTING } from './app-src/settings/definitions';
+import { parseProviderConfig } from './app-src/settings/providerConfig';
+import { readRawSettings } from './app-src/settings/readSettings';
 
 export class HrmSsoApp extends App {
+    private readonly services: HrmServices;
+    private readonly clientOptions: IOAuth2ClientOptions;
+
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
+        let services: HrmServices | undefined;
+        // The callback needs the services, which need the client, which needs the options.
+        this.clientOptions = createClientOptions((...args) => makeAuthorizationCallback(services as HrmServices)(...args));
+        services = createServices(this, this.clientOptions, createOAuth2Client(this, this.clientOptions));
+        this.services = services;
+    }
+
+    public async onEnable(environment: IEnvironmentRead): Promise<boolean> {
+        applyConfig(this.clientOptions, parseProviderConfig(await readRawSettings(environment.getSettings())));
+        return true;
+    }
+
+    /** Settings take effect at once: the OAuth client's options object is updated in place. */
+    public async onSettingUpdated(_setting: ISetting, _configurationModify: IConfigurationModify, read: IRead, _http: IHttp): Promise<void> {
+        await this.services.loadConfig(read);
+    }
+
+    protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
+        await configuration.settings.provideSetting(PROVIDER_URL_SETTING);
+        await this.services.oauth.setup(configuration);
+        for (const setting of ENDPOINT_SETTINGS) {
+            await configuration.settings.provideSetting(setting);
+        }
+        await configuration.slashCommands.provideSlashCommand(new HrmCommand(this.services));
     }
 }

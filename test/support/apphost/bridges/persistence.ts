@@ -33,7 +33,7 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
     }
 
     protected async readById(id: string, appId: string): Promise<object> {
-        return this.clone(this.records.find((r) => r.id === id && r.appId === appId)?.data);
+        return this.clone(this.records.find((r) => r.id === id && r.appId === appId)?.data) as object;
     }
 
     protected async readByAssociations(associations: RocketChatAssociationRecord[], appId: string): Promise<object[]> {

@@ -1,0 +1,33 @@
+/** Sends a Reply as an ephemeral message only the user sees, from the app's bot user. */
+import { IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { Reply } from './reply';
+
+/**
+ * A room known only by id (kept with a pending login). Rocket.Chat resolves the message's
+ * room by id alone, and reading the full room would need the extra room.read permission.
+ */
+export function roomById(id: string): IRoom {
+    return { id } as IRoom;
+}
+
+export async function notifyUser(read: IRead, modify: IModify, user: IUser, room: IRoom | undefined, message: Reply): Promise<void> {
+    const sender = await read.getUserReader().getAppUser();
+    const builder = modify.getNotifier().getMessageBuilder().setText(message.text).setGroupable(false);
+    if (sender) {
+        builder.setSender(sender);
+    }
+    if (room) {
+        builder.setRoom(room);
+    }
+    if (message.button) {
+        const blocks = modify.getCreator().getBlockBuilder();
+        blocks.addSectionBlock({ text: blocks.newMarkdownTextObject(message.text) });
+        blocks.addActionsBlock({
+            elements: [blocks.newButtonElement({ text: blocks.newPlainTextObject(message.button.label), url: message.button.url, actionId: 'hrm-open-link' })],
+        });
+        builder.setBlocks(blocks);
+    }
+    await modify.getNotifier().notifyUser(user, builder.getMessage());
+}

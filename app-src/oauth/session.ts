@@ -1,0 +1,79 @@
+/**
+ * Calls the provider with the user's access token, refreshing once when our own record says
+ * it has expired or when the provider answers 401, then retrying. A refresh token the
+ * provider no longer accepts ends the link: the records are removed and the user is told
+ * to log in again.
+ */
+import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
+import { RequestContext } from '../core/context';
+import { fail, failWith, ok, Result } from '../lib/result';
+import { expiryFromExpiresIn, isExpired } from '../lib/time';
+import { refreshAccessToken } from '../provider/tokens';
+import { ProviderConfig } from '../settings/providerConfig';
+import { readTokens, removeTokens, saveRefreshedTokens, StoredTokens } from '../storage/engineTokens';
+import { readIdentity, removeIdentity, saveIdentity } from '../storage/identities';
+
+export type TokenCall<T> = (http: IHttp, accessToken: string) => Promise<Result<T>>;
+
+export interface SessionResult<T> {
+    readonly value: T;
+    readonly refreshed: boolean;
+}
+
+const NOT_LINKED = 'You have not linked an HRM account yet: run /hrm login to connect it.';
+
+async function refresh(ctx: RequestContext, config: ProviderConfig, tokens: StoredTokens): Promise<Result<StoredTokens>> {
+    if (!tokens.refreshToken) {
+        return fail('session_expired', 'Your HRM access has expired and cannot be renewed: run /hrm login to connect again.');
+    }
+    const result = await refreshAccessToken(ctx.http, config, tokens.refreshToken);
+    if (!result.ok) {
+        if (result.error.code === 'session_expired') {
+            await removeTokens(ctx.persis, ctx.user.id);
+            await removeIdentity(ctx.persis, ctx.user.id);
+        }
+        return failWith(result.error);
+    }
+    await saveRefreshedTokens(ctx.persis, ctx.user.id, result.value, tokens.refreshToken);
+    const identity = await readIdentity(ctx.read.getPersistenceReader(), ctx.user.id);
+    if (identity) {
+        const { accessTokenExpiresAt: _previous, ...rest } = identity;
+        const expiresAt = expiryFromExpiresIn(result.value.expiresIn, Date.now());
+        await saveIdentity(ctx.persis, ctx.user.id, expiresAt === undefined ? rest : { ...rest, accessTokenExpiresAt: expiresAt });
+    }
+    ctx.services.logger().info(`Refreshed the HRM access token of user ${ctx.user.id}.`);
+    return ok({ accessToken: result.value.accessToken, refreshToken: result.value.refreshToken ?? tokens.refreshToken });
+}
+
+export async function withAccessToken<T>(ctx: RequestContext, config: ProviderConfig, call: TokenCall<T>): Promise<Result<SessionResult<T>>> {
+    let tokens = await readTokens(ctx.services.oauth, ctx.user);
+    if (!tokens) {
+        return fail('not_linked', NOT_LINKED);
+    }
+    let refreshed = false;
+    const identity = await readIdentity(ctx.read.getPersistenceReader(), ctx.user.id);
+    if (isExpired(identity?.accessTokenExpiresAt, ctx.now)) {
+        const renewed = await refresh(ctx, config, tokens);
+        if (!renewed.ok) {
+            return failWith(renewed.error);
+        }
+        tokens = renewed.value;
+        refreshed = true;
+    }
+    let result = await call(ctx.http, tokens.accessToken);
+    if (!result.ok && result.error.code === 'token_rejected' && !refreshed) {
+        const renewed = await refresh(ctx, config, tokens);
+        if (!renewed.ok) {
+            return failWith(renewed.error);
+        }
+        refreshed = true;
+        result = await call(ctx.http, renewed.value.accessToken);
+    }
+    if (!result.ok) {
+        if (result.error.code === 'token_rejected') {
+            return fail('token_rejected', 'HRM rejected your access even after renewing it: run /hrm login to connect again.');
+        }
+        return failWith(result.error);
+    }
+    return ok({ value: result.value, refreshed });
+}
