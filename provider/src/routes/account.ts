@@ -18,21 +18,28 @@ export interface ConnectedApp {
 /** Consents plus clients still holding live tokens for the user (skip-authorization clients record no consent). */
 export async function connectedApps(deps: PageDeps, userId: string, now = new Date()): Promise<ConnectedApp[]> {
   const { db } = deps.services;
-  const [consents, access, refresh] = await Promise.all([
+  // Plain finds, folded here: FerretDB v1 lacks $min/$max in $group.
+  const live = { userId, revokedAt: null, expiresAt: { $gt: now } };
+  const projection = { clientId: 1, scope: 1, createdAt: 1 };
+  const [consents, accessTokens, refreshTokens] = await Promise.all([
     db.consents.find({ userId }).toArray(),
-    db.accessTokens
-      .aggregate<{ _id: string; count: number; first: Date; last: Date; scopes: string[][] }>([
-        { $match: { userId, revokedAt: null, expiresAt: { $gt: now } } },
-        { $group: { _id: '$clientId', count: { $sum: 1 }, first: { $min: '$createdAt' }, last: { $max: '$createdAt' }, scopes: { $push: '$scope' } } },
-      ])
-      .toArray(),
-    db.refreshTokens
-      .aggregate<{ _id: string; count: number; first: Date; last: Date; scopes: string[][] }>([
-        { $match: { userId, revokedAt: null, expiresAt: { $gt: now } } },
-        { $group: { _id: '$clientId', count: { $sum: 1 }, first: { $min: '$createdAt' }, last: { $max: '$createdAt' }, scopes: { $push: '$scope' } } },
-      ])
-      .toArray(),
+    db.accessTokens.find(live, { projection, limit: 5000 }).toArray(),
+    db.refreshTokens.find(live, { projection, limit: 5000 }).toArray(),
   ]);
+  const fold = (rows: Array<{ clientId: string; scope: string[]; createdAt: Date }>) => {
+    const out = new Map<string, { _id: string; count: number; first: Date; last: Date; scopes: string[][] }>();
+    for (const r of rows) {
+      const g = out.get(r.clientId) ?? { _id: r.clientId, count: 0, first: r.createdAt, last: r.createdAt, scopes: [] };
+      g.count += 1;
+      if (r.createdAt < g.first) g.first = r.createdAt;
+      if (r.createdAt > g.last) g.last = r.createdAt;
+      g.scopes.push(r.scope);
+      out.set(r.clientId, g);
+    }
+    return [...out.values()];
+  };
+  const access = fold(accessTokens);
+  const refresh = fold(refreshTokens);
   const byClient = new Map<string, ConnectedApp>();
   const entry = (clientId: string) => {
     let e = byClient.get(clientId);

@@ -16,6 +16,14 @@ export function userRoutes(deps: PageDeps) {
   const router = Router();
   const { users, tokens, db } = deps.services;
 
+  /** Checked before the update: FerretDB reports a unique-index violation in findAndModify without code 11000. */
+  async function assertEmailFree(email: string, ownId: string) {
+    const normalized = email.trim().toLowerCase();
+    if (!normalized) return;
+    const other = await db.users.findOne({ email: normalized, _id: { $ne: ownId } });
+    if (other) throw new AppError('duplicate_email', `A user with email "${normalized}" already exists.`, 409);
+  }
+
   async function byId(req: Request): Promise<UserDoc | null> {
     const id = req.params.id;
     return typeof id === 'string' && id.length <= 100 ? users.byId(id) : null;
@@ -82,6 +90,7 @@ export function userRoutes(deps: PageDeps) {
     const isSelf = user._id === me(res)._id;
     try {
       if (isSelf && !values.admin) throw new AppError('self_demotion', 'You cannot remove your own administrator rights (ask another administrator).');
+      await assertEmailFree(values.email, user._id);
       const updated = await users.update(user._id, {
         email: values.email,
         name: values.name,
