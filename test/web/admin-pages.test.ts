@@ -36,7 +36,8 @@ describe('access control', () => {
       expect(res.headers.get('location')).toBe(`/accounts/login/?next=${encodeURIComponent(path)}`);
     }
     const post = await anon.request(`${p.baseUrl}/admin/clients/`, { form: { name: 'x', preset: 'generic', redirect_uris: RC } });
-    expect(post.status).toBe(303);
+    expect(post.status).toBe(401);
+    expect(await post.text()).toContain('You are signed out');
     expect(await p.db.clients.countDocuments({ name: 'x' })).toBe(0);
   });
 

@@ -21,8 +21,17 @@ export function me(res: Response): UserDoc {
 /** Anonymous visitors go to the login page and come back here afterwards. */
 export function requireSignedIn(req: Request, res: Response, next: NextFunction) {
   if (res.locals.currentUser) return next();
-  const back = req.method === 'GET' ? req.originalUrl : req.baseUrl.startsWith('/admin') ? '/admin/' : '/accounts/profile/';
-  res.set('Cache-Control', 'no-store').redirect(req.method === 'GET' ? 302 : 303, `/accounts/login/?next=${encodeURIComponent(back)}`);
+  res.set('Cache-Control', 'no-store');
+  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(302, `/accounts/login/?next=${encodeURIComponent(req.originalUrl)}`);
+  // A form sent after the session ended (expired, or signed out in another tab): say so plainly.
+  const back = req.baseUrl.startsWith('/admin') ? '/admin/' : '/accounts/profile/';
+  res.status(401).render('error.njk', {
+    title: 'You are signed out',
+    message: 'Your session ended before this form was sent (sessions expire after a while, or you signed out in another tab). Nothing was changed.',
+    hint: 'Sign in again, then repeat what you were doing.',
+    backHref: `/accounts/login/?next=${encodeURIComponent(back)}`,
+    backText: 'Sign in again',
+  });
 }
 
 /** Signed-in non-admins get a 403 page; anonymous visitors are sent to log in. */
