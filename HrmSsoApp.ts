@@ -43,6 +43,14 @@ export class HrmSsoApp extends App {
         return true;
     }
 
+    /**
+     * Keeps the new value unchanged. Returning the setting (the base class does) would make
+     * the engine write it, client secret included, into the app's logs.
+     */
+    public async onPreSettingUpdate(): Promise<ISetting> {
+        return undefined as unknown as ISetting;
+    }
+
     /** Settings take effect at once: the OAuth client's options object is updated in place. */
     public async onSettingUpdated(_setting: ISetting, _configurationModify: IConfigurationModify, read: IRead, _http: IHttp): Promise<void> {
         await this.services.loadConfig(read);

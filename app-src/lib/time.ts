@@ -12,6 +12,6 @@ export function expiryFromExpiresIn(expiresIn: unknown, now: number): number | u
 }
 
 /** True when the token expires within `skewMs` from now (unknown expiry counts as valid). */
-export function isExpired(expiresAt: number | undefined, now: number, skewMs = 30 * SECOND_MS): boolean {
+export function isExpired(expiresAt: number | undefined, now: number, skewMs = 5 * SECOND_MS): boolean {
     return typeof expiresAt === 'number' && expiresAt - skewMs <= now;
 }

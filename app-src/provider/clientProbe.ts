@@ -9,6 +9,8 @@ import { describeErrorAnswer, jsonObject, oauthError } from '../http/json';
 import { basicAuthorization, send } from '../http/request';
 import { failWith, ok, Result } from '../lib/result';
 import { ProviderConfig } from '../settings/providerConfig';
+// The Apps-Engine sandbox has no global URL: take it from the allowed 'url' module.
+import { URL } from 'url';
 
 export type ProbeStyle = 'basic' | 'query';
 

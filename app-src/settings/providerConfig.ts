@@ -4,6 +4,8 @@
  */
 import { fail, ok, Result } from '../lib/result';
 import { DEFAULTS, METADATA_PATH } from './ids';
+// The Apps-Engine sandbox has no global URL: take it from the allowed 'url' module.
+import { URL } from 'url';
 
 export interface RawSettings {
     providerUrl?: unknown;

@@ -90,6 +90,19 @@ export class AppHost {
         return this.bridges.users.add(chatUser(u));
     }
 
+    public user(id: string): IUser {
+        const user = this.bridges.users.get(id);
+        if (!user) {
+            throw new Error(`No chat user ${id}`);
+        }
+        return user;
+    }
+
+    /** The admin the host installed the app as (roles include 'admin'). */
+    public get adminUser(): IUser {
+        return this.admin;
+    }
+
     /** Runs `/hrm <args>` as `user` and returns the ephemeral messages it produced for that user. */
     public async command(user: IUser, args: string): Promise<Notification[]> {
         const before = this.bridges.messages.notifications.length;

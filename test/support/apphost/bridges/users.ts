@@ -10,6 +10,10 @@ export class MemoryUserBridge extends UserBridge {
         return user;
     }
 
+    public get(id: string): IUser | undefined {
+        return this.users.get(id);
+    }
+
     protected async getById(id: string): Promise<IUser> {
         return this.users.get(id) as IUser;
     }
