@@ -162,7 +162,8 @@ describe('stale and tampered forms', () => {
     const http = await signIn(p.baseUrl, 'bob', 'bob password');
     const page = await (await http.request(`${p.baseUrl}/o/authorize/?client_id=${c.client_id}&redirect_uri=${encodeURIComponent(RC)}&response_type=code&scope=read&state=abc`)).text();
     const fields = hiddenFields(page, '/o/authorize/');
-    for (const bad of [{ redirect_uri: 'https://evil.example/cb' }, { client_id: 'unknown' }, { response_type: 'token' }, { scope: 'admin' }]) {
+    const tampered: Array<Record<string, string>> = [{ redirect_uri: 'https://evil.example/cb' }, { client_id: 'unknown' }, { response_type: 'token' }, { scope: 'admin' }];
+    for (const bad of tampered) {
       const res = await http.request(`${p.baseUrl}/o/authorize/`, { form: { ...fields, ...bad, allow: 'Authorize' } });
       const location = res.headers.get('location') ?? '';
       expect(location.startsWith('https://evil.example')).toBe(false);
