@@ -94,6 +94,12 @@ describe('user list', () => {
     expect(list[0]).toMatchObject({ department: 'HR', job_title: 'Recruiter', admin: true });
   });
 
+  it('accepts --json after the command too', async () => {
+    const r = await runCli(['user', 'list', '--json'], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(3);
+  });
+
   it('prints a table for people', async () => {
     const r = await runCli(['user', 'list'], { env });
     expect(r.code).toBe(0);

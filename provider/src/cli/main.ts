@@ -27,7 +27,7 @@ export function buildProgram(): Command {
       // Commander's own messages ("error: unknown option …") get our single-line shape.
       outputError: (str) => printError(str.replace(/^error:\s*/i, '')),
     });
-  const globals = () => program.opts<GlobalOptions>();
+  const globals = (): GlobalOptions => ({ json: Boolean(program.opts().json) });
   userCommands(program, globals);
   clientCommands(program, globals);
   tokenCommands(program, globals);
