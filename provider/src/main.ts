@@ -20,7 +20,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   let database;
   try {
-    database = await resolveDatabase(config, { install: true });
+    database = await resolveDatabase(config, { install: true, publish: true });
   } catch (err) {
     if (err instanceof EmbeddedDbError) {
       console.error(err.message);
@@ -33,9 +33,9 @@ async function main() {
     provider = await startProviderServer(config, log, database.url);
   } catch (err) {
     await database.stop();
-    if (err instanceof DatabaseUnavailableError) {
+    if (err instanceof DatabaseUnavailableError || err instanceof ConfigError) {
       console.error(err.message);
-      process.exit(1);
+      process.exit(err instanceof ConfigError ? 2 : 1);
     }
     throw err;
   }

@@ -1,5 +1,6 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
 import { MongoClient, Db, Collection } from 'mongodb';
+import { ConfigError } from '../config';
 import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc } from './schema';
 
 export interface Database {
@@ -22,11 +23,16 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Database> {
-  const client = new MongoClient(url, {
-    serverSelectionTimeoutMS: opts.timeoutMs ?? 5000,
-    connectTimeoutMS: opts.timeoutMs ?? 5000,
-    appName: 'hrm-sso-provider',
-  });
+  let client: MongoClient;
+  try {
+    client = new MongoClient(url, {
+      serverSelectionTimeoutMS: opts.timeoutMs ?? 5000,
+      connectTimeoutMS: opts.timeoutMs ?? 5000,
+      appName: 'hrm-sso-provider',
+    });
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: MONGO_URL: ${(err as Error).message}`);
+  }
   try {
     await client.connect();
     await client.db(dbName).command({ ping: 1 });
@@ -67,6 +73,7 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.accessTokens.createIndex({ userId: 1 });
   await d.accessTokens.createIndex({ expiresAt: 1 });
   await d.refreshTokens.createIndex({ familyId: 1 });
+  await d.refreshTokens.createIndex({ userId: 1 });
   await d.refreshTokens.createIndex({ expiresAt: 1 });
   await d.codes.createIndex({ expiresAt: 1 });
   await d.consents.createIndex({ userId: 1 });

@@ -71,6 +71,8 @@ export async function startFerretDb(opts: { binary: string; sqliteDir: string; p
       '--handler=sqlite',
       `--sqlite-url=file:${opts.sqliteDir.replace(/\/?$/, '/')}`,
       `--listen-addr=127.0.0.1:${port}`,
+      // FerretDB keeps a state.json in its working directory unless told otherwise.
+      `--state-dir=${opts.sqliteDir}`,
       '--telemetry=disable',
       '--debug-addr=',
       '--log-level=error',

@@ -24,13 +24,18 @@ function installFerretDb(binary: string): void {
   if (result.status !== 0) throw new EmbeddedDbError('ferretdb_failed', `Building FerretDB failed (see above); set MONGO_URL to your MongoDB server instead, or retry with 'npm run setup:ferretdb'.`);
 }
 
-export async function resolveDatabase(config: Config, opts: { install?: boolean } = {}): Promise<ResolvedDatabase> {
+/**
+ * `install`: build FerretDB when missing (npm start). `publish`: advertise the embedded server to
+ * other processes — only the long-running server does, so a short CLI run never stops a FerretDB
+ * that a server has started to rely on.
+ */
+export async function resolveDatabase(config: Config, opts: { install?: boolean; publish?: boolean } = {}): Promise<ResolvedDatabase> {
   if (config.MONGO_URL) return { url: config.MONGO_URL, embedded: false, stop: async () => undefined };
   const sqliteDir = path.join(config.DATA_DIR, 'db');
   const running = await findRunningFerretDb(sqliteDir);
   if (running) return { url: running, embedded: true, stop: async () => undefined };
   const binary = ferretDbBinary(config.DATA_DIR, config.FERRETDB_BIN);
   if (!fs.existsSync(binary) && opts.install) installFerretDb(binary);
-  const started = await startFerretDb({ binary, sqliteDir, publishPort: true });
+  const started = await startFerretDb({ binary, sqliteDir, publishPort: opts.publish ?? false });
   return { url: started.url, embedded: true, stop: started.stop };
 }

@@ -28,7 +28,10 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     res.set('Cache-Control', 'no-store').render('login.njk', { next, clientName: await clientNameFor(next, deps.clients) });
   });
 
-  router.post('/accounts/login/', requireCsrf, deps.loginLimiter, async (req: Request, res: Response) => {
+  // A stale login page submitted after signing in elsewhere (another tab): just continue.
+  const alreadySignedIn = (req: Request, res: Response, next: () => void) => (res.locals.currentUser ? res.redirect(303, safeNext(req.body?.next)) : next());
+
+  router.post('/accounts/login/', alreadySignedIn, requireCsrf, deps.loginLimiter, async (req: Request, res: Response) => {
     const next = safeNext(req.body?.next);
     const username = typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';

@@ -3,6 +3,7 @@
 import type { Database } from '../db/connect';
 import type { AccessTokenDoc, RefreshTokenDoc } from '../db/schema';
 import { digest } from '../security/tokens';
+import { isDuplicateKey } from './users';
 
 export interface ActiveAccessToken extends AccessTokenDoc {}
 
@@ -64,7 +65,7 @@ export class TokenStore {
       await this.db.claims.insertOne({ _id: id, at: new Date(), expiresAt });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

@@ -59,9 +59,16 @@ export class UserStore {
     try {
       await this.db.users.insertOne(doc);
     } catch (err) {
-      throw duplicateError(err, u) ?? err;
+      if (!isDuplicateKey(err)) throw err;
+      throw await this.whichDuplicate(u.username, u.email);
     }
     return doc;
+  }
+
+  /** Neither server reliably names the violated index, so ask which value is taken. */
+  private async whichDuplicate(username: string, email: string): Promise<AppError> {
+    if (await this.db.users.findOne({ username })) return new AppError('duplicate_username', `A user named "${username}" already exists.`, 409);
+    return new AppError('duplicate_email', `A user with email "${email}" already exists.`, 409);
   }
 
   async list(): Promise<UserDoc[]> {
@@ -103,13 +110,15 @@ export class UserStore {
   async update(id: string, changes: z.input<typeof profileUpdateSchema>): Promise<UserDoc> {
     const parsed = profileUpdateSchema.safeParse(changes);
     if (!parsed.success) throw new AppError('invalid_user', zodMessage(parsed.error));
+    let updated: UserDoc | null;
     try {
-      const updated = await this.db.users.findOneAndUpdate({ _id: id }, { $set: { ...parsed.data, updatedAt: new Date() } }, { returnDocument: 'after' });
-      if (!updated) throw new AppError('unknown_user', 'No such user.', 404);
-      return updated;
+      updated = await this.db.users.findOneAndUpdate({ _id: id }, { $set: { ...parsed.data, updatedAt: new Date() } }, { returnDocument: 'after' });
     } catch (err) {
-      throw duplicateError(err, { email: parsed.data.email ?? '' }) ?? err;
+      if (!isDuplicateKey(err)) throw err;
+      throw new AppError('duplicate_email', `A user with email "${parsed.data.email}" already exists.`, 409);
     }
+    if (!updated) throw new AppError('unknown_user', 'No such user.', 404);
+    return updated;
   }
 
   async setActive(username: string, active: boolean): Promise<UserDoc> {
@@ -119,11 +128,11 @@ export class UserStore {
   }
 }
 
-function duplicateError(err: unknown, u: { username?: string; email: string }): AppError | undefined {
-  const e = err as { code?: number; message?: string; keyPattern?: Record<string, unknown> };
-  if (e?.code !== 11000) return undefined;
-  const field = e.keyPattern ? Object.keys(e.keyPattern)[0] : /email/.test(e.message ?? '') ? 'email' : 'username';
-  return field === 'email'
-    ? new AppError('duplicate_email', `A user with email "${u.email}" already exists.`, 409)
-    : new AppError('duplicate_username', `A user named "${u.username}" already exists.`, 409);
+/**
+ * A unique-index violation. MongoDB reports code 11000; FerretDB does for inserts, but reports
+ * updates as an InternalError whose message names the SQLite UNIQUE constraint.
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; message?: string };
+  return e?.code === 11000 || /E11000|UNIQUE constraint failed/.test(e?.message ?? '');
 }

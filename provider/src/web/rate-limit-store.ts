@@ -2,6 +2,7 @@
 // Expiry is enforced on read (FerretDB has no TTL indexes) and old rows are swept.
 import type { Store, Options, ClientRateLimitInfo } from 'express-rate-limit';
 import type { Database } from '../db/connect';
+import { isDuplicateKey } from '../store/users';
 
 export class MongoRateLimitStore implements Store {
   private windowMs = 60000;
@@ -29,7 +30,7 @@ export class MongoRateLimitStore implements Store {
       await this.db.rateLimits.updateOne({ _id: id, $or: [{ resetAt: { $lte: now } }, { resetAt: { $exists: false } }] }, { $set: { hits: 1, resetAt } }, { upsert: true });
     } catch (err) {
       // A concurrent first hit created the row: count this one on it.
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const raced = await this.db.rateLimits.findOneAndUpdate({ _id: id }, { $inc: { hits: 1 } }, { returnDocument: 'after' });
       if (raced) return { totalHits: raced.hits, resetTime: raced.resetAt };
     }
