@@ -1,28 +1,20 @@
 // `client create|list|rotate-secret|delete` against a real FerretDB, through the real CLI.
-import { loadConfig } from '../../provider/src/config';
-import { connectDatabase, type Database } from '../../provider/src/db/connect';
-import { createServices, type Services } from '../../provider/src/services';
+import type { Database } from '../../provider/src/db/connect';
+import type { Services } from '../../provider/src/services';
 import { digest } from '../../provider/src/security/tokens';
-import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
+import { openCliDatabase, type CliDatabase } from './cli-database';
 import { expectOneLineError, runCli, runJson } from './run-cli';
 
-let database: TestDatabase;
+let cli: CliDatabase;
 let db: Database;
 let services: Services;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
-  env = { MONGO_URL: database.url, MONGO_DB: 'cli_clients' };
-  const config = loadConfig({ ...env, PASSWORD_SCRYPT_COST: '1024' });
-  db = await connectDatabase(database.url, config.MONGO_DB);
-  services = createServices(config, db);
+  cli = await openCliDatabase('cli_clients');
+  ({ db, services, env } = cli);
 });
-
-afterAll(async () => {
-  await db?.close();
-  await database?.stop();
-});
+afterAll(() => cli?.close());
 
 const RC_LOGIN = 'https://chat.example.com/_oauth/hrm';
 const RC_APP = 'https://chat.example.com/api/apps/public/0b1f/hrm-callback';

@@ -1,32 +1,24 @@
 // The password prompt on a real terminal: `script` gives the CLI a pseudo-terminal, and we type
 // only after each prompt appears, so any echo would be the CLI's own doing.
 import { spawn, spawnSync } from 'node:child_process';
-import { loadConfig } from '../../provider/src/config';
-import { connectDatabase, type Database } from '../../provider/src/db/connect';
-import { createServices, type Services } from '../../provider/src/services';
-import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
+import type { Database } from '../../provider/src/db/connect';
+import type { Services } from '../../provider/src/services';
+import { openCliDatabase, type CliDatabase } from './cli-database';
 import { CLI_ENTRY, TSX, cliEnv } from './run-cli';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const itWithPty = hasScript ? it : it.skip;
 
-let database: TestDatabase;
+let cli: CliDatabase;
 let db: Database;
 let services: Services;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
-  env = { MONGO_URL: database.url, MONGO_DB: 'cli_prompt' };
-  const config = loadConfig({ ...env, PASSWORD_SCRYPT_COST: '1024' });
-  db = await connectDatabase(database.url, config.MONGO_DB);
-  services = createServices(config, db);
+  cli = await openCliDatabase('cli_prompt');
+  ({ db, services, env } = cli);
 });
-
-afterAll(async () => {
-  await db?.close();
-  await database?.stop();
-});
+afterAll(() => cli?.close());
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -1,22 +1,17 @@
 // `tokens clear`: drops expired rows and revoked access tokens, keeps what reuse detection needs.
-import { connectDatabase, type Database } from '../../provider/src/db/connect';
-import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
+import type { Database } from '../../provider/src/db/connect';
+import { openCliDatabase, type CliDatabase } from './cli-database';
 import { runCli, runJson } from './run-cli';
 
-let database: TestDatabase;
+let cli: CliDatabase;
 let db: Database;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
-  env = { MONGO_URL: database.url, MONGO_DB: 'cli_tokens' };
-  db = await connectDatabase(database.url, 'cli_tokens');
+  cli = await openCliDatabase('cli_tokens');
+  ({ db, env } = cli);
 });
-
-afterAll(async () => {
-  await db?.close();
-  await database?.stop();
-});
+afterAll(() => cli?.close());
 
 const base = { clientId: 'c1', userId: 'u1', scope: ['read'], familyId: 'fam', createdAt: new Date() };
 const later = () => new Date(Date.now() + 3600_000);

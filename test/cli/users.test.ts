@@ -1,28 +1,21 @@
 // `user create|list|set-password|deactivate` against a real FerretDB, through the real CLI.
-import { connectDatabase, type Database } from '../../provider/src/db/connect';
-import { createServices, type Services } from '../../provider/src/services';
-import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
+import type { Database } from '../../provider/src/db/connect';
+import type { Services } from '../../provider/src/services';
+import { openCliDatabase, type CliDatabase } from './cli-database';
 import { spawnSync } from 'node:child_process';
-import { loadConfig, REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/config';
 import { cliEnv, expectOneLineError, runCli, runJson } from './run-cli';
 
-let database: TestDatabase;
+let cli: CliDatabase;
 let db: Database;
 let services: Services;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
-  env = { MONGO_URL: database.url, MONGO_DB: 'cli_users' };
-  const config = loadConfig({ MONGO_URL: database.url, MONGO_DB: 'cli_users', PASSWORD_SCRYPT_COST: '1024' });
-  db = await connectDatabase(database.url, config.MONGO_DB);
-  services = createServices(config, db);
+  cli = await openCliDatabase('cli_users');
+  ({ db, services, env } = cli);
 });
-
-afterAll(async () => {
-  await db?.close();
-  await database?.stop();
-});
+afterAll(() => cli?.close());
 
 describe('user create', () => {
   it('creates a user from flags and says so in one human line', async () => {

@@ -6,12 +6,8 @@ export function basic(id: string, secret: string): string {
   return 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
 }
 
-export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
+/** Status, headers, raw text, and the JSON body when there is one. */
+async function readResponse(res: Response) {
   const text = await res.text();
   let json: any;
   try {
@@ -22,16 +18,18 @@ export async function postForm(url: string, form: Record<string, string>, header
   return { status: res.status, headers: res.headers, text, json };
 }
 
+export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  return readResponse(res);
+}
+
 export async function getJson(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers: { accept: 'application/json', ...headers } });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readResponse(res);
 }
 
 export function pkcePair() {
