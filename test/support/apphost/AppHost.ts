@@ -151,10 +151,31 @@ export class AppHost {
         return this.bridges.persistence.find(this.appId, [{ model: 'user', id: userId }, { model: 'misc', id: misc }])[0]?.data;
     }
 
+    /** Test setup: the records a successful login leaves (engine token + linked identity). */
+    public seedLink(userId: string, link: { token: string; refreshToken?: string; expiresInSeconds: number; username: string; email: string; name: string }): void {
+        const user = (misc: string) => [{ model: 'user', id: userId }, { model: 'misc', id: misc }];
+        this.bridges.persistence.seed(this.appId, user('hrm-oauth-connection'), {
+            token: link.token,
+            refreshToken: link.refreshToken ?? '',
+            scope: 'read write',
+            expiresAt: link.expiresInSeconds,
+        });
+        this.bridges.persistence.seed(this.appId, user('hrm-linked-identity'), {
+            sub: `sub-${link.username}`,
+            username: link.username,
+            email: link.email,
+            name: link.name,
+            linkedAt: Date.now(),
+            accessTokenExpiresAt: Date.now() + link.expiresInSeconds * 1000,
+        });
+    }
+
     public async stop(): Promise<void> {
         try {
             await this.manager.unload(false);
         } finally {
+            // The engine allows one AppManager per process; let the next host start.
+            AppManager.Instance = undefined as unknown as AppManager;
             process.env.NODE_ENV = this.previousNodeEnv;
         }
     }

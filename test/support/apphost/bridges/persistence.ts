@@ -20,6 +20,13 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
         );
     }
 
+    /** Test setup: store a record as if the app had written it. */
+    public seed(appId: string, associations: Array<{ model: string; id: string }>, data: object): string {
+        const id = `rec-${this.nextId++}`;
+        this.records.push({ id, appId, associations: associations.map((a) => ({ ...a })), data: this.clone(data) });
+        return id;
+    }
+
     protected async purge(appId: string): Promise<void> {
         this.removeWhere((r) => r.appId === appId);
     }
