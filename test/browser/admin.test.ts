@@ -112,15 +112,18 @@ test('non-admins get a 403 page; the admin link is not shown to them', async () 
   await context.close();
 });
 
+/** Submits the new-client form and waits until the browser has left it (the answer page is loaded). */
+async function submitNewClient(page: Page, submit: () => Promise<void>) {
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/admin/clients/new', { waitUntil: 'load' }), submit()]);
+}
+
 test('double-clicked Create and an expired form: one client, a clear page, nothing changed', async () => {
   const { page, close } = await adminPage();
   await page.goto('/admin/clients/new');
   await page.getByLabel('Generic OAuth 2.0 client').check();
   await page.getByLabel('Name', { exact: true }).fill('Double click');
   await page.getByLabel('Redirect URIs').fill('https://app.example.test/cb');
-  await page.getByRole('button', { name: 'Create client' }).dblclick();
-  await page.waitForSelector('h1');
-  await page.waitForLoadState('load');
+  await submitNewClient(page, () => page.getByRole('button', { name: 'Create client' }).dblclick());
   expect(await page.textContent('h1')).toMatch(/Connect Rocket.Chat: Double click|Already submitted/);
   expect(await p.db.clients.countDocuments({ name: 'Double click' })).toBe(1);
 
@@ -136,8 +139,7 @@ test('double-clicked Create and an expired form: one client, a clear page, nothi
   await other.goto('/accounts/login/');
   await signInWithForm(other, 'root', 'admin password');
   await other.close();
-  await page.getByRole('button', { name: 'Create client' }).click();
-  await page.waitForSelector('h1');
+  await submitNewClient(page, () => page.getByRole('button', { name: 'Create client' }).click());
   expect(await page.textContent('h1')).toBe('This form has expired');
   expect(await page.textContent('main')).toContain('Nothing was changed');
   await screenshot(page, 'csrf-expired');
@@ -146,13 +148,12 @@ test('double-clicked Create and an expired form: one client, a clear page, nothi
   await page.getByLabel('Name', { exact: true }).fill('Too late');
   await page.getByLabel('Redirect URIs').fill('https://app.example.test/cb');
   await p.db.db.collection('sessions').deleteMany({});
-  await page.getByRole('button', { name: 'Create client' }).click();
-  await page.waitForSelector('h1');
+  await submitNewClient(page, () => page.getByRole('button', { name: 'Create client' }).click());
   expect(await page.textContent('h1')).toBe('You are signed out');
   expect(await page.textContent('main')).toContain('Nothing was changed');
   expect(await p.db.clients.countDocuments({ name: 'Too late' })).toBe(0);
   await close();
-});
+}, 120000);
 
 test('deleting a client in use, and deactivating a user mid-session', async () => {
   const c = await p.createClient({ name: 'Busy app', redirectUris: [rc.redirectUri], preset: 'rocketchat-login' });
