@@ -22,6 +22,7 @@ import { csrfTokenForViews } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
 import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
+import { sweepSubmissions } from './routes/admin/support';
 
 export interface ProviderApp {
   app: express.Express;
@@ -74,7 +75,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use(errorHandler(log));
 
   const sweep = setInterval(() => {
-    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } })]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
+    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db)]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
   }, config.SWEEP_INTERVAL_SECONDS * 1000);
   sweep.unref();
 

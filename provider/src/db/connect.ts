@@ -1,7 +1,7 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
 import { MongoClient, Db, Collection } from 'mongodb';
 import { ConfigError } from '../config';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc } from './schema';
+import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
 
 export interface Database {
   client: MongoClient;
@@ -15,6 +15,7 @@ export interface Database {
   rateLimits: Collection<RateLimitDoc>;
   audit: Collection<AuditDoc>;
   claims: Collection<ClaimDoc>;
+  formSubmissions: Collection<FormSubmissionDoc>;
   close(): Promise<void>;
 }
 
@@ -53,6 +54,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     rateLimits: db.collection('rate_limits'),
     audit: db.collection('audit_log'),
     claims: db.collection('claims'),
+    formSubmissions: db.collection('form_submissions'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -80,4 +82,5 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.rateLimits.createIndex({ resetAt: 1 });
   await d.audit.createIndex({ at: -1 });
   await d.claims.createIndex({ expiresAt: 1 });
+  await d.formSubmissions.createIndex({ at: 1 });
 }

@@ -79,6 +79,19 @@ export interface RefreshTokenDoc {
   createdAt: Date;
 }
 
+/** A one-time form submission (double-submit protection for account and admin forms). */
+export interface FormSubmissionDoc {
+  _id: string;
+  at: Date;
+  href?: string;
+  label?: string;
+}
+
+/** Consents are keyed by user and client: one document per pair. */
+export function consentId(userId: string, clientId: string): string {
+  return `${userId}:${clientId}`;
+}
+
 export interface ConsentDoc {
   _id: string; // `${userId}:${clientId}`
   userId: string;

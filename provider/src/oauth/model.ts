@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type { AuthorizationCodeModel, ClientCredentialsModel, PasswordModel, RefreshTokenModel, Client, User, Token, AuthorizationCode, RefreshToken } from '@node-oauth/oauth2-server';
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
-import type { ClientDoc } from '../db/schema';
+import { consentId, type ClientDoc } from '../db/schema';
 import type { Logger } from '../log';
 import { digest, randomToken } from '../security/tokens';
 import type { ClientStore } from '../store/clients';
@@ -159,7 +159,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
         throw err;
       }
       if (u.id) {
-        await db.consents.updateOne({ _id: `${u.id}:${client.id}` }, { $set: { lastUsedAt: now } });
+        await db.consents.updateOne({ _id: consentId(u.id, client.id) }, { $set: { lastUsedAt: now } });
       }
       return { ...t, client, user: { id: u.id } };
     },

@@ -2,7 +2,7 @@
 // user granted (or that holds live tokens for them), with scopes, first and last use, and a
 // Revoke button that withdraws the consent and revokes the tokens at once.
 import { Router, type Request, type Response } from 'express';
-import type { ClientDoc } from '../db/schema';
+import { consentId, type ClientDoc } from '../db/schema';
 import { requireCsrf } from '../web/csrf';
 import { formNonce, me, requireSignedIn, type PageDeps } from './admin/support';
 
@@ -73,7 +73,7 @@ export async function connectedApps(deps: PageDeps, userId: string, now = new Da
 export async function revokeConnection(deps: PageDeps, userId: string, clientId: string): Promise<{ consent: boolean; tokens: number }> {
   const { db, tokens } = deps.services;
   const [consent, revoked] = await Promise.all([
-    db.consents.deleteOne({ _id: `${userId}:${clientId}` }),
+    db.consents.deleteOne({ _id: consentId(userId, clientId) }),
     tokens.revokeForUserAndClient(userId, clientId),
     db.codes.updateMany({ userId, clientId, usedAt: null }, { $set: { usedAt: new Date() } }),
   ]);

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import OAuth2Server, { Request as OAuthRequest, Response as OAuthResponse } from '@node-oauth/oauth2-server';
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
-import type { UserDoc } from '../db/schema';
+import { consentId, type UserDoc } from '../db/schema';
 import type { Logger } from '../log';
 import type { ClientStore } from '../store/clients';
 import { AUTHORIZE_PARAMS, errorRedirect, validateAuthorizeRequest, type AuthorizeRequest } from '../oauth/authorize-request';
@@ -34,14 +34,14 @@ export function authorizeRoutes(deps: Deps) {
 
   async function hasConsent(user: UserDoc, a: AuthorizeRequest): Promise<boolean> {
     if (a.client.skipAuthorization) return true;
-    const consent = await deps.db.consents.findOne({ _id: `${user._id}:${a.client._id}` });
+    const consent = await deps.db.consents.findOne({ _id: consentId(user._id, a.client._id) });
     return !!consent && a.scope.every((s) => consent.scope.includes(s));
   }
 
   async function recordConsent(user: UserDoc, a: AuthorizeRequest): Promise<void> {
     const now = new Date();
     await deps.db.consents.updateOne(
-      { _id: `${user._id}:${a.client._id}` },
+      { _id: consentId(user._id, a.client._id) },
       { $addToSet: { scope: { $each: a.scope } }, $set: { lastUsedAt: now }, $setOnInsert: { userId: user._id, clientId: a.client._id, createdAt: now } },
       { upsert: true },
     );
@@ -52,7 +52,6 @@ export function authorizeRoutes(deps: Deps) {
     const request = new OAuthRequest({ method: 'GET', headers: {}, query: carriedParams(a), body: {} });
     const response = new OAuthResponse({ headers: {} });
     await deps.oauth.authorize(request, response, { authenticateHandler: { handle: () => ({ id: user._id }) } });
-    await deps.db.consents.updateOne({ _id: `${user._id}:${a.client._id}` }, { $set: { lastUsedAt: new Date() } });
     deps.log.info({ event: 'code_issued', clientId: a.client._id, userId: user._id }, 'authorization code issued');
     res.set('Cache-Control', 'no-store').redirect(302, response.headers!.location as string);
   }

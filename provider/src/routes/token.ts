@@ -5,7 +5,8 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from 'exp
 import OAuth2Server, { Request, Response } from '@node-oauth/oauth2-server';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
-import type { ClientStore } from '../store/clients';
+import { GRANT_TYPES, type ClientStore } from '../store/clients';
+import type { GrantType } from '../db/schema';
 import { authenticateClient, presentedCredentials } from '../oauth/client-auth';
 import { formBody, queryParams, required, type Params } from '../oauth/params';
 import { libraryErrorCode } from '../oauth/server';
@@ -33,7 +34,7 @@ export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; 
       clientId = creds?.clientId;
       grantType = required(params, 'grant_type');
       const client = await authenticateClient(deps.clients, creds);
-      if (!client.grants.includes(grantType as never) && ['authorization_code', 'refresh_token', 'client_credentials', 'password'].includes(grantType)) {
+      if (GRANT_TYPES.includes(grantType as GrantType) && !client.grants.includes(grantType as GrantType)) {
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant.`);
       }
       const libraryRequest = new Request({

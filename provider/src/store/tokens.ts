@@ -5,8 +5,6 @@ import type { AccessTokenDoc, RefreshTokenDoc } from '../db/schema';
 import { digest } from '../security/tokens';
 import { isDuplicateKey } from './users';
 
-export interface ActiveAccessToken extends AccessTokenDoc {}
-
 export class TokenStore {
   constructor(private readonly db: Database) {}
 
@@ -25,35 +23,29 @@ export class TokenStore {
     return this.db.refreshTokens.findOne({ _id: digest(token) });
   }
 
-  async revokeFamily(familyId: string, now = new Date()): Promise<void> {
-    await Promise.all([
-      this.db.accessTokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } }),
-      this.db.refreshTokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } }),
+  /** Revokes every live access and refresh token matching `filter`; returns how many access tokens. */
+  private async revokeMatching(filter: { familyId?: string; userId?: string; clientId?: string }, now: Date): Promise<number> {
+    const [access] = await Promise.all([
+      this.db.accessTokens.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: now } }),
+      this.db.refreshTokens.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: now } }),
     ]);
+    return access.modifiedCount;
+  }
+
+  async revokeFamily(familyId: string, now = new Date()): Promise<void> {
+    await this.revokeMatching({ familyId }, now);
   }
 
   async revokeForUserAndClient(userId: string, clientId: string, now = new Date()): Promise<number> {
-    const [a] = await Promise.all([
-      this.db.accessTokens.updateMany({ userId, clientId, revokedAt: null }, { $set: { revokedAt: now } }),
-      this.db.refreshTokens.updateMany({ userId, clientId, revokedAt: null }, { $set: { revokedAt: now } }),
-    ]);
-    return a.modifiedCount;
+    return this.revokeMatching({ userId, clientId }, now);
   }
 
   async revokeForUser(userId: string, now = new Date()): Promise<number> {
-    const [a] = await Promise.all([
-      this.db.accessTokens.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: now } }),
-      this.db.refreshTokens.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: now } }),
-    ]);
-    return a.modifiedCount;
+    return this.revokeMatching({ userId }, now);
   }
 
   async revokeForClient(clientId: string, now = new Date()): Promise<number> {
-    const [a] = await Promise.all([
-      this.db.accessTokens.updateMany({ clientId, revokedAt: null }, { $set: { revokedAt: now } }),
-      this.db.refreshTokens.updateMany({ clientId, revokedAt: null }, { $set: { revokedAt: now } }),
-    ]);
-    return a.modifiedCount;
+    return this.revokeMatching({ clientId }, now);
   }
 
   /**

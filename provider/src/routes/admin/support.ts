@@ -3,7 +3,8 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Database } from '../../db/connect';
-import type { UserDoc } from '../../db/schema';
+import type { FormSubmissionDoc, UserDoc } from '../../db/schema';
+import { isDuplicateKey } from '../../store/users';
 import { AppError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Services } from '../../services';
@@ -102,17 +103,15 @@ export function noticeFrom(req: Request): string | undefined {
 // double-clicked or re-posted form is applied exactly once. The duplicate gets a page pointing
 // to the result of the first.
 
-interface SubmissionDoc {
-  _id: string;
-  at: Date;
-  href?: string;
-  label?: string;
-}
-
 const SUBMISSION_TTL_MS = 24 * 3600 * 1000;
 
 function submissions(db: Database) {
-  return db.db.collection<SubmissionDoc>('form_submissions');
+  return db.formSubmissions;
+}
+
+/** Called by the periodic sweeper: a submission is remembered for a day. */
+export async function sweepSubmissions(db: Database, now = Date.now()): Promise<void> {
+  await db.formSubmissions.deleteMany({ at: { $lt: new Date(now - SUBMISSION_TTL_MS) } });
 }
 
 export function newFormNonce(): string {
@@ -133,24 +132,17 @@ function submissionKey(req: Request, nonce: string): string {
   return crypto.createHash('sha256').update(JSON.stringify([nonce, req.method, req.baseUrl + req.path, body])).digest('base64url');
 }
 
-let indexed = false;
-
-export type Claim = { ok: true; key: string } | { ok: false; previous: SubmissionDoc | null };
+export type Claim = { ok: true; key: string } | { ok: false; previous: FormSubmissionDoc | null };
 
 export async function claimSubmission(db: Database, req: Request): Promise<Claim | 'missing'> {
   const nonce = req.body?._once;
   if (typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) return 'missing';
   const key = submissionKey(req, nonce);
-  if (!indexed) {
-    indexed = true;
-    await submissions(db).createIndex({ at: 1 }).catch(() => undefined);
-  }
-  if (Math.random() < 0.02) await submissions(db).deleteMany({ at: { $lt: new Date(Date.now() - SUBMISSION_TTL_MS) } });
   try {
     await submissions(db).insertOne({ _id: key, at: new Date() });
     return { ok: true, key };
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     return { ok: false, previous: await submissions(db).findOne({ _id: key }) };
   }
 }
