@@ -16,7 +16,7 @@ import { healthHandler } from './routes/health';
 import { accountRoutes } from './routes/accounts';
 import { authorizeRoutes } from './routes/authorize';
 import { createViews } from './web/views';
-import { createSessionMiddleware } from './web/session';
+import { createSessionMiddleware, resolveSessionSecret } from './web/session';
 import { currentUserMiddleware } from './web/current-user';
 import { csrfTokenForViews } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
@@ -44,13 +44,13 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
-  const limiters = createRateLimiters(config, db, log);
+  const limiters = createRateLimiters(config, db, log, resolveSessionSecret(config));
   const oauth = createOAuthServer(createOAuthModel({ db, config, clients, users, tokens, log }), config);
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
-  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log }));
+  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log, loginGuard: limiters.loginGuard }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
   app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users, log }));
   const userinfo = userinfoHandler({ tokens, users, log });
@@ -62,9 +62,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   // Browser pages.
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
-  app.use(sessions, form, currentUserMiddleware(users), csrfTokenForViews);
+  app.use(sessions, form, currentUserMiddleware(users), csrfTokenForViews(resolveSessionSecret(config), config.secureCookies));
   app.use(authorizeRoutes({ config, db, clients, oauth, log }));
-  app.use(accountRoutes({ users, clients, log, loginLimiter: limiters.login }));
+  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
 

@@ -19,7 +19,7 @@ export function createServices(config: Config, db: Database): Services {
   return {
     config,
     db,
-    users: new UserStore(db, config.PASSWORD_SCRYPT_COST),
+    users: new UserStore(db, config.PASSWORD_SCRYPT_COST, config.PASSWORD_SCRYPT_PARALLELISM),
     clients: new ClientStore(db),
     tokens: new TokenStore(db),
     audit: new AuditLog(db),

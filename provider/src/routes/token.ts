@@ -11,11 +11,14 @@ import { authenticateClient, presentedCredentials } from '../oauth/client-auth';
 import { formBody, queryParams, required, type Params } from '../oauth/params';
 import { libraryErrorCode } from '../oauth/server';
 import { sendOAuthError } from './oauth-errors';
+import type { LoginAttempt, LoginGuard } from '../web/rate-limit-login';
+import { clientIpKey, sendTooManyRequests } from '../web/rate-limits';
 
-export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; log: Logger }) {
+export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; log: Logger; loginGuard?: LoginGuard }) {
   return async (req: ExpressRequest, res: ExpressResponse) => {
     let clientId: string | undefined;
     let grantType: string | undefined;
+    let passwordAttempt: LoginAttempt | undefined;
     try {
       const body = formBody(req);
       const query = queryParams(req);
@@ -44,10 +47,20 @@ export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; 
         body: { ...params, client_id: client._id, client_secret: creds?.clientSecret },
       });
       const libraryResponse = new Response({ headers: {} });
+      // The password grant guesses passwords like the sign-in form: same per-IP and per-account limits.
+      if (grantType === 'password' && deps.loginGuard) {
+        passwordAttempt = await deps.loginGuard.begin(clientIpKey(req), params.username);
+        if (!passwordAttempt.allowed) {
+          deps.log.warn({ event: 'login_rate_limited', clientId, ip: req.ip, limitedBy: passwordAttempt.limitedBy }, 'too many password grant attempts');
+          return sendTooManyRequests(res, passwordAttempt.retryAfterSeconds);
+        }
+      }
       await deps.oauth.token(libraryRequest, libraryResponse);
+      if (passwordAttempt?.allowed) await passwordAttempt.succeeded();
       deps.log.info({ event: 'token_issued', clientId: client._id, grantType }, 'token issued');
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(libraryResponse.body);
     } catch (err) {
+      if (passwordAttempt?.allowed) passwordAttempt.failed();
       const known = err instanceof OAuthError ? err : libraryErrorCode(err);
       if (!known) throw err;
       const e = err instanceof OAuthError ? err : new OAuthError(known.code as never, known.message, known.status);
