@@ -43,11 +43,11 @@ export interface SlotLimiterOptions {
   now?: () => number;
 }
 
-/** Block sizes for a limit: each 1/8 of what remains (at least 1), or all 1 without leases. */
-export function blockLayout(limit: number, leases: boolean): number[] {
+/** Block sizes for a limit with leases: each 1/8 of what remains, at least 1 (about 8·ln(limit/8)+8 blocks). */
+export function leaseLayout(limit: number): number[] {
   const sizes: number[] = [];
   for (let left = limit; left > 0; ) {
-    const size = leases ? Math.max(1, Math.floor(left / 8)) : 1;
+    const size = Math.max(1, Math.floor(left / 8));
     sizes.push(size);
     left -= size;
   }
@@ -56,12 +56,19 @@ export function blockLayout(limit: number, leases: boolean): number[] {
 
 export class SlotLimiter {
   private readonly states = new Map<string, KeyState>();
-  private readonly blocks: number[];
+  /** Sizes of the blocks with leases; without, every block is one slot. */
+  private readonly leaseSizes?: number[];
+  private readonly blockCount: number;
   private readonly now: () => number;
 
   constructor(private readonly db: Database, private readonly opts: SlotLimiterOptions) {
-    this.blocks = blockLayout(opts.limit, opts.leases);
+    this.leaseSizes = opts.leases ? leaseLayout(opts.limit) : undefined;
+    this.blockCount = this.leaseSizes?.length ?? opts.limit;
     this.now = opts.now ?? Date.now;
+  }
+
+  private blockSize(block: number): number {
+    return this.leaseSizes ? this.leaseSizes[block] : 1;
   }
 
   get limit(): number {
@@ -97,15 +104,15 @@ export class SlotLimiter {
   async reset(key: string): Promise<void> {
     const window = this.currentWindow();
     this.states.delete(key);
-    const ids = this.blocks.map((_, i) => this.blockId(key, window, i));
-    await this.db.rateLimits.deleteMany({ _id: { $in: ids } });
+    const first = this.blockId(key, window, 0).slice(0, -1);
+    await this.db.rateLimits.deleteMany({ _id: { $gte: first, $lt: `${first}~` } });
   }
 
   private async claimNextBlock(key: string, state: KeyState): Promise<void> {
-    while (state.nextBlock < this.blocks.length) {
+    while (state.nextBlock < this.blockCount) {
       const block = state.nextBlock++;
       if (await this.claim(key, state.window, block)) {
-        state.free += this.blocks[block];
+        state.free += this.blockSize(block);
         return;
       }
     }
@@ -119,7 +126,7 @@ export class SlotLimiter {
 
   private async claim(key: string, window: number, block: number): Promise<boolean> {
     try {
-      await this.db.rateLimits.insertOne({ _id: this.blockId(key, window, block), hits: this.blocks[block], resetAt: new Date((window + 1) * this.opts.windowMs) });
+      await this.db.rateLimits.insertOne({ _id: this.blockId(key, window, block), hits: this.blockSize(block), resetAt: new Date((window + 1) * this.opts.windowMs) });
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
