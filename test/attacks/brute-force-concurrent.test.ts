@@ -2,7 +2,7 @@
 // two provider instances sharing it: the limits hold exactly — 0 guesses past them.
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { startTestProvider, type TestProvider } from '../support/provider';
-import { formGuess, grantGuess, loginForm, tally } from './support';
+import { formGuess, grantGuess, loginForm, tally, ONE_WINDOW } from './support';
 
 const ACCOUNT_LIMIT = 10;
 const IP_LIMIT = 40;
@@ -14,7 +14,8 @@ let b: TestProvider;
 let client: { client_id: string; client_secret: string };
 
 async function pair(env: Record<string, string>, dbName: string): Promise<[TestProvider, TestProvider]> {
-  const shared = { ...env, MONGO_DB: dbName };
+  // One window for the whole file: a fixed window ending mid-test would (rightly) allow another round.
+  const shared = { RATE_LIMIT_WINDOW_SECONDS: ONE_WINDOW, ...env, MONGO_DB: dbName };
   return [await startTestProvider({ env: shared, database }), await startTestProvider({ env: shared, database })];
 }
 

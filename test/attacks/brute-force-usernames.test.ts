@@ -3,7 +3,7 @@
 // padded spelling after the limit is refused too.
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { normaliseUsername } from '../../provider/src/store/users';
-import { formGuess, grantGuess, loginForm, tally } from './support';
+import { formGuess, grantGuess, loginForm, tally, ONE_WINDOW } from './support';
 
 const LIMIT = 5;
 const SPELLINGS = (name: string) => [
@@ -16,7 +16,7 @@ let p: TestProvider;
 let client: { client_id: string; client_secret: string };
 
 beforeAll(async () => {
-  p = await startTestProvider({ env: { LOGIN_RATE_LIMIT: String(LIMIT), LOGIN_IP_RATE_LIMIT: '1000' } });
+  p = await startTestProvider({ env: { LOGIN_RATE_LIMIT: String(LIMIT), LOGIN_IP_RATE_LIMIT: '1000', RATE_LIMIT_WINDOW_SECONDS: ONE_WINDOW } });
   for (const u of ['bf2', 'bf3', 'bf4', 'bf5']) await p.createUser({ username: u, email: `${u}@example.com`, name: u.toUpperCase(), password: 'right password 42' });
   client = await p.createClient({ name: 'password grant test', redirectUris: ['http://127.0.0.1:9/cb'], preset: 'generic', grants: ['password'] });
 }, 60000);

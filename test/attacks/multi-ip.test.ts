@@ -2,7 +2,7 @@
 // socket to its own loopback address (127.0.0.x), so the provider sees distinct IPs without
 // trusting a forwarded header (TRUST_PROXY stays off).
 import { startTestProvider, type TestProvider } from '../support/provider';
-import { formGuess, grantGuess, loginForm, tally } from './support';
+import { formGuess, grantGuess, loginForm, tally, ONE_WINDOW } from './support';
 
 const ACCOUNT_LIMIT = 10;
 const IP_LIMIT = 15;
@@ -12,7 +12,7 @@ let p: TestProvider;
 let client: { client_id: string; client_secret: string };
 
 beforeAll(async () => {
-  p = await startTestProvider({ env: { LOGIN_RATE_LIMIT: String(ACCOUNT_LIMIT), LOGIN_IP_RATE_LIMIT: String(IP_LIMIT) } });
+  p = await startTestProvider({ env: { LOGIN_RATE_LIMIT: String(ACCOUNT_LIMIT), LOGIN_IP_RATE_LIMIT: String(IP_LIMIT), RATE_LIMIT_WINDOW_SECONDS: ONE_WINDOW } });
   await p.createUser({ username: 'victim', email: 'victim@example.com', name: 'Victim', password: 'right password 42' });
   await p.createUser({ username: 'bystander', email: 'bystander@example.com', name: 'Bystander', password: 'right password 42' });
   client = await p.createClient({ name: 'password grant test', redirectUris: ['http://127.0.0.1:9/cb'], preset: 'generic', grants: ['password'] });

@@ -5,6 +5,9 @@ import http from 'node:http';
 import { basic } from '../support/oauth-requests';
 import { hiddenFields } from '../support/http-session';
 
+/** RATE_LIMIT_WINDOW_SECONDS of ten years: exact counts must not straddle a (fixed) window boundary. */
+export const ONE_WINDOW = String(10 * 365 * 24 * 3600);
+
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;

@@ -77,8 +77,8 @@ export class SlotLimiter {
 
   /** Spends one slot of `key`'s allowance in the current window, or says it is used up. */
   async take(key: string): Promise<LimitDecision> {
-    const window = this.currentWindow();
     for (;;) {
+      const window = this.currentWindow();
       const state = this.stateFor(key, window);
       if (state.free > 0) {
         state.free--;
