@@ -22,7 +22,7 @@ import { csrfTokenForViews } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
 import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
-import { sweepSubmissions } from './routes/admin/support';
+import { Sweeper } from './sweep/sweeper';
 
 export interface ProviderApp {
   app: express.Express;
@@ -35,12 +35,15 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.set('query parser', 'simple');
+  // ETags only cost hashing here: OAuth answers are no-store, pages are per user.
+  app.set('etag', false);
   const views = createViews(config);
   views.express(app);
   app.set('view engine', 'njk');
 
   app.use(pinoHttp({ logger: log, serializers: requestSerializers, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'), quietReqLogger: true }));
-  app.use(securityHeaders(config));
+  // API answers are JSON with no-store: a CSP and the other page headers are only cost there.
+  app.use(unlessMachinePath(securityHeaders(config), apiHeaders(config.secureCookies)));
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
@@ -62,7 +65,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   // Browser pages.
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
-  app.use(sessions, form, currentUserMiddleware(users), csrfTokenForViews);
+  // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
+  // without loading or storing a session.
+  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews)));
   app.use(authorizeRoutes({ config, db, clients, oauth, log }));
   app.use(accountRoutes({ users, clients, log, loginLimiter: limiters.login }));
   app.use(extraBrowserRoutes(services, log));
@@ -74,15 +79,13 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   });
   app.use(errorHandler(log));
 
-  const sweep = setInterval(() => {
-    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db)]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
-  }, config.SWEEP_INTERVAL_SECONDS * 1000);
-  sweep.unref();
+  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log);
+  sweeper.start();
 
   return {
     app,
     close: async () => {
-      clearInterval(sweep);
+      await sweeper.stop();
       await sessionStore.close().catch(() => undefined);
     },
   };
@@ -92,6 +95,48 @@ function parseTrustProxy(v: string): boolean | number | string {
   if (v === 'true') return true;
   if (v === 'false') return false;
   return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** Browser pages under /o/ (everything else there is an API endpoint). OIDC pages add theirs here. */
+export const BROWSER_O_PATHS = /^\/o\/(authorize|logout|end[-_]session|device)(\/|$)/;
+
+/** Paths served to programs: no session, CSRF, views or page headers. */
+export function isMachinePath(path: string): boolean {
+  if (path.startsWith('/api/') || path.startsWith('/.well-known/') || path === '/healthz') return true;
+  return path.startsWith('/o/') && !BROWSER_O_PATHS.test(path);
+}
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+function unlessMachinePath(browser: Middleware, machine?: Middleware): Middleware {
+  return (req, res, next) => (isMachinePath(req.path) ? (machine ? machine(req, res, next) : next()) : browser(req, res, next));
+}
+
+/** Runs middleware in order (as app.use(a, b, c) would), stopping at the first error. */
+function chain(...handlers: Middleware[]): Middleware {
+  return (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown) => {
+      if (err || i === handlers.length) return next(err);
+      const h = handlers[i++];
+      try {
+        h(req, res, step);
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  };
+}
+
+/** The page headers that still matter for JSON. */
+function apiHeaders(https: boolean): Middleware {
+  return (_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
+    next();
+  };
 }
 
 function wantsJson(req: Request): boolean {

@@ -59,6 +59,12 @@ const schema = z.object({
   PASSWORD_SCRYPT_COST: z.coerce.number().int().refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two ≥ 1024').default(32768),
   /** SWEEP_INTERVAL_SECONDS: how often expired codes, tokens, sessions and counters are deleted. */
   SWEEP_INTERVAL_SECONDS: seconds.default(600),
+  /** SWEEP_BATCH_SIZE: expired documents deleted per database command by the sweeper (FerretDB; MongoDB uses TTL indexes). */
+  SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** AUDIT_RETENTION_DAYS: audit-log entries older than this are deleted (TTL index on MongoDB, the sweeper on FerretDB); 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
+  /** UV_THREADPOOL_SIZE: libuv worker threads (scrypt password hashing runs there); read by main.ts before the pool starts. */
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   /** MAX_BODY_BYTES: request bodies above this size are refused with 413. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
   /** PRODUCT_NAME: shown in page titles and headers. */

@@ -5,7 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type { Logger };
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Without a destination, logs go to stdout asynchronously (pino.destination with sync: false):
+ * a synchronous write per request was 12 % of the main thread on userinfo. pino flushes the
+ * buffer when the process exits (on-exit-leak-free), including process.exit().
+ */
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
   return pino(
     {
       level,

@@ -17,6 +17,8 @@ async function main() {
     }
     throw err;
   }
+  // libuv reads this when its thread pool first starts (scrypt, fs): nothing has used it yet here.
+  process.env.UV_THREADPOOL_SIZE = String(config.UV_THREADPOOL_SIZE);
   const log = createLogger(config.LOG_LEVEL);
   let database;
   try {

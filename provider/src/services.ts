@@ -22,6 +22,6 @@ export function createServices(config: Config, db: Database): Services {
     users: new UserStore(db, config.PASSWORD_SCRYPT_COST),
     clients: new ClientStore(db),
     tokens: new TokenStore(db),
-    audit: new AuditLog(db),
+    audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
   };
 }

@@ -11,6 +11,7 @@ import { digest, randomToken } from '../security/tokens';
 import type { ClientStore } from '../store/clients';
 import type { TokenStore } from '../store/tokens';
 import type { UserStore } from '../store/users';
+import { trackExpiry } from '../sweep/expiry';
 
 export interface ModelDeps {
   db: Database;
@@ -51,7 +52,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
 
     async saveAuthorizationCode(code, client, user) {
       const c = code as AuthorizationCode & { codeChallenge?: string; codeChallengeMethod?: 'S256' | 'plain' };
-      await db.codes.insertOne({
+      await Promise.all([trackExpiry(db, [{ collection: 'authorization_codes', id: digest(c.authorizationCode), expiresAt: c.expiresAt }]), db.codes.insertOne({
         _id: digest(c.authorizationCode),
         clientId: client.id,
         userId: user.id,
@@ -62,7 +63,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
         expiresAt: c.expiresAt,
         usedAt: null,
         createdAt: new Date(),
-      });
+      })]);
       return { ...c, client, user };
     },
 
@@ -126,13 +127,22 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
       const familyId = u.familyId ?? (t.authorizationCode ? digest(t.authorizationCode) : crypto.randomUUID());
       const now = new Date();
       const accessTokenId = digest(t.accessToken);
+      const accessExpiresAt = t.accessTokenExpiresAt ?? new Date(now.getTime() + config.ACCESS_TOKEN_EXPIRE_SECONDS * 1000);
+      const refreshExpiresAt = t.refreshTokenExpiresAt ?? new Date(now.getTime() + config.REFRESH_TOKEN_EXPIRE_SECONDS * 1000);
+      // Due-list entries (FerretDB) beside the insert; both under the later expiry: one command.
+      const dueAt = t.refreshToken && u.id ? new Date(Math.max(accessExpiresAt.getTime(), refreshExpiresAt.getTime())) : accessExpiresAt;
+      const tracked = trackExpiry(db, [
+        { collection: 'access_tokens', id: accessTokenId, expiresAt: dueAt },
+        ...(t.refreshToken && u.id ? [{ collection: 'refresh_tokens', id: digest(t.refreshToken), expiresAt: dueAt }] : []),
+      ]);
+      tracked.catch(() => undefined); // awaited below; never an unhandled rejection
       await db.accessTokens.insertOne({
         _id: accessTokenId,
         clientId: client.id,
         userId: u.id ?? null,
         scope: t.scope ?? [],
         familyId,
-        expiresAt: t.accessTokenExpiresAt ?? new Date(now.getTime() + config.ACCESS_TOKEN_EXPIRE_SECONDS * 1000),
+        expiresAt: accessExpiresAt,
         revokedAt: null,
         createdAt: now,
       });
@@ -145,7 +155,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
             scope: t.scope ?? [],
             familyId,
             accessTokenId,
-            expiresAt: t.refreshTokenExpiresAt ?? new Date(now.getTime() + config.REFRESH_TOKEN_EXPIRE_SECONDS * 1000),
+            expiresAt: refreshExpiresAt,
             revokedAt: null,
             rotatedAt: null,
             createdAt: now,
@@ -154,6 +164,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
           // Rotation off: the same refresh token now stands for the new access token.
           await db.refreshTokens.updateOne({ _id: u.refreshTokenId }, { $set: { accessTokenId } });
         }
+        await tracked;
       } catch (err) {
         await db.accessTokens.deleteOne({ _id: accessTokenId });
         throw err;

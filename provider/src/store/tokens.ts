@@ -4,6 +4,7 @@ import type { Database } from '../db/connect';
 import type { AccessTokenDoc, RefreshTokenDoc } from '../db/schema';
 import { digest } from '../security/tokens';
 import { isDuplicateKey } from './users';
+import { trackExpiry } from '../sweep/expiry';
 
 export class TokenStore {
   constructor(private readonly db: Database) {}
@@ -55,6 +56,7 @@ export class TokenStore {
   async claimOnce(id: string, expiresAt: Date): Promise<boolean> {
     try {
       await this.db.claims.insertOne({ _id: id, at: new Date(), expiresAt });
+      await trackExpiry(this.db, [{ collection: 'claims', id, expiresAt }]);
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;

@@ -3,6 +3,7 @@
 import type { Store, Options, ClientRateLimitInfo } from 'express-rate-limit';
 import type { Database } from '../db/connect';
 import { isDuplicateKey } from '../store/users';
+import { trackExpiry } from '../sweep/expiry';
 
 export class MongoRateLimitStore implements Store {
   private windowMs = 60000;
@@ -28,6 +29,8 @@ export class MongoRateLimitStore implements Store {
     const resetAt = new Date(now.getTime() + this.windowMs);
     try {
       await this.db.rateLimits.updateOne({ _id: id, $or: [{ resetAt: { $lte: now } }, { resetAt: { $exists: false } }] }, { $set: { hits: 1, resetAt } }, { upsert: true });
+      // A new window: due for the sweeper (FerretDB) when it ends, if no later window replaced it.
+      await trackExpiry(this.db, [{ collection: 'rate_limits', id, expiresAt: resetAt, checkField: 'resetAt' }]);
     } catch (err) {
       // A concurrent first hit created the row: count this one on it.
       if (!isDuplicateKey(err)) throw err;

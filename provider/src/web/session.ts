@@ -1,5 +1,5 @@
 // Browser sessions: express-session stored in MongoDB (shared by every instance).
-// connect-mongo runs in "interval" mode because FerretDB has no TTL indexes.
+// Expired sessions are deleted by the sweeper (src/sweep/).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -8,6 +8,7 @@ import MongoStore from 'connect-mongo';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
+import { trackSessionExpiry } from '../sweep/sessions';
 
 declare module 'express-session' {
   interface SessionData {
@@ -38,11 +39,12 @@ export function createSessionMiddleware(config: Config, db: Database): { middlew
     dbName: db.db.databaseName,
     collectionName: 'sessions',
     ttl: config.SESSION_MAX_AGE_SECONDS,
-    autoRemove: 'interval',
-    autoRemoveInterval: Math.max(1, Math.round(config.SWEEP_INTERVAL_SECONDS / 60)),
+    // Expiry is the sweeper's job (TTL index on MongoDB, due lists on FerretDB): sweep/sessions.ts.
+    autoRemove: 'disabled',
     stringify: false,
     touchAfter: 60,
   });
+  trackSessionExpiry(store, db, config.SESSION_MAX_AGE_SECONDS);
   const middleware = session({
     name: SESSION_COOKIE,
     secret: resolveSessionSecret(config),
