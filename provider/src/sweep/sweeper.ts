@@ -3,10 +3,11 @@
 //
 // - On MongoDB: TTL indexes (created at start); the sweeper has nothing to do.
 // - On FerretDB: the due lists (expiry.ts), in batches of SWEEP_BATCH_SIZE, each batch a
-//   LIMIT read of one due-list collection and one `delete` command of `{_id}` statements per
+//   cursor batch of one due-list collection and one `delete` command of `{_id}` statements per
 //   target collection — every statement an index search, whatever the backlog. FerretDB fails a
 //   single delete matching more than ~32,000 documents ("too many SQL variables"); batches never
-//   get near that. When nothing is due, a run is one listCollections (metadata) and one insert.
+//   get near that. When nothing is due, a run is one listCollections (metadata), the lease insert and
+//   the delete of the previous slot's lease.
 // - One instance at a time: each run first claims the lease for the current time slot (one
 //   SWEEP_INTERVAL_SECONDS wide) by inserting `sweep:<slot>` into sweep_leases; a unique insert
 //   has exactly one winner on MongoDB and FerretDB alike. Runs stop after half a slot, so two
@@ -16,7 +17,7 @@ import type { Db, ObjectId } from 'mongodb';
 import type { Logger } from '../log';
 import { isDuplicateKey } from '../store/users';
 import { retryIdempotent } from '../db/retry';
-import { DUE_PREFIX, dueCollectionEnd, expiryMode, trackExpiry, type DueDoc, type ExpiryMode } from './expiry';
+import { DUE_PREFIX, dueCollectionEnd, expiryMode, type DueDoc, type ExpiryMode } from './expiry';
 import { EXPIRES_AT_RULES, dropTtl, ensureTtlIndexes, type TtlRule } from './ttl-indexes';
 
 export const LEASES = 'sweep_leases';
@@ -139,8 +140,8 @@ export class Sweeper {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
-    // The lease document goes the way of everything else that expires.
-    await trackExpiry({ db: this.db }, [{ collection: LEASES, id: lease._id, expiresAt: lease.expiresAt }]);
+    // The previous slot's lease has served its purpose (TTL removes leases on MongoDB).
+    await retryIdempotent(() => this.db.collection<LeaseDoc>(LEASES).deleteOne({ _id: `sweep:${new Date(slotStart - slotMs).toISOString()}` }));
     return true;
   }
 
@@ -153,23 +154,43 @@ export class Sweeper {
       .sort();
   }
 
-  /** Empties one ended bucket batch by batch, then drops it. False when the deadline stopped it. */
+  /**
+   * Empties one ended bucket: its entries are read with one cursor, a batch at a time, and the
+   * documents they name deleted; then the bucket is dropped (cheaper than deleting each entry).
+   * When the deadline stops it half-way, the entries already done are deleted so that the next
+   * run resumes where this one stopped. False in that case.
+   */
   private async sweepBucket(name: string, now: Date, result: SweepResult, deadline: number): Promise<boolean> {
     const due = this.db.collection<DueDoc>(name);
-    for (;;) {
-      if (Date.now() > deadline) return false;
-      // No filter, no sort: FerretDB pushes the LIMIT down to SQLite.
-      const batch = await retryIdempotent(() => due.find({}).limit(this.opts.batchSize).toArray());
-      if (batch.length === 0) break;
-      result.dueEntries += batch.length;
-      const byCollection = new Map<string, DueDoc[]>();
-      for (const e of batch) byCollection.set(e.c, [...(byCollection.get(e.c) ?? []), e]);
-      for (const [collection, entries] of byCollection) {
-        const ids = await this.expiredIds(collection, entries, now);
-        if (ids.length) result.deleted[collection] = (result.deleted[collection] ?? 0) + (await deleteByIds(this.db, collection, ids));
+    // No filter, no sort: FerretDB streams the table; every entry in an ended bucket is due.
+    const cursor = due.find({}, { batchSize: this.opts.batchSize });
+    const done: string[] = [];
+    try {
+      let batch: DueDoc[] = [];
+      const flush = async () => {
+        result.dueEntries += batch.length;
+        const byCollection = new Map<string, DueDoc[]>();
+        for (const e of batch) byCollection.set(e.c, [...(byCollection.get(e.c) ?? []), e]);
+        for (const [collection, entries] of byCollection) {
+          const ids = await this.expiredIds(collection, entries, now);
+          if (ids.length) result.deleted[collection] = (result.deleted[collection] ?? 0) + (await deleteByIds(this.db, collection, ids, this.opts.batchSize));
+        }
+        done.push(...batch.map((e) => e._id));
+        batch = [];
+      };
+      for await (const entry of cursor) {
+        batch.push(entry);
+        if (batch.length >= this.opts.batchSize) {
+          await flush();
+          if (Date.now() > deadline) {
+            await deleteByIds(this.db, name, done, this.opts.batchSize);
+            return false;
+          }
+        }
       }
-      await deleteByIds(this.db, name, batch.map((e) => e._id));
-      if (batch.length < this.opts.batchSize) break;
+      if (batch.length) await flush();
+    } finally {
+      await cursor.close().catch(() => undefined);
     }
     await due.drop().catch(() => undefined);
     return true;
@@ -191,14 +212,18 @@ export class Sweeper {
   }
 }
 
-/** One `delete` command of `{_id}` statements (each an index search on FerretDB). */
-async function deleteByIds(db: Db, collection: string, ids: Array<string | ObjectId>): Promise<number> {
-  if (ids.length === 0) return 0;
-  const res = await retryIdempotent(() =>
-    db.collection<{ _id: string | ObjectId }>(collection).bulkWrite(
-      ids.map((id) => ({ deleteOne: { filter: { _id: id } } })),
-      { ordered: false },
-    ),
-  );
-  return res.deletedCount;
+/** `delete` commands of at most `batch` `{_id}` statements each (every one an index search on FerretDB). */
+async function deleteByIds(db: Db, collection: string, ids: Array<string | ObjectId>, batch: number): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += batch) {
+    const part = ids.slice(i, i + batch);
+    const res = await retryIdempotent(() =>
+      db.collection<{ _id: string | ObjectId }>(collection).bulkWrite(
+        part.map((id) => ({ deleteOne: { filter: { _id: id } } })),
+        { ordered: false },
+      ),
+    );
+    deleted += res.deletedCount;
+  }
+  return deleted;
 }
