@@ -1,6 +1,6 @@
 // API endpoints and unknown API paths run no session, CSRF or view middleware and carry no page
 // headers; browser pages keep theirs. Transient FerretDB reply errors are retried once.
-import { BSONError } from 'mongodb';
+import { BSON } from 'mongodb';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, postForm } from '../support/oauth-requests';
 import { isTransientReplyError, retryIdempotent } from '../../provider/src/db/retry';
@@ -55,7 +55,7 @@ test('browser pages keep the session chain and page headers', async () => {
 });
 
 describe('retry of transient reply errors', () => {
-  const transient = () => new BSONError('BSON element "cursor" is missing');
+  const transient = () => new BSON.BSONError('BSON element "cursor" is missing');
 
   test('one retry, then the answer', async () => {
     let calls = 0;
