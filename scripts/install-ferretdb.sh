@@ -13,9 +13,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="${FERRETDB_BIN:-$ROOT/.data/bin/ferretdb}"
 
 if [ -x "$DEST" ] && "$DEST" --version 2>/dev/null | grep -qx "version: $BUILD_VERSION"; then
-  echo "FerretDB $BUILD_VERSION already installed at $DEST"
+  [ "${1:-}" = "--check" ] || echo "FerretDB $BUILD_VERSION already installed at $DEST"
   exit 0
 fi
+# --check: exit 3 when the binary is missing or not this build (npm start then rebuilds it).
+[ "${1:-}" = "--check" ] && exit 3
 if [ -x "$DEST" ]; then
   echo "FerretDB at $DEST is not $BUILD_VERSION (unpatched or another version): rebuilding."
 fi
