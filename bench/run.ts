@@ -8,6 +8,9 @@
 //   BENCH_SIZES=1e3,1e5,1e6  stored tokens (filler: half access, half refresh tokens)
 //   BENCH_TESTS=…            comma list of: userinfo,introspect,client_credentials,password,refresh,code,login_under_load
 //   BENCH_POOL=4000          single-use refresh tokens / codes prepared per round
+//   BENCH_FERRETDB_SYNC=normal  SQLite synchronous=NORMAL for the bench's FerretDB (default: FerretDB's FULL)
+//   BENCH_PROFILE=1          the provider runs with --cpu-prof; profiles in bench/results/profiles/
+//                            (summarise with: node --import tsx bench/profile-summary.ts <file>)
 //   UV_THREADPOOL_SIZE, PASSWORD_SCRYPT_COST, …: passed to the provider as usual
 // Results: printed, and written to bench/results/<time>.md and .json.
 import fs from 'node:fs';
@@ -62,7 +65,8 @@ async function bench(work: string, procs: Proc[]) {
   const ferretVersion = execFileSync(ferretBin, ['--version'], { encoding: 'utf8' }).split('\n')[0].replace('version: ', '');
   const dbPort = await freePort();
   fs.mkdirSync(path.join(work, 'db'));
-  const ferret = launch('ferretdb', ferretBin, ['--handler=sqlite', `--sqlite-url=file:${work}/db/`, `--listen-addr=127.0.0.1:${dbPort}`, `--state-dir=${work}/db`, '--telemetry=disable', '--debug-addr=', '--log-level=error']);
+  const pragma = process.env.BENCH_FERRETDB_SYNC ? `?_pragma=synchronous(${process.env.BENCH_FERRETDB_SYNC})` : '';
+  const ferret = launch('ferretdb', ferretBin, ['--handler=sqlite', `--sqlite-url=file:${work}/db/${pragma}`, `--listen-addr=127.0.0.1:${dbPort}`, `--state-dir=${work}/db`, '--telemetry=disable', '--debug-addr=', '--log-level=error']);
   procs.push(ferret);
   await waitFor(() => canConnect(dbPort), 'FerretDB');
   const mongoUrl = `mongodb://127.0.0.1:${dbPort}/`;
@@ -92,7 +96,9 @@ async function bench(work: string, procs: Proc[]) {
   const indexed = /SEARCH .* USING INDEX/.test(plan);
   log(`FerretDB ${ferretVersion}: {_id} lookup plan: ${plan} ${indexed ? '(index search)' : '(TABLE SCAN: unpatched FerretDB, run npm run setup:ferretdb)'}`);
 
-  const provider = launch('provider', process.execPath, ['--import', 'tsx', path.join(ROOT, 'provider', 'src', 'main.ts')], providerEnv);
+  const profileDir = path.join(__dirname, 'results', 'profiles');
+  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const provider = launch('provider', process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'provider', 'src', 'main.ts')], providerEnv);
   procs.push(provider);
   await waitFor(async () => (await fetch(`${issuer}/healthz`)).ok, 'provider');
   const basePort = await freePort();
@@ -185,7 +191,7 @@ function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<s
   const lines: string[] = [];
   lines.push(`# Benchmark ${new Date().toISOString()}`, '');
   lines.push(`Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, FerretDB ${r.ferretVersion} (${r.indexed ? '_id lookups use the index' : 'UNPATCHED: _id lookups scan'}).`);
-  lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}.`);
+  lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}.`);
   lines.push(`Machine load during the rounds (1-min load average / busy share of all CPUs): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
   lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`, '');
   lines.push('| stored tokens | test | rps | p50 ms | p99 ms | non-2xx | CPU s/1k req: node | FerretDB | bare Express rps | ours / bare |');
