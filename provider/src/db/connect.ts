@@ -67,20 +67,16 @@ export function redactUrl(url: string): string {
 }
 
 async function ensureIndexes(d: Database): Promise<void> {
-  // _id already indexes client ids, token/code digests and consent keys.
+  // _id already indexes client ids, token/code digests and consent keys. Expiry fields get their
+  // TTL indexes from sweep/ttl-indexes.ts on MongoDB (a plain index on the same key would
+  // conflict with them); FerretDB never uses an index for a range query (sweep/expiry.ts).
   await d.users.createIndex({ username: 1 }, { unique: true });
   await d.users.createIndex({ email: 1 }, { unique: true });
   await d.accessTokens.createIndex({ familyId: 1 });
   await d.accessTokens.createIndex({ clientId: 1 });
   await d.accessTokens.createIndex({ userId: 1 });
-  await d.accessTokens.createIndex({ expiresAt: 1 });
   await d.refreshTokens.createIndex({ familyId: 1 });
   await d.refreshTokens.createIndex({ userId: 1 });
-  await d.refreshTokens.createIndex({ expiresAt: 1 });
-  await d.codes.createIndex({ expiresAt: 1 });
   await d.consents.createIndex({ userId: 1 });
-  await d.rateLimits.createIndex({ resetAt: 1 });
   await d.audit.createIndex({ at: -1 });
-  await d.claims.createIndex({ expiresAt: 1 });
-  await d.formSubmissions.createIndex({ at: 1 });
 }
