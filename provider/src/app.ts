@@ -12,7 +12,9 @@ import { revokeHandler } from './routes/revoke';
 import { introspectHandler } from './routes/introspect';
 import { userinfoHandler } from './routes/userinfo';
 import { metadataHandler } from './routes/metadata';
-import { healthHandler } from './routes/health';
+import { healthHandler, readinessHandler } from './routes/health';
+import { httpMetrics, metricsHandler } from './metrics';
+import { requestIdMiddleware } from './request-context';
 import { accountRoutes } from './routes/accounts';
 import { authorizeRoutes } from './routes/authorize';
 import { createViews } from './web/views';
@@ -39,6 +41,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   views.express(app);
   app.set('view engine', 'njk');
 
+  app.use(requestIdMiddleware(), httpMetrics());
   app.use(pinoHttp({ logger: log, serializers: requestSerializers, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'), quietReqLogger: true }));
   app.use(securityHeaders(config));
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
@@ -49,6 +52,8 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
+  app.get('/readyz', readinessHandler(db, services.lifecycle));
+  app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));

@@ -1,4 +1,4 @@
-// `npm run provider -- <command>`: the admin CLI. Every failure ends as one "Error: …" line on
+// `hrm-sso <command>` (npx hrm-sso, provider/bin/hrm-sso.js): the admin CLI. Every failure ends as one "Error: …" line on
 // stderr and a non-zero exit; stack traces are for bugs, and even those are reduced to a line.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
@@ -19,7 +19,7 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 export function buildProgram(): Command {
-  const program = new Command('provider')
+  const program = new Command('hrm-sso')
     .description('HRM SSO provider administration: users, OAuth clients, tokens')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()

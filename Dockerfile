@@ -1,0 +1,1 @@
+ARG DEBIAN_RELEASE=trixie
