@@ -6,7 +6,8 @@ import { DatabaseUnavailableError } from '../db/connect';
 import { EmbeddedDbError } from '../db/embedded-ferretdb';
 import { AppError } from '../errors';
 import { clientCommands } from './clients';
-import { printError } from './output';
+import { printError, UsageError } from './output';
+import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
 
@@ -20,7 +21,7 @@ const EXIT_USAGE = 2;
 
 export function buildProgram(): Command {
   const program = new Command('hrm-sso')
-    .description('HRM SSO provider administration: users, OAuth clients, tokens')
+    .description('HRM SSO provider administration: users, OAuth clients, tokens, database migrations')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .configureOutput({
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   userCommands(program, globals);
   clientCommands(program, globals);
   tokenCommands(program, globals);
+  migrateCommand(program, globals);
   return program;
 }
 
@@ -50,7 +52,7 @@ function reportError(err: unknown): number {
     if (err.exitCode === 0) return 0;
     return EXIT_USAGE; // commander already printed its message
   }
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof UsageError) {
     printError(err.message);
     return EXIT_USAGE;
   }

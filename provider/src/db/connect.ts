@@ -18,6 +18,8 @@ export interface Database {
   claims: Collection<ClaimDoc>;
   formSubmissions: Collection<FormSubmissionDoc>;
   migrations: Collection<MigrationDoc>;
+  /** Migration ids this connection applied at start-up (empty when the database was up to date). */
+  migrationsApplied: number[];
   close(): Promise<void>;
 }
 
@@ -60,10 +62,11 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     claims: db.collection('claims'),
     formSubmissions: db.collection('form_submissions'),
     migrations: db.collection('schema_migrations'),
+    migrationsApplied: [],
     close: () => client.close(),
   };
   await ensureIndexes(database);
-  await runMigrations(database);
+  database.migrationsApplied = await runMigrations(database);
   return database;
 }
 
