@@ -15,6 +15,7 @@ import { metadataHandler } from './routes/metadata';
 import { healthHandler, readinessHandler } from './routes/health';
 import { httpMetrics, metricsHandler } from './metrics';
 import { requestIdMiddleware } from './request-context';
+import { isDatabaseUnavailable } from './db/errors';
 import { accountRoutes } from './routes/accounts';
 import { authorizeRoutes } from './routes/authorize';
 import { createViews } from './web/views';
@@ -112,7 +113,7 @@ function errorHandler(log: Logger) {
     let message = 'The server could not complete the request.';
     if (e?.type === 'entity.too.large') [status, code, message] = [413, 'invalid_request', 'The request body is too large.'];
     else if (e?.type && typeof e.status === 'number' && e.status < 500) [status, code, message] = [400, 'invalid_request', 'The request body could not be parsed.'];
-    else if (e?.name?.startsWith('Mongo')) [status, code, message] = [503, 'temporarily_unavailable', 'The database is unavailable; try again shortly.'];
+    else if (isDatabaseUnavailable(err)) [status, code, message] = [503, 'temporarily_unavailable', 'The database is unavailable; try again shortly.'];
     if (status >= 500) log.error({ err: { name: e?.name, message: e?.message }, path: req.path }, 'request failed');
     if (res.headersSent) return;
     if (wantsJson(req)) return res.status(status).set('Cache-Control', 'no-store').json({ error: code, error_description: message });

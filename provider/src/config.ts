@@ -102,7 +102,7 @@ export class ConfigError extends Error {
 export const KNOWN_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** Values never printed in error messages. */
-const SECRET_VARIABLES = /SECRET|PASSWORD|^METRICS_TOKEN$|^MONGO_URL$/;
+const SECRET_VARIABLES = /SECRET|^METRICS_TOKEN$|^MONGO_URL$/;
 
 /** Reads the configuration; throws ConfigError whose message has one sentence per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

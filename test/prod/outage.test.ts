@@ -74,6 +74,8 @@ test('kill -9 of the embedded FerretDB under load: 503 at worst, back by itself,
   const statuses = outcomes.map((o) => o.status ?? `no response (${o.error})`);
   const counts = statuses.reduce<Record<string, number>>((m, s) => ((m[String(s)] = (m[String(s)] ?? 0) + 1), m), {});
   console.log(`outage drill: recovered in ${recoveredMs} ms; outcomes ${JSON.stringify(counts)}`);
+  const bad = outcomes.filter((o) => o.status !== 200 && o.status !== 503);
+  if (bad.length) console.log(JSON.stringify(bad), provider.output().split("\n").filter((l) => /"level":(50|40)/.test(l)).join("\n"));
   expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
   expect(recoveredMs).toBeLessThan(20000);
   // After recovery every request succeeds again.
