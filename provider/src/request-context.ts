@@ -1,6 +1,6 @@
 // A request id for every request: taken from a well-formed incoming X-Request-Id (a proxy's), or
 // generated; echoed in the response and attached to every log line written while serving it.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -15,7 +15,12 @@ export function requestIdMiddleware() {
     const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
     (req as Request & { id?: string }).id = requestId; // pino-http reuses req.id for its own lines
     res.set('X-Request-Id', requestId);
-    store.run({ requestId }, next);
+    store.run({ requestId }, () => {
+      // Body parsers continue from the request stream's events, which belong to the socket's
+      // context; binding emit keeps those continuations (and their log lines) in this request's.
+      req.emit = AsyncResource.bind(req.emit.bind(req));
+      next();
+    });
   };
 }
 
