@@ -12,7 +12,10 @@ import { revokeHandler } from './routes/revoke';
 import { introspectHandler } from './routes/introspect';
 import { userinfoHandler } from './routes/userinfo';
 import { metadataHandler } from './routes/metadata';
-import { healthHandler } from './routes/health';
+import { healthHandler, readinessHandler } from './routes/health';
+import { httpMetrics, metricsHandler } from './metrics';
+import { requestIdMiddleware } from './request-context';
+import { isDatabaseUnavailable } from './db/errors';
 import { accountRoutes } from './routes/accounts';
 import { authorizeRoutes } from './routes/authorize';
 import { createViews } from './web/views';
@@ -41,6 +44,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   views.express(app);
   app.set('view engine', 'njk');
 
+  app.use(requestIdMiddleware(), httpMetrics());
   app.use(pinoHttp({ logger: log, serializers: requestSerializers, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'), quietReqLogger: true }));
   // API answers are JSON with no-store: a CSP and the other page headers are only cost there.
   app.use(unlessMachinePath(securityHeaders(config), apiHeaders(config.secureCookies)));
@@ -52,6 +56,8 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
+  app.get('/readyz', readinessHandler(db, services.lifecycle));
+  app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
@@ -152,7 +158,7 @@ function errorHandler(log: Logger) {
     let message = 'The server could not complete the request.';
     if (e?.type === 'entity.too.large') [status, code, message] = [413, 'invalid_request', 'The request body is too large.'];
     else if (e?.type && typeof e.status === 'number' && e.status < 500) [status, code, message] = [400, 'invalid_request', 'The request body could not be parsed.'];
-    else if (e?.name?.startsWith('Mongo')) [status, code, message] = [503, 'temporarily_unavailable', 'The database is unavailable; try again shortly.'];
+    else if (isDatabaseUnavailable(err)) [status, code, message] = [503, 'temporarily_unavailable', 'The database is unavailable; try again shortly.'];
     if (status >= 500) log.error({ err: { name: e?.name, message: e?.message }, path: req.path }, 'request failed');
     if (res.headersSent) return;
     if (wantsJson(req)) return res.status(status).set('Cache-Control', 'no-store').json({ error: code, error_description: message });

@@ -2,6 +2,7 @@
 // client_secret and codes there) and credential headers are redacted.
 import pino, { Logger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestIdMixin } from './request-context';
 
 export type { Logger };
 
@@ -15,6 +16,7 @@ export function createLogger(level: string, destination: pino.DestinationStream 
     {
       level,
       base: { service: 'hrm-provider' },
+      mixin: requestIdMixin,
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.client_secret', '*.password', '*.token', '*.code'],
         censor: '[redacted]',

@@ -5,6 +5,7 @@ import { ClientStore } from './store/clients';
 import { TokenStore } from './store/tokens';
 import { UserStore } from './store/users';
 import { AuditLog } from './store/audit';
+import { Lifecycle } from './lifecycle';
 
 export interface Services {
   config: Config;
@@ -13,6 +14,7 @@ export interface Services {
   clients: ClientStore;
   tokens: TokenStore;
   audit: AuditLog;
+  lifecycle: Lifecycle;
 }
 
 export function createServices(config: Config, db: Database): Services {
@@ -23,5 +25,6 @@ export function createServices(config: Config, db: Database): Services {
     clients: new ClientStore(db),
     tokens: new TokenStore(db),
     audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
+    lifecycle: new Lifecycle(),
   };
 }

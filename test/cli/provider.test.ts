@@ -69,7 +69,7 @@ it('a client without the client_credentials grant is refused by the provider', a
 });
 
 it('a user created by the CLI can sign in at the provider; after deactivate they cannot', async () => {
-  await runJson(['user', 'create', '--username', 'dana', '--email', 'dana@example.com', '--name', 'Dana Scully'], { env, input: 'dana-password\n' });
+  await runJson(['user', 'create', '--username', 'dana', '--email', 'dana@example.com', '--name', 'Dana Scully', '--password-stdin'], { env, input: 'dana-password\n' });
   const app = await runJson(['client', 'create', '--name', 'Password app', '--grants', 'password,refresh_token'], { env });
   const login = () =>
     fetch(`${provider.baseUrl}/o/token/`, {

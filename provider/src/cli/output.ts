@@ -12,10 +12,16 @@ export function createOutput(json: boolean): Output {
   return {
     json,
     result(data, human) {
+      // --json: exactly one JSON document on stdout; everything for people goes to stderr.
       const text = json ? JSON.stringify(data, null, 2) : human().join('\n');
       if (text) process.stdout.write(`${text}\n`);
     },
   };
+}
+
+/** Wrong use of the command line (exit 2), e.g. a refused flag. */
+export class UsageError extends Error {
+  readonly code = 'usage';
 }
 
 /** One line, whatever the error text holds (driver messages can span lines). */

@@ -1,6 +1,7 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
 import { MongoClient, Db, Collection } from 'mongodb';
 import { ConfigError } from '../config';
+import { runMigrations, type MigrationDoc } from './migrations';
 import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
 
 export interface Database {
@@ -16,6 +17,9 @@ export interface Database {
   audit: Collection<AuditDoc>;
   claims: Collection<ClaimDoc>;
   formSubmissions: Collection<FormSubmissionDoc>;
+  migrations: Collection<MigrationDoc>;
+  /** Migration ids this connection applied at start-up (empty when the database was up to date). */
+  migrationsApplied: number[];
   close(): Promise<void>;
 }
 
@@ -30,6 +34,8 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
       serverSelectionTimeoutMS: opts.timeoutMs ?? 5000,
       connectTimeoutMS: opts.timeoutMs ?? 5000,
       appName: 'hrm-sso-provider',
+      // Command events feed the database latency metric (metrics.ts instrumentDatabase).
+      monitorCommands: true,
     });
   } catch (err) {
     throw new ConfigError(`Invalid configuration: MONGO_URL: ${(err as Error).message}`);
@@ -55,9 +61,12 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     audit: db.collection('audit_log'),
     claims: db.collection('claims'),
     formSubmissions: db.collection('form_submissions'),
+    migrations: db.collection('schema_migrations'),
+    migrationsApplied: [],
     close: () => client.close(),
   };
   await ensureIndexes(database);
+  database.migrationsApplied = await runMigrations(database);
   return database;
 }
 
@@ -77,6 +86,8 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.accessTokens.createIndex({ userId: 1 });
   await d.refreshTokens.createIndex({ familyId: 1 });
   await d.refreshTokens.createIndex({ userId: 1 });
+  await d.refreshTokens.createIndex({ clientId: 1 });
   await d.consents.createIndex({ userId: 1 });
+  await d.consents.createIndex({ clientId: 1 });
   await d.audit.createIndex({ at: -1 });
 }

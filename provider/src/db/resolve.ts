@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, type Config } from '../config';
-import { EmbeddedDbError, ferretDbBinary, findRunningFerretDb, startFerretDb } from './embedded-ferretdb';
+import { EmbeddedDbError, ferretDbBinary, findRunningFerretDb, startFerretDb, type SupervisorEvent } from './embedded-ferretdb';
 
 export interface ResolvedDatabase {
   url: string;
@@ -35,13 +35,16 @@ function isCurrentBuild(binary: string): boolean {
  * other processes — only the long-running server does, so a short CLI run never stops a FerretDB
  * that a server has started to rely on.
  */
-export async function resolveDatabase(config: Config, opts: { install?: boolean; publish?: boolean } = {}): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  config: Config,
+  opts: { install?: boolean; publish?: boolean; supervise?: boolean; onEvent?: (e: SupervisorEvent) => void } = {},
+): Promise<ResolvedDatabase> {
   if (config.MONGO_URL) return { url: config.MONGO_URL, embedded: false, stop: async () => undefined };
   const sqliteDir = path.join(config.DATA_DIR, 'db');
   const running = await findRunningFerretDb(sqliteDir);
   if (running) return { url: running, embedded: true, stop: async () => undefined };
   const binary = ferretDbBinary(config.DATA_DIR, config.FERRETDB_BIN);
   if (opts.install && (!fs.existsSync(binary) || !isCurrentBuild(binary))) installFerretDb(binary);
-  const started = await startFerretDb({ binary, sqliteDir, publishPort: opts.publish ?? false });
+  const started = await startFerretDb({ binary, sqliteDir, publishPort: opts.publish ?? false, supervise: opts.supervise, onEvent: opts.onEvent });
   return { url: started.url, embedded: true, stop: started.stop };
 }

@@ -137,9 +137,17 @@ export class ClientStore {
     return secret;
   }
 
-  async update(id: string, changes: { name?: string; redirectUris?: string[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean }): Promise<ClientDoc> {
+  async update(id: string, changes: { name?: string; redirectUris?: string[]; grants?: GrantType[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean }): Promise<ClientDoc> {
     const client = await this.require(id);
     const $set: Partial<ClientDoc> = { updatedAt: new Date() };
+    if (changes.grants !== undefined) {
+      const unknown = changes.grants.filter((g) => !GRANT_TYPES.includes(g));
+      if (unknown.length || changes.grants.length === 0) throw new AppError('invalid_client_metadata', `grants must be among ${GRANT_TYPES.join(', ')}`);
+      if (client.type === 'public' && (changes.grants.includes('client_credentials') || changes.grants.includes('password'))) {
+        throw new AppError('invalid_client_metadata', 'A public client cannot use the client_credentials or password grant.');
+      }
+      $set.grants = [...new Set(changes.grants)];
+    }
     if (changes.name !== undefined) {
       const name = changes.name.trim();
       if (!name || name.length > 100) throw new AppError('invalid_client_metadata', 'name is required (at most 100 characters)');
@@ -147,8 +155,10 @@ export class ClientStore {
     }
     if (changes.redirectUris !== undefined) {
       const uris = [...new Set(changes.redirectUris.map((u) => u.trim()).filter(Boolean).map(validateRedirectUri))];
-      if (client.grants.includes('authorization_code') && uris.length === 0) throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
       $set.redirectUris = uris;
+    }
+    if (($set.grants ?? client.grants).includes('authorization_code') && ($set.redirectUris ?? client.redirectUris).length === 0) {
+      throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
     }
     if (changes.skipAuthorization !== undefined) $set.skipAuthorization = changes.skipAuthorization;
     if (changes.requirePkce !== undefined) $set.requirePkce = client.type === 'public' ? true : changes.requirePkce;

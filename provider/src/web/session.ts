@@ -19,9 +19,9 @@ declare module 'express-session' {
 
 export const SESSION_COOKIE = 'hrm_sso_session';
 
-/** SESSION_SECRET, or in development a secret generated once and kept in DATA_DIR. */
-export function resolveSessionSecret(config: Config): string {
-  if (config.SESSION_SECRET) return config.SESSION_SECRET;
+/** SESSION_SECRETS / SESSION_SECRET (the first signs, all verify: rotation), or in development a secret generated once and kept in DATA_DIR. */
+export function resolveSessionSecret(config: Config): string | string[] {
+  if (config.sessionSecrets?.length) return config.sessionSecrets;
   const file = path.join(config.DATA_DIR, 'session-secret');
   try {
     return fs.readFileSync(file, 'utf8').trim();
