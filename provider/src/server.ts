@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { connectDatabase, type Database } from './db/connect';
 import { createApp } from './app';
 import type { Logger } from './log';
+import type { Clock } from './clock';
 import { createServices, type Services } from './services';
 
 export interface RunningProvider {
@@ -14,9 +15,9 @@ export interface RunningProvider {
   close(): Promise<void>;
 }
 
-export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database): Promise<RunningProvider> {
+export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database, opts: { clock?: Clock } = {}): Promise<RunningProvider> {
   const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
-  const services = createServices(config, db);
+  const services = createServices(config, db, opts);
   const provider = createApp(services, log);
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;

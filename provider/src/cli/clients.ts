@@ -1,5 +1,5 @@
 // `client …`: OAuth clients. Secrets exist in clear only in this command's output.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientDoc, GrantType } from '../db/schema';
 import { PRESETS } from '../store/clients';
 import { clientJson, table } from './output';
@@ -14,6 +14,17 @@ interface CreateOptions {
   preset?: (typeof PRESETS)[number];
   skipAuthorization?: boolean;
   requirePkce?: boolean;
+  accessTokenLifetime?: number;
+  refreshIdleTimeout?: number;
+  refreshAbsoluteLifetime?: number;
+  allowQueryAccessToken?: boolean;
+  allowIntrospection?: boolean;
+}
+
+/** Parses a whole number of seconds for a lifetime flag (the store checks the range). */
+function secondsArg(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number of seconds');
+  return Number(value.trim());
 }
 
 const ONCE = 'Store the secret now: it is shown only this once (rotate it with `client rotate-secret` if lost).';
@@ -34,6 +45,11 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .addOption(new Option('--preset <preset>', 'flags for a known consumer').choices(PRESETS).default('generic'))
     .option('--skip-authorization', 'never show the consent page for this client')
     .option('--require-pkce', 'demand S256 PKCE from this confidential client')
+    .option('--access-token-lifetime <seconds>', 'access token lifetime (default: the preset\'s, else ACCESS_TOKEN_EXPIRE_SECONDS)', secondsArg)
+    .option('--refresh-idle-timeout <seconds>', 'a refresh token unused this long expires (default: the preset\'s, else REFRESH_TOKEN_EXPIRE_SECONDS)', secondsArg)
+    .option('--refresh-absolute-lifetime <seconds>', 'no refresh token outlives the grant\'s start + this (default: the preset\'s, else REFRESH_TOKEN_ABSOLUTE_SECONDS)', secondsArg)
+    .option('--allow-query-access-token', 'userinfo accepts ?access_token= from this client (Rocket.Chat "Payload" mode; on for the rocketchat presets)')
+    .option('--allow-introspection', "may introspect other clients' tokens (a resource server)")
     .action(async (opts: CreateOptions) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {
         const { client: doc, clientSecret } = await clients.create({
@@ -44,6 +60,11 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           preset: opts.preset,
           skipAuthorization: Boolean(opts.skipAuthorization),
           requirePkce: opts.requirePkce ? true : undefined,
+          accessTokenLifetime: opts.accessTokenLifetime,
+          refreshIdleTimeout: opts.refreshIdleTimeout,
+          refreshAbsoluteLifetime: opts.refreshAbsoluteLifetime,
+          allowQueryAccessToken: opts.allowQueryAccessToken ? true : undefined,
+          allowIntrospection: opts.allowIntrospection ? true : undefined,
         });
         await audit.record('cli', 'client.create', doc._id, { name: doc.name, preset: doc.preset });
         out.result({ client_id: doc._id, client_secret: clientSecret, ...withoutId(doc) }, () => [

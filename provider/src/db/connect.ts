@@ -1,7 +1,7 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
-import { MongoClient, Db, Collection } from 'mongodb';
+import { MongoClient, Db, Collection, type MongoClientOptions } from 'mongodb';
 import { ConfigError } from '../config';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
+import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
 
 export interface Database {
   client: MongoClient;
@@ -16,6 +16,7 @@ export interface Database {
   audit: Collection<AuditDoc>;
   claims: Collection<ClaimDoc>;
   formSubmissions: Collection<FormSubmissionDoc>;
+  revocations: Collection<RevocationDoc>;
   close(): Promise<void>;
 }
 
@@ -23,13 +24,14 @@ export class DatabaseUnavailableError extends Error {
   readonly code = 'database_unavailable';
 }
 
-export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Database> {
+export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number; clientOptions?: MongoClientOptions } = {}): Promise<Database> {
   let client: MongoClient;
   try {
     client = new MongoClient(url, {
       serverSelectionTimeoutMS: opts.timeoutMs ?? 5000,
       connectTimeoutMS: opts.timeoutMs ?? 5000,
       appName: 'hrm-sso-provider',
+      ...opts.clientOptions,
     });
   } catch (err) {
     throw new ConfigError(`Invalid configuration: MONGO_URL: ${(err as Error).message}`);
@@ -55,6 +57,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     audit: db.collection('audit_log'),
     claims: db.collection('claims'),
     formSubmissions: db.collection('form_submissions'),
+    revocations: db.collection('revocations'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -77,6 +80,12 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.refreshTokens.createIndex({ familyId: 1 });
   await d.refreshTokens.createIndex({ userId: 1 });
   await d.refreshTokens.createIndex({ expiresAt: 1 });
+  // Rotation's "exactly one successor": refresh tokens stored before parentId existed get a unique one first.
+  for await (const legacy of d.refreshTokens.find({ parentId: { $exists: false } }, { projection: { _id: 1 } })) {
+    await d.refreshTokens.updateOne({ _id: legacy._id }, { $set: { parentId: `legacy:${legacy._id}` } });
+  }
+  await d.refreshTokens.createIndex({ parentId: 1 }, { unique: true });
+  await d.revocations.createIndex({ expiresAt: 1 });
   await d.codes.createIndex({ expiresAt: 1 });
   await d.consents.createIndex({ userId: 1 });
   await d.rateLimits.createIndex({ resetAt: 1 });
