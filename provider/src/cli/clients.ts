@@ -95,7 +95,7 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
 
   client
     .command('rotate-secret')
-    .description('replace the secret (the old one stops working at once); prints the new one once')
+    .description('replace the secret (running providers drop the old one within CLIENT_CACHE_SECONDS); prints the new one once')
     .argument('<client_id>', 'the client')
     .action(async (id: string) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {
