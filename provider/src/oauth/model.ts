@@ -135,7 +135,8 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
         log.warn({ event: 'grant_revoked_during_issue', clientId: doc._id, userId: u.id }, 'the grant was revoked while tokens were being issued');
         throw new InvalidGrantError('Invalid grant: the grant was revoked');
       }
-      const issued = { ...t, accessTokenExpiresAt, client, user: { id: u.id } } as Token;
+      // The library derives expires_in from its own (wall-clock) expiry: the client's lifetime.
+      const issued = { ...t, client, user: { id: u.id } } as Token;
       if (!withRefresh) {
         delete issued.refreshToken;
         delete issued.refreshTokenExpiresAt;

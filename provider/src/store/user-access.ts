@@ -10,7 +10,8 @@ export async function endUserAccess(db: Database, tokens: TokenStore, userId: st
   const tokensRevoked = await tokens.revokeForUser(userId);
   await Promise.all([
     db.consents.deleteMany({ userId }),
-    db.users.updateOne({ _id: userId }, { $set: { sessionsEndedAt: tokens.now() } }),
+    // Wall-clock time, like the session's authTime it is compared with.
+    db.users.updateOne({ _id: userId }, { $set: { sessionsEndedAt: new Date() } }),
   ]);
   return { tokensRevoked };
 }
