@@ -127,8 +127,11 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
         // RFC 6749 §4.1.2: a code presented twice revokes what it issued. Its tokens all exist
         // by now (the single-use step comes after them), so no marker is needed — and the first
         // redemption still gets its answer (exactly one winner in a race).
-        log.warn({ event: 'code_replay', clientId: doc._id, userId: u.id }, 'authorization code used twice: revoking the tokens issued from it');
-        await tokens.revokeIssuedFrom(familyId);
+        // One loser revokes (a unique claim): 199 concurrent updateMany scans would only queue on the database.
+        if (await tokens.claimOnce(`replay:${familyId}`, addSeconds(now, 3600))) {
+          log.warn({ event: 'code_replay', clientId: doc._id, userId: u.id }, 'authorization code used twice: revoking the tokens issued from it');
+          await tokens.revokeIssuedFrom(familyId);
+        }
         throw new InvalidGrantError('Invalid grant: authorization code is invalid');
       }
       if (!result.issued) {
