@@ -94,6 +94,7 @@ test('100 revoke-vs-refresh pairs: after every revoke that answered 200, 0 activ
 
 test('a refresh loop racing a revoke: the loop dies, 0 tokens of the grant survive (10 trials)', async () => {
   let survivors = 0;
+  let refreshesBeforeRevoke = 0;
   for (let trial = 0; trial < 10; trial++) {
     const g = (await login()).json;
     let current = g.refresh_token as string;
@@ -104,6 +105,7 @@ test('a refresh loop racing a revoke: the loop dies, 0 tokens of the grant survi
         const r = await refresh(current);
         if (r.status !== 200) return;
         if (revoked) refreshesAfterRevoke++;
+        else refreshesBeforeRevoke++;
         current = r.json.refresh_token;
       }
     })();
@@ -115,6 +117,7 @@ test('a refresh loop racing a revoke: the loop dies, 0 tokens of the grant survi
     expect(refreshesAfterRevoke).toBeLessThanOrEqual(1);
     survivors += await activeInFamily(await familyOf(g.access_token));
   }
+  expect(refreshesBeforeRevoke).toBeGreaterThan(0); // the loop really was running
   expect(survivors).toBe(0);
 }, 180_000);
 
