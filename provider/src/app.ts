@@ -33,7 +33,7 @@ export interface ProviderApp {
 }
 
 export function createApp(services: Services, log: Logger): ProviderApp {
-  const { config, db, users, clients, tokens } = services;
+  const { config, db, users, clients, tokens, clock, userCache } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -52,17 +52,17 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
   const limiters = createRateLimiters(config, db, log);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clients, users, tokens, log }), config);
+  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config);
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
-  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log }));
+  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
-  app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users, log }));
-  const userinfo = userinfoHandler({ tokens, users, log });
+  app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users: userCache, log }));
+  const userinfo = userinfoHandler({ tokens, users: userCache, clients, config, log });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
   for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {

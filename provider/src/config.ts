@@ -37,14 +37,20 @@ export const configSchema = z.object({
   ALLOW_EMBEDDED_DATABASE: bool.default('false'),
   /** ACCESS_TOKEN_EXPIRE_SECONDS: access token lifetime (DOT default 36000). */
   ACCESS_TOKEN_EXPIRE_SECONDS: seconds.default(36000),
-  /** REFRESH_TOKEN_EXPIRE_SECONDS: refresh token lifetime. */
+  /** REFRESH_TOKEN_EXPIRE_SECONDS: refresh token idle timeout — unused this long, it expires; each rotation starts a new period (per client: refreshIdleTimeout). */
   REFRESH_TOKEN_EXPIRE_SECONDS: seconds.default(86400),
+  /** REFRESH_TOKEN_ABSOLUTE_SECONDS: no refresh token of one grant outlives the grant's start + this (per client: refreshAbsoluteLifetime). */
+  REFRESH_TOKEN_ABSOLUTE_SECONDS: seconds.default(365 * 24 * 3600),
   /** AUTHORIZATION_CODE_EXPIRE_SECONDS: authorization code lifetime (RFC 6749 recommends ≤ 10 min). */
   AUTHORIZATION_CODE_EXPIRE_SECONDS: seconds.default(60),
   /** ROTATE_REFRESH_TOKEN: issue a new refresh token on every refresh and retire the old one. */
   ROTATE_REFRESH_TOKEN: bool.default('true'),
-  /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, reuse of the old token within this window is refused without revoking the family (lost responses). 0 = no grace. */
-  REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
+  /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, the old refresh token presented again within this window gets the same new pair (concurrent refreshes, lost responses); later it counts as reuse and revokes the grant. 0 = no grace. */
+  REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** CLIENT_CACHE_SECONDS: how long a process reuses a client it read (other processes' client changes show after at most this; 0 = no cache). */
+  CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** USER_CACHE_SECONDS: how long userinfo/introspection reuse a profile they read (revocation never waits for it). */
+  USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** SCOPES: space-separated scopes the provider knows. */
   SCOPES: z.string().default('read write'),
   /** DEFAULT_SCOPES: scopes granted when a request names none. */

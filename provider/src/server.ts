@@ -7,6 +7,7 @@ import { connectDatabase, type Database } from './db/connect';
 import { createApp } from './app';
 import type { Logger } from './log';
 import { instrumentDatabase } from './metrics';
+import type { Clock } from './clock';
 import { createServices, type Services } from './services';
 
 export interface RunningProvider {
@@ -27,10 +28,10 @@ export class PortInUseError extends Error {
   readonly code = 'port_in_use';
 }
 
-export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database): Promise<RunningProvider> {
+export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database, opts: { clock?: Clock } = {}): Promise<RunningProvider> {
   const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
   instrumentDatabase(db.client);
-  const services = createServices(config, db);
+  const services = createServices(config, db, opts);
   const provider = createApp(services, log);
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;

@@ -1,5 +1,5 @@
 // `client …`: OAuth clients. Secrets exist in clear only in this command's output.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientDoc, GrantType } from '../db/schema';
 import { PRESETS, type ClientStore } from '../store/clients';
 import { AppError } from '../errors';
@@ -16,6 +16,17 @@ interface CreateOptions {
   preset?: (typeof PRESETS)[number];
   skipAuthorization?: boolean;
   requirePkce?: boolean;
+  accessTokenLifetime?: number;
+  refreshIdleTimeout?: number;
+  refreshAbsoluteLifetime?: number;
+  allowQueryAccessToken?: boolean;
+  allowIntrospection?: boolean;
+}
+
+/** Parses a whole number of seconds for a lifetime flag (the store checks the range). */
+function secondsArg(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number of seconds');
+  return Number(value.trim());
 }
 
 interface EditOptions {
@@ -47,6 +58,11 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .addOption(new Option('--preset <preset>', 'flags for a known consumer').choices(PRESETS).default('generic'))
     .option('--skip-authorization', 'never show the consent page for this client')
     .option('--require-pkce', 'demand S256 PKCE from this confidential client')
+    .option('--access-token-lifetime <seconds>', 'access token lifetime (default: the preset\'s, else ACCESS_TOKEN_EXPIRE_SECONDS)', secondsArg)
+    .option('--refresh-idle-timeout <seconds>', 'a refresh token unused this long expires (default: the preset\'s, else REFRESH_TOKEN_EXPIRE_SECONDS)', secondsArg)
+    .option('--refresh-absolute-lifetime <seconds>', 'no refresh token outlives the grant\'s start + this (default: the preset\'s, else REFRESH_TOKEN_ABSOLUTE_SECONDS)', secondsArg)
+    .option('--allow-query-access-token', 'userinfo accepts ?access_token= from this client (Rocket.Chat "Payload" mode; on for the rocketchat presets)')
+    .option('--allow-introspection', "may introspect other clients' tokens (a resource server)")
     .action(async (opts: CreateOptions) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {
         await refuseDuplicateName(clients, opts.name);
@@ -58,6 +74,11 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           preset: opts.preset,
           skipAuthorization: Boolean(opts.skipAuthorization),
           requirePkce: opts.requirePkce ? true : undefined,
+          accessTokenLifetime: opts.accessTokenLifetime,
+          refreshIdleTimeout: opts.refreshIdleTimeout,
+          refreshAbsoluteLifetime: opts.refreshAbsoluteLifetime,
+          allowQueryAccessToken: opts.allowQueryAccessToken ? true : undefined,
+          allowIntrospection: opts.allowIntrospection ? true : undefined,
         });
         await audit.record('cli', 'client.create', doc._id, { name: doc.name, preset: doc.preset });
         out.result({ client_id: doc._id, client_secret: clientSecret, ...withoutId(doc) }, () => [
@@ -132,7 +153,7 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
 
   client
     .command('rotate-secret')
-    .description('replace the secret (the old one stops working at once); prints the new one once')
+    .description('replace the secret (running providers drop the old one within CLIENT_CACHE_SECONDS); prints the new one once')
     .argument('<client_id>', 'the client')
     .action(async (id: string) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {

@@ -61,6 +61,11 @@ export function clientJson(c: ClientDoc) {
     allow_plain_pkce: c.allowPlainPkce,
     allow_query_credentials: c.allowQueryCredentials,
     allow_token_only_revocation: c.allowTokenOnlyRevocation,
+    allow_query_access_token: !!c.allowQueryAccessToken,
+    allow_introspection: !!c.allowIntrospection,
+    access_token_lifetime: c.accessTokenLifetime ?? null,
+    refresh_idle_timeout: c.refreshIdleTimeout ?? null,
+    refresh_absolute_lifetime: c.refreshAbsoluteLifetime ?? null,
     created_at: c.createdAt.toISOString(),
   };
 }

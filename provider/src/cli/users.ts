@@ -4,6 +4,7 @@ import { table, userJson } from './output';
 import { readPassword } from './prompt';
 import { withServices } from './context';
 import type { GlobalOptions } from './main';
+import { endUserAccess } from '../store/user-access';
 import { AppError } from '../errors';
 import { UsageError } from './output';
 import type { UserStore } from '../store/users';
@@ -93,10 +94,12 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .addOption(refusedPasswordFlag())
     .action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
       const password = await readPassword('New password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
-      await withServices(globals().json, async ({ users, audit, out }) => {
+      await withServices(globals().json, async ({ users, tokens, db, audit, out }) => {
         const doc = await users.require(username);
         await users.setPassword(doc.username, password);
-        await audit.record('cli', 'user.set_password', doc.username, { id: doc._id });
+        // A new password ends every session, token, code and consent the old one granted.
+        const { tokensRevoked } = await endUserAccess(db, tokens, doc._id);
+        await audit.record('cli', 'user.set_password', doc.username, { id: doc._id, tokensRevoked });
         out.result({ id: doc._id, username: doc.username, password_changed: true }, () => [`Password changed for ${doc.username}.`]);
       });
     });
@@ -106,10 +109,10 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .description('block a user from signing in and revoke their tokens')
     .argument('<username>', 'the user')
     .action(async (username: string) => {
-      await withServices(globals().json, async ({ users, tokens, audit, out }) => {
+      await withServices(globals().json, async ({ users, tokens, db, audit, out }) => {
         const doc = await users.setActive(username, false);
         // Deactivation should end access now, not when the tokens expire.
-        const revoked = await tokens.revokeForUser(doc._id);
+        const revoked = (await endUserAccess(db, tokens, doc._id)).tokensRevoked;
         await audit.record('cli', 'user.deactivate', doc.username, { id: doc._id, tokensRevoked: revoked });
         out.result({ ...userJson(doc), tokens_revoked: revoked }, () => [
           `Deactivated ${doc.username}; ${revoked} access token${revoked === 1 ? '' : 's'} revoked.`,

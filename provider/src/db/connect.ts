@@ -1,8 +1,8 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
-import { MongoClient, Db, Collection } from 'mongodb';
+import { MongoClient, Db, Collection, type MongoClientOptions } from 'mongodb';
 import { ConfigError } from '../config';
 import { runMigrations, type MigrationDoc } from './migrations';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
+import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
 
 export interface Database {
   client: MongoClient;
@@ -20,6 +20,7 @@ export interface Database {
   migrations: Collection<MigrationDoc>;
   /** Migration ids this connection applied at start-up (empty when the database was up to date). */
   migrationsApplied: number[];
+  revocations: Collection<RevocationDoc>;
   close(): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export class DatabaseUnavailableError extends Error {
   readonly code = 'database_unavailable';
 }
 
-export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Database> {
+export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number; clientOptions?: MongoClientOptions } = {}): Promise<Database> {
   let client: MongoClient;
   try {
     client = new MongoClient(url, {
@@ -36,6 +37,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
       appName: 'hrm-sso-provider',
       // Command events feed the database latency metric (metrics.ts instrumentDatabase).
       monitorCommands: true,
+      ...opts.clientOptions,
     });
   } catch (err) {
     throw new ConfigError(`Invalid configuration: MONGO_URL: ${(err as Error).message}`);
@@ -63,6 +65,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     formSubmissions: db.collection('form_submissions'),
     migrations: db.collection('schema_migrations'),
     migrationsApplied: [],
+    revocations: db.collection('revocations'),
     close: () => client.close(),
   };
   await ensureIndexes(database);

@@ -41,6 +41,16 @@ export const MIGRATIONS: Migration[] = [
       await d.users.updateMany({ admin: { $exists: false } }, { $set: { admin: false } });
     },
   },
+  {
+    id: 4,
+    name: "refresh tokens: a unique parentId (rotation's single-use step); older tokens get a legacy one first",
+    async up(d) {
+      for await (const legacy of d.refreshTokens.find({ parentId: { $exists: false } }, { projection: { _id: 1 } })) {
+        await d.refreshTokens.updateOne({ _id: legacy._id }, { $set: { parentId: `legacy:${legacy._id}` } });
+      }
+      await d.refreshTokens.createIndex({ parentId: 1 }, { unique: true });
+    },
+  },
 ];
 
 export const LATEST_MIGRATION = Math.max(0, ...MIGRATIONS.map((m) => m.id));

@@ -15,6 +15,7 @@ export const EXPIRES_AT_RULES: TtlRule[] = [
   { collection: 'access_tokens', field: 'expiresAt', expireAfterSeconds: 0 },
   { collection: 'refresh_tokens', field: 'expiresAt', expireAfterSeconds: 0 },
   { collection: 'claims', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'revocations', field: 'expiresAt', expireAfterSeconds: 0 },
   { collection: 'rate_limits', field: 'resetAt', expireAfterSeconds: 0 },
   { collection: 'sessions', field: 'expires', expireAfterSeconds: 0 },
   { collection: 'sweep_leases', field: 'expiresAt', expireAfterSeconds: 0 },
