@@ -12,9 +12,11 @@
 // the last ones a single slot), so far from the limit one write buys many requests and near it
 // every request is checked against the shared store; a process never holds more than 1/8 of
 // what was left when it claimed. Once a key's last block is taken, its requests are refused
-// from memory until the window ends.
+// from memory until the window ends. Block documents expire with their window (`resetAt`: a TTL
+// index on MongoDB, the sweeper's due lists on FerretDB).
 import type { Database } from '../db/connect';
 import { isDuplicateKey } from '../store/users';
+import { trackExpiry } from '../sweep/expiry';
 
 export interface LimitDecision {
   allowed: boolean;
@@ -125,13 +127,16 @@ export class SlotLimiter {
   }
 
   private async claim(key: string, window: number, block: number): Promise<boolean> {
+    const id = this.blockId(key, window, block);
+    const resetAt = new Date((window + 1) * this.opts.windowMs);
     try {
-      await this.db.rateLimits.insertOne({ _id: this.blockId(key, window, block), hits: this.blockSize(block), resetAt: new Date((window + 1) * this.opts.windowMs) });
-      return true;
+      await this.db.rateLimits.insertOne({ _id: id, hits: this.blockSize(block), resetAt });
     } catch (err) {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
+    await trackExpiry(this.db, [{ collection: 'rate_limits', id, expiresAt: resetAt }]);
+    return true;
   }
 
   private blockId(key: string, window: number, block: number): string {
