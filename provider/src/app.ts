@@ -19,7 +19,7 @@ import { isDatabaseUnavailable } from './db/errors';
 import { accountRoutes } from './routes/accounts';
 import { authorizeRoutes } from './routes/authorize';
 import { createViews } from './web/views';
-import { createSessionMiddleware } from './web/session';
+import { createSessionMiddleware, resolveSessionSecret } from './web/session';
 import { currentUserMiddleware } from './web/current-user';
 import { csrfTokenForViews } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
@@ -51,7 +51,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
-  const limiters = createRateLimiters(config, db, log);
+  // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
+  const signingSecret = [resolveSessionSecret(config)].flat()[0];
+  const limiters = createRateLimiters(config, db, log, signingSecret);
   const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config);
 
   // Machine endpoints: no cookies, no sessions.
@@ -59,7 +61,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
-  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log }));
+  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
   app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users: userCache, log }));
   const userinfo = userinfoHandler({ tokens, users: userCache, clients, config, log });
@@ -73,9 +75,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
-  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews)));
+  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(signingSecret, config.secureCookies))));
   app.use(authorizeRoutes({ config, db, clients, oauth, log }));
-  app.use(accountRoutes({ users, clients, log, loginLimiter: limiters.login }));
+  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
 

@@ -27,7 +27,7 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
   // Markers must outlive in-flight requests and unredeemed codes (store/revocations.ts).
   const revocations = new RevocationStore(db, clock, Math.max(3600, config.AUTHORIZATION_CODE_EXPIRE_SECONDS * 2));
   const tokens = new TokenStore(db, revocations, clock);
-  const users = new UserStore(db, config.PASSWORD_SCRYPT_COST);
+  const users = new UserStore(db, config.PASSWORD_SCRYPT_COST, config.PASSWORD_SCRYPT_PARALLELISM);
   return {
     config,
     db,

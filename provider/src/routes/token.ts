@@ -14,6 +14,8 @@ import { refreshGrant, type TokenResponseBody } from '../oauth/refresh-grant';
 import type { Config } from '../config';
 import type { TokenStore } from '../store/tokens';
 import { sendOAuthError } from './oauth-errors';
+import type { LoginAttempt, LoginGuard } from '../web/rate-limit-login';
+import { clientIpKey, sendTooManyRequests } from '../web/rate-limits';
 
 export interface TokenHandlerDeps {
   oauth: OAuth2Server;
@@ -21,12 +23,14 @@ export interface TokenHandlerDeps {
   tokens: TokenStore;
   config: Config;
   log: Logger;
+  loginGuard?: LoginGuard;
 }
 
 export function tokenHandler(deps: TokenHandlerDeps) {
   return async (req: ExpressRequest, res: ExpressResponse) => {
     let clientId: string | undefined;
     let grantType: string | undefined;
+    let passwordAttempt: LoginAttempt | undefined;
     try {
       const body = formBody(req);
       const query = queryParams(req);
@@ -60,12 +64,22 @@ export function tokenHandler(deps: TokenHandlerDeps) {
           body: { ...params, client_id: client._id, client_secret: creds?.clientSecret },
         });
         const libraryResponse = new Response({ headers: {} });
+        // The password grant guesses passwords like the sign-in form: same per-IP and per-account limits.
+        if (grantType === 'password' && deps.loginGuard) {
+          passwordAttempt = await deps.loginGuard.begin(clientIpKey(req), params.username);
+          if (!passwordAttempt.allowed) {
+            deps.log.warn({ event: 'login_rate_limited', clientId, ip: req.ip, limitedBy: passwordAttempt.limitedBy }, 'too many password grant attempts');
+            return sendTooManyRequests(res, passwordAttempt.retryAfterSeconds);
+          }
+        }
         await deps.oauth.token(libraryRequest, libraryResponse);
+        if (passwordAttempt?.allowed) await passwordAttempt.succeeded();
         answer = libraryResponse.body as TokenResponseBody;
       }
       deps.log.info({ event: 'token_issued', clientId: client._id, grantType }, 'token issued');
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(answer);
     } catch (err) {
+      if (passwordAttempt?.allowed) passwordAttempt.failed();
       const known = err instanceof OAuthError ? err : libraryErrorCode(err);
       if (!known) throw err;
       const e = err instanceof OAuthError ? err : new OAuthError(known.code as never, known.message, known.status);

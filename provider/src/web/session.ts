@@ -1,5 +1,8 @@
 // Browser sessions: express-session stored in MongoDB (shared by every instance).
-// Expired sessions are deleted by the sweeper (src/sweep/).
+// Expired sessions are deleted by the sweeper (src/sweep/). Sessions are
+// stored under a digest of their id, so a database dump holds no usable session cookie.
+// Only signed-in browsers have a session: visitors get none (saveUninitialized false, and the
+// sign-in form's CSRF token lives in a signed cookie, see csrf.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -9,6 +12,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
 import { trackSessionExpiry } from '../sweep/sessions';
+import { digest } from '../security/tokens';
 
 declare module 'express-session' {
   interface SessionData {
@@ -33,8 +37,24 @@ export function resolveSessionSecret(config: Config): string | string[] {
   }
 }
 
+/** connect-mongo keyed by SHA-256 of the session id instead of the id itself. */
+class DigestedSessionStore extends MongoStore {
+  get(sid: string, callback: Parameters<MongoStore['get']>[1]): void {
+    super.get(digest(sid), callback);
+  }
+  set(sid: string, s: Parameters<MongoStore['set']>[1], callback?: Parameters<MongoStore['set']>[2]): void {
+    super.set(digest(sid), s, callback);
+  }
+  touch(sid: string, s: Parameters<MongoStore['touch']>[1], callback?: Parameters<MongoStore['touch']>[2]): void {
+    super.touch(digest(sid), s, callback);
+  }
+  destroy(sid: string, callback?: Parameters<MongoStore['destroy']>[1]): void {
+    super.destroy(digest(sid), callback);
+  }
+}
+
 export function createSessionMiddleware(config: Config, db: Database): { middleware: RequestHandler; store: MongoStore } {
-  const store = MongoStore.create({
+  const store = new DigestedSessionStore({
     client: db.client,
     dbName: db.db.databaseName,
     collectionName: 'sessions',
