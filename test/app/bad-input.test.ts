@@ -151,6 +151,22 @@ describe('/hrm with bad input', () => {
             expect(refresh?.authorization).toBe(`Basic ${Buffer.from('client-1:secret-1').toString('base64')}`);
         });
 
+        test('a refresh lost to another instance keeps the link and uses the pair that instance stored', async () => {
+            host.seedLink('rc-eve', { token: 'at-1', refreshToken: 'rt-1', expiresInSeconds: 3600, username: 'eve', email: 'eve@example.test', name: 'Eve Example' });
+            fake.answer = (req) => {
+                if (req.path === '/o/token/') {
+                    // Another Rocket.Chat instance won the race with rt-1 and stored its new pair.
+                    const [stored] = host.bridges.persistence.find(host.appId, [{ model: 'user', id: 'rc-eve' }, { model: 'misc', id: 'hrm-oauth-connection' }]);
+                    stored.data = { ...(stored.data as object), token: 'at-2', refreshToken: 'rt-2' };
+                    return json(400, { error: 'invalid_grant' });
+                }
+                return req.authorization === 'Bearer at-2' ? json(200, { sub: 's-eve', username: 'eve', email: 'eve@example.test', name: 'Eve Example' }) : json(403, {});
+            };
+            expect(await host.say(eve(), 'whoami')).toContain('*Username:* eve');
+            expect(host.record('rc-eve', 'hrm-oauth-connection')).toEqual(expect.objectContaining({ token: 'at-2', refreshToken: 'rt-2' }));
+            expect(host.record('rc-eve', 'hrm-linked-identity')).toEqual(expect.objectContaining({ username: 'eve' }));
+        });
+
         test('an expired token without a refresh token asks to log in again', async () => {
             host.seedLink('rc-eve', { token: 'at-1', expiresInSeconds: 0, username: 'eve', email: 'eve@example.test', name: 'Eve Example' });
             expect(await host.say(eve(), 'whoami')).toBe('Your HRM access has expired and cannot be renewed: run /hrm login to connect again.');

@@ -61,6 +61,8 @@ export async function startDot(opts: { redirectUris: string[]; users: DotUser[] 
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
+    child.stdout!.destroy();
+    child.stderr!.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;

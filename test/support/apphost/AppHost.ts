@@ -130,7 +130,7 @@ export class AppHost {
         return this.manager.getOneById(this.appId).getStatus();
     }
 
-    public addUser(u: { id: string; username: string; email: string; name: string; admin?: boolean }): IUser {
+    public addUser(u: { id: string; username: string; email: string; name: string; admin?: boolean; emailVerified?: boolean }): IUser {
         return this.bridges.users.add(chatUser(u));
     }
 
