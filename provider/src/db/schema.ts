@@ -18,7 +18,7 @@ export interface UserDoc {
 
 export type ClientType = 'confidential' | 'public';
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password';
-export type ClientPreset = 'rocketchat-login' | 'rocketchat-app' | 'generic';
+export type ClientPreset = 'rocketchat-login' | 'rocketchat-wordpress' | 'rocketchat-app' | 'generic';
 
 export interface ClientDoc {
   _id: string; // client_id
@@ -37,6 +37,10 @@ export interface ClientDoc {
   allowQueryCredentials: boolean;
   /** Accept RFC 7009 revocation of this client's tokens without client authentication (Apps-Engine OAuth2Client). */
   allowTokenOnlyRevocation: boolean;
+  /** Show the consent page on every authorization (store/client-policies.ts); absent = false. */
+  alwaysAskConsent?: boolean;
+  /** Let prompt=consent force the consent page (store/client-policies.ts); absent = true. */
+  honourPromptConsent?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -6,14 +6,23 @@ import type { ClientDoc, ClientPreset, ClientType, GrantType } from '../db/schem
 import { AppError } from '../errors';
 import { digest, matchesDigest, randomClientId, randomToken } from '../security/tokens';
 import { zodMessage } from './users';
+import { PRESET_POLICIES, withCloseVariants } from './client-policies';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
-export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic'];
+export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic'];
 
 /** What each preset means; explicit options given at creation override these. */
 export const PRESET_DEFAULTS: Record<ClientPreset, { description: string; type: ClientType; grants: GrantType[]; allowQueryCredentials: boolean; allowTokenOnlyRevocation: boolean; requirePkce: boolean }> = {
   'rocketchat-login': {
     description: 'Rocket.Chat "Custom OAuth" login: confidential, authorization code, PKCE honoured but not demanded',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+  },
+  'rocketchat-wordpress': {
+    description: 'Rocket.Chat login through its built-in WordPress provider, server type "custom" (every edition): confidential, credentials in the body, identity by ?access_token=',
     type: 'confidential',
     grants: ['authorization_code', 'refresh_token'],
     allowQueryCredentials: false,
@@ -81,7 +90,9 @@ export class ClientStore {
     const preset = PRESET_DEFAULTS[c.preset];
     const type = c.type ?? preset.type;
     const grants = [...new Set(c.grants ?? preset.grants)];
-    const redirectUris = [...new Set(c.redirectUris.map(validateRedirectUri))];
+    const policy = PRESET_POLICIES[c.preset];
+    const validated = c.redirectUris.map(validateRedirectUri);
+    const redirectUris = policy.closeRedirectVariant ? withCloseVariants(validated) : [...new Set(validated)];
     if (grants.includes('authorization_code') && redirectUris.length === 0) {
       throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
     }
@@ -103,6 +114,8 @@ export class ClientStore {
       allowPlainPkce: c.allowPlainPkce,
       allowQueryCredentials: type === 'confidential' && preset.allowQueryCredentials,
       allowTokenOnlyRevocation: preset.allowTokenOnlyRevocation,
+      alwaysAskConsent: policy.alwaysAskConsent,
+      honourPromptConsent: policy.honourPromptConsent,
       createdAt: now,
       updatedAt: now,
     };
