@@ -24,7 +24,18 @@ export async function setupGuardedOAuthClient(services: HrmServices, configurati
             return configuration.api.provideApi({ ...provided, endpoints });
         },
     };
-    await services.oauth.setup(Object.create(configuration, { api: { value: api } }) as IConfigurationExtend);
+    // A plain view (no prototype tricks): each runtime builds its configuration object differently.
+    const view: IConfigurationExtend = {
+        http: configuration.http,
+        settings: configuration.settings,
+        slashCommands: configuration.slashCommands,
+        api,
+        externalComponents: configuration.externalComponents,
+        scheduler: configuration.scheduler,
+        ui: configuration.ui,
+        videoConfProviders: configuration.videoConfProviders,
+    };
+    await services.oauth.setup(view);
     if (!guarded) {
         throw new Error(`The Apps-Engine OAuth2 client did not provide its ${CALLBACK_PATH} endpoint; refusing to run an unguarded callback.`);
     }

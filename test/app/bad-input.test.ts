@@ -167,6 +167,26 @@ describe('/hrm with bad input', () => {
             expect(host.record('rc-eve', 'hrm-linked-identity')).toEqual(expect.objectContaining({ username: 'eve' }));
         });
 
+        test('a code exchange answered with HTML, a 5xx or nothing links nothing and says why', async () => {
+            const cases: Array<[() => ReturnType<typeof html> | 'hang' | ReturnType<typeof json>, string]> = [
+                [() => html(), 'answered the code exchange with something that is not JSON (HTTP 200): check the token path.'],
+                [() => json(502, { error: 'bad_gateway' }), 'failed to exchange the code (HTTP 502).'],
+            ];
+            for (const [answer, sentence] of cases) {
+                fake.answer = (req) => (req.path === '/o/token/' ? answer() : json(404, {}));
+                const [link] = await host.command(eve(), 'login');
+                const state = new URL(link.buttonUrls[0]).searchParams.get('state')!;
+                const response = await host.callApi('hrm-callback', { code: 'a-code', state });
+                expect(response.status).toBe(500);
+                expect(host.recordsOf('rc-eve')).toEqual([]);
+                const notice = host.bridges.messages.notifications.filter((n) => n.userId === 'rc-eve').pop();
+                expect(notice?.text).toContain(sentence);
+                // The exchange went out with HTTP Basic, never with the secret in the URL.
+                const exchange = fake.requests.filter((r) => r.path === '/o/token/').pop();
+                expect(exchange?.authorization).toBe(`Basic ${Buffer.from('client-1:secret-1').toString('base64')}`);
+            }
+        });
+
         test('an expired token without a refresh token asks to log in again', async () => {
             host.seedLink('rc-eve', { token: 'at-1', expiresInSeconds: 0, username: 'eve', email: 'eve@example.test', name: 'Eve Example' });
             expect(await host.say(eve(), 'whoami')).toBe('Your HRM access has expired and cannot be renewed: run /hrm login to connect again.');

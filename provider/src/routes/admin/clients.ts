@@ -33,6 +33,7 @@ function flagRows(c: ClientDoc) {
     { label: 'Grants', value: c.grants.join(', ') },
     { label: 'Client credentials in the query string', value: c.allowQueryCredentials ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
     { label: 'Revocation without client authentication', value: c.allowTokenOnlyRevocation ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
+    { label: 'Consent page', value: c.alwaysAskConsent ? 'Always shown (links an account)' : c.honourPromptConsent === false ? 'As remembered or skipped; prompt=consent ignored' : 'As remembered or skipped; prompt=consent shows it' },
   ];
 }
 
