@@ -10,7 +10,7 @@ import { connectValues, expectedRedirectFor, expectedRedirectTemplate, loginSetu
 
 export const PRESET_LABELS: Record<ClientPreset, string> = {
   'rocketchat-login': 'Rocket.Chat login',
-  'rocketchat-wordpress': 'Rocket.Chat login (WordPress provider, every edition)',
+  'rocketchat-wordpress': 'Rocket.Chat WordPress login (every edition)',
   'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
   generic: 'Generic OAuth 2.0 client',
 };
