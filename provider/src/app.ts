@@ -51,7 +51,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
-  const limiters = createRateLimiters(config, db, log, resolveSessionSecret(config));
+  // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
+  const signingSecret = [resolveSessionSecret(config)].flat()[0];
+  const limiters = createRateLimiters(config, db, log, signingSecret);
   const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config);
 
   // Machine endpoints: no cookies, no sessions.

@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import type { ClientStore } from '../store/clients';
 import { AUTHORIZE_PARAMS, errorRedirect, validateAuthorizeRequest, type AuthorizeRequest } from '../oauth/authorize-request';
 import { requireCsrf } from '../web/csrf';
+import { consentRequired } from '../store/client-policies';
 
 interface Deps {
   config: Config;
@@ -32,7 +33,8 @@ export function authorizeRoutes(deps: Deps) {
   const badRequestPage = (res: Response, title: string, message: string) =>
     res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title, message, hint: 'Nothing was sent back to the application.' });
 
-  async function hasConsent(user: UserDoc, a: AuthorizeRequest): Promise<boolean> {
+  async function hasConsent(user: UserDoc, a: AuthorizeRequest, prompt: unknown): Promise<boolean> {
+    if (consentRequired(a.client, prompt)) return false;
     if (a.client.skipAuthorization) return true;
     const consent = await deps.db.consents.findOne({ _id: consentId(user._id, a.client._id) });
     return !!consent && a.scope.every((s) => consent.scope.includes(s));
@@ -79,7 +81,7 @@ export function authorizeRoutes(deps: Deps) {
       const next = `/o/authorize/?${new URLSearchParams(carriedParams(a, String(req.query.response_type))).toString()}`;
       return res.redirect(302, `/accounts/login/?next=${encodeURIComponent(next)}`);
     }
-    if (await hasConsent(user, a)) return issueCode(res, user, a);
+    if (await hasConsent(user, a, req.query.prompt)) return issueCode(res, user, a);
     res.set('Cache-Control', 'no-store').render('consent.njk', {
       client: a.client,
       user,

@@ -23,7 +23,6 @@ export interface TokenHandlerDeps {
   tokens: TokenStore;
   config: Config;
   log: Logger;
-  /** Password-grant guesses count against the same per-IP and per-account limits as the sign-in form. */
   loginGuard?: LoginGuard;
 }
 
@@ -65,6 +64,7 @@ export function tokenHandler(deps: TokenHandlerDeps) {
           body: { ...params, client_id: client._id, client_secret: creds?.clientSecret },
         });
         const libraryResponse = new Response({ headers: {} });
+        // The password grant guesses passwords like the sign-in form: same per-IP and per-account limits.
         if (grantType === 'password' && deps.loginGuard) {
           passwordAttempt = await deps.loginGuard.begin(clientIpKey(req), params.username);
           if (!passwordAttempt.allowed) {

@@ -12,9 +12,10 @@ import type { TokenStore } from './tokens';
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+import { PRESET_POLICIES, withCloseVariants } from './client-policies';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
-export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic'];
+export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic'];
 
 /** Per-client token lifetimes (seconds); unset fields fall back to the provider-wide defaults. */
 export interface TokenLifetimes {
@@ -46,6 +47,15 @@ interface PresetDefaults extends TokenLifetimes {
 export const PRESET_DEFAULTS: Record<ClientPreset, PresetDefaults> = {
   'rocketchat-login': {
     description: 'Rocket.Chat "Custom OAuth" login: confidential, authorization code, PKCE honoured but not demanded',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+    allowQueryAccessToken: true,
+  },
+  'rocketchat-wordpress': {
+    description: 'Rocket.Chat login through its built-in WordPress provider, server type "custom" (every edition): confidential, credentials in the body, identity by ?access_token=',
     type: 'confidential',
     grants: ['authorization_code', 'refresh_token'],
     allowQueryCredentials: false,
@@ -148,7 +158,9 @@ export class ClientStore {
     const preset = PRESET_DEFAULTS[c.preset];
     const type = c.type ?? preset.type;
     const grants = [...new Set(c.grants ?? preset.grants)];
-    const redirectUris = [...new Set(c.redirectUris.map(validateRedirectUri))];
+    const policy = PRESET_POLICIES[c.preset];
+    const validated = c.redirectUris.map(validateRedirectUri);
+    const redirectUris = policy.closeRedirectVariant ? withCloseVariants(validated) : [...new Set(validated)];
     if (grants.includes('authorization_code') && redirectUris.length === 0) {
       throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
     }
@@ -177,6 +189,8 @@ export class ClientStore {
         refreshIdleTimeout: c.refreshIdleTimeout ?? preset.refreshIdleTimeout,
         refreshAbsoluteLifetime: c.refreshAbsoluteLifetime ?? preset.refreshAbsoluteLifetime,
       }),
+      alwaysAskConsent: policy.alwaysAskConsent,
+      honourPromptConsent: policy.honourPromptConsent,
       createdAt: now,
       updatedAt: now,
     };

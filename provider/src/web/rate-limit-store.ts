@@ -12,8 +12,7 @@
 // the last ones a single slot), so far from the limit one write buys many requests and near it
 // every request is checked against the shared store; a process never holds more than 1/8 of
 // what was left when it claimed. Once a key's last block is taken, its requests are refused
-// from memory until the window ends. Block documents expire with their window (`resetAt`: a TTL
-// index on MongoDB, the sweeper's due lists on FerretDB).
+// from memory until the window ends.
 import type { Database } from '../db/connect';
 import { isDuplicateKey } from '../store/users';
 import { trackExpiry } from '../sweep/expiry';
@@ -127,16 +126,17 @@ export class SlotLimiter {
   }
 
   private async claim(key: string, window: number, block: number): Promise<boolean> {
-    const id = this.blockId(key, window, block);
-    const resetAt = new Date((window + 1) * this.opts.windowMs);
     try {
+      const id = this.blockId(key, window, block);
+      const resetAt = new Date((window + 1) * this.opts.windowMs);
       await this.db.rateLimits.insertOne({ _id: id, hits: this.blockSize(block), resetAt });
+      // Due for the sweeper (FerretDB) when the window ends.
+      await trackExpiry(this.db, [{ collection: 'rate_limits', id, expiresAt: resetAt }]);
+      return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
-    await trackExpiry(this.db, [{ collection: 'rate_limits', id, expiresAt: resetAt }]);
-    return true;
   }
 
   private blockId(key: string, window: number, block: number): string {

@@ -1,8 +1,8 @@
 // Browser sessions: express-session stored in MongoDB (shared by every instance).
-// Expired sessions are deleted by the sweeper (src/sweep/). Sessions are stored under a digest
-// of their id, so a database dump (sessions or the sweeper's due lists) holds no usable session
-// cookie. Only signed-in browsers have a session: visitors get none (saveUninitialized false,
-// and the sign-in form's CSRF token lives in a signed cookie, see csrf.ts).
+// Expired sessions are deleted by the sweeper (src/sweep/). Sessions are
+// stored under a digest of their id, so a database dump holds no usable session cookie.
+// Only signed-in browsers have a session: visitors get none (saveUninitialized false, and the
+// sign-in form's CSRF token lives in a signed cookie, see csrf.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -37,20 +37,24 @@ export function resolveSessionSecret(config: Config): string | string[] {
   }
 }
 
-/**
- * Every store call by session id goes to the store (and to the expiry tracking wrapped around it)
- * with SHA-256 of the id instead. Applied last, so it is the outermost wrapper.
- */
-function digestSessionIds(store: MongoStore): void {
-  const methods = store as unknown as Record<'get' | 'set' | 'touch' | 'destroy', (sid: string, ...rest: unknown[]) => void>;
-  for (const method of ['get', 'set', 'touch', 'destroy'] as const) {
-    const inner = methods[method].bind(store);
-    methods[method] = (sid: string, ...rest: unknown[]) => inner(digest(sid), ...rest);
+/** connect-mongo keyed by SHA-256 of the session id instead of the id itself. */
+class DigestedSessionStore extends MongoStore {
+  get(sid: string, callback: Parameters<MongoStore['get']>[1]): void {
+    super.get(digest(sid), callback);
+  }
+  set(sid: string, s: Parameters<MongoStore['set']>[1], callback?: Parameters<MongoStore['set']>[2]): void {
+    super.set(digest(sid), s, callback);
+  }
+  touch(sid: string, s: Parameters<MongoStore['touch']>[1], callback?: Parameters<MongoStore['touch']>[2]): void {
+    super.touch(digest(sid), s, callback);
+  }
+  destroy(sid: string, callback?: Parameters<MongoStore['destroy']>[1]): void {
+    super.destroy(digest(sid), callback);
   }
 }
 
 export function createSessionMiddleware(config: Config, db: Database): { middleware: RequestHandler; store: MongoStore } {
-  const store = MongoStore.create({
+  const store = new DigestedSessionStore({
     client: db.client,
     dbName: db.db.databaseName,
     collectionName: 'sessions',
@@ -61,7 +65,6 @@ export function createSessionMiddleware(config: Config, db: Database): { middlew
     touchAfter: 60,
   });
   trackSessionExpiry(store, db, config.SESSION_MAX_AGE_SECONDS);
-  digestSessionIds(store);
   const middleware = session({
     name: SESSION_COOKIE,
     secret: resolveSessionSecret(config),
