@@ -61,7 +61,7 @@ describe('revocation against a provider that requires client authentication', ()
         host = await AppHost.start();
         host.addUser({ id: 'rc-ada', username: 'ada', email: 'ada@example.test', name: 'Ada Lovelace' });
         const client = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
-        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic' });
+        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic', allowIntrospection: true });
         await provider.createUser(ADA);
         await host.setSetting('hrm-provider-url', provider.baseUrl);
         await host.setSetting('hrm-oauth-client-id', client.client_id);
