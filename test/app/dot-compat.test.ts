@@ -1,7 +1,9 @@
 /**
- * Django OAuth Toolkit wants client authentication on revocation, where the engine's
- * OAuth2Client sends the token alone. In front of the real provider's revoke endpoint sits a
- * DOT-like gate that refuses token-only requests; /hrm logout must still revoke both tokens.
+ * Django OAuth Toolkit wants client authentication on revocation (the engine's OAuth2Client
+ * would send the token alone, in the URL). In front of the real provider's revoke endpoint sits
+ * a DOT-like gate that refuses token-only requests; /hrm logout revokes both tokens with HTTP
+ * Basic and never tries the engine's way. (The full journey against a real, unmodified DOT is
+ * test/browser/app-hrm-providers.test.ts.)
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -59,7 +61,7 @@ describe('revocation against a provider that requires client authentication', ()
         host = await AppHost.start();
         host.addUser({ id: 'rc-ada', username: 'ada', email: 'ada@example.test', name: 'Ada Lovelace' });
         const client = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
-        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic' });
+        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic', allowIntrospection: true });
         await provider.createUser(ADA);
         await host.setSetting('hrm-provider-url', provider.baseUrl);
         await host.setSetting('hrm-oauth-client-id', client.client_id);

@@ -61,7 +61,9 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
         host.addUser({ id: 'rc-carol', username: 'carol', email: 'carol@example.test', name: 'Carol Danvers' });
         const redirectUri = `${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`;
         appClient = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [redirectUri], preset: 'rocketchat-app' });
-        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic' });
+        // Test-only: an 8-second access token (below the 60 s the store accepts) to watch expiry and refresh.
+        await provider.db.clients.updateOne({ _id: appClient.client_id }, { $set: { accessTokenLifetime: TOKEN_SECONDS } });
+        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic', allowIntrospection: true });
         await provider.createUser(ADA);
         await provider.createUser(MALLORY);
         await provider.createUser(CAROL);

@@ -42,7 +42,7 @@ describe('attacks on the app link (real host, real provider)', () => {
         host.addUser({ id: 'rc-mal', username: 'mal', email: DAVE.email, name: 'Mal', emailVerified: false });
         host.addUser({ id: 'rc-dave', username: 'dave.rc', email: DAVE.email, name: DAVE.name });
         appClient = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
-        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic' });
+        introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic', allowIntrospection: true });
         for (const u of [ADA, BOB, MALLORY, DAVE]) {
             await provider.createUser(u);
         }
