@@ -23,6 +23,8 @@ import { securityHeaders } from './web/security-headers';
 import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
 import { sweepSubmissions } from './routes/admin/support';
+import { oidcRoutes } from './oidc/routes';
+import { jwksHandler } from './oidc/discovery';
 
 export interface ProviderApp {
   app: express.Express;
@@ -30,7 +32,7 @@ export interface ProviderApp {
 }
 
 export function createApp(services: Services, log: Logger): ProviderApp {
-  const { config, db, users, clients, tokens } = services;
+  const { config, db, users, clients, tokens, oidc } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -49,11 +51,12 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
-  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
-  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log }));
+  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
+  app.get(['/o/.well-known/jwks.json', '/.well-known/jwks.json'], jwksHandler(oidc.keys));
+  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log, oidc }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
   app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users, log }));
-  const userinfo = userinfoHandler({ tokens, users, log });
+  const userinfo = userinfoHandler({ tokens, users, log, oidc });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
   for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
@@ -63,7 +66,8 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // Browser pages.
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
   app.use(sessions, form, currentUserMiddleware(users), csrfTokenForViews);
-  app.use(authorizeRoutes({ config, db, clients, oauth, log }));
+  app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
+  app.use(oidcRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginLimiter: limiters.login }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
@@ -75,7 +79,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use(errorHandler(log));
 
   const sweep = setInterval(() => {
-    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db)]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
+    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db), oidc.grants.clear(), oidc.keys.clear()]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
   }, config.SWEEP_INTERVAL_SECONDS * 1000);
   sweep.unref();
 

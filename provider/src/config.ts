@@ -39,8 +39,8 @@ const schema = z.object({
   ROTATE_REFRESH_TOKEN: bool.default('true'),
   /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, reuse of the old token within this window is refused without revoking the family (lost responses). 0 = no grace. */
   REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
-  /** SCOPES: space-separated scopes the provider knows. */
-  SCOPES: z.string().default('read write'),
+  /** SCOPES: space-separated scopes the provider knows (openid, profile, email and hr drive OpenID Connect claims). */
+  SCOPES: z.string().default('read write openid profile email hr'),
   /** DEFAULT_SCOPES: scopes granted when a request names none. */
   DEFAULT_SCOPES: z.string().default('read'),
   /** SESSION_SECRET: signs browser session cookies; generated into DATA_DIR in development, required in production. */
@@ -65,6 +65,14 @@ const schema = z.object({
   PRODUCT_NAME: z.string().default('HRM Sign-in'),
   /** ORGANIZATION_NAME: the organisation shown on the login and consent pages. */
   ORGANIZATION_NAME: z.string().default('Your organisation'),
+  /** ID_TOKEN_EXPIRE_SECONDS: OpenID Connect ID token lifetime; a retired signing key stays published this long after it stops signing. */
+  ID_TOKEN_EXPIRE_SECONDS: seconds.default(3600),
+  /** OIDC_SIGNING_ALG: algorithm of newly generated ID-token signing keys (RS256 or ES256). */
+  OIDC_SIGNING_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
+  /** OIDC_KEY_ENCRYPTION_KEY: secret (≥ 32 characters) that encrypts signing keys' private parts in the database; unset → stored unencrypted. */
+  OIDC_KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** OIDC_KEY_PUBLISH_AHEAD_SECONDS: a rotated-in key is published in the JWKS this long before it starts signing (relying parties' JWKS caches catch up). */
+  OIDC_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(600),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -17,6 +17,8 @@ export interface RunningProvider {
 export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database): Promise<RunningProvider> {
   const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
   const services = createServices(config, db);
+  // The first start generates the ID-token signing key; every start checks it can be read.
+  await services.oidc.keys.ensureKey();
   const provider = createApp(services, log);
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;

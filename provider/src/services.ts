@@ -5,6 +5,7 @@ import { ClientStore } from './store/clients';
 import { TokenStore } from './store/tokens';
 import { UserStore } from './store/users';
 import { AuditLog } from './store/audit';
+import { OidcService } from './oidc/service';
 
 export interface Services {
   config: Config;
@@ -13,15 +14,20 @@ export interface Services {
   clients: ClientStore;
   tokens: TokenStore;
   audit: AuditLog;
+  oidc: OidcService;
 }
 
 export function createServices(config: Config, db: Database): Services {
+  const users = new UserStore(db, config.PASSWORD_SCRYPT_COST);
+  const clients = new ClientStore(db);
+  const tokens = new TokenStore(db);
   return {
     config,
     db,
-    users: new UserStore(db, config.PASSWORD_SCRYPT_COST),
-    clients: new ClientStore(db),
-    tokens: new TokenStore(db),
+    users,
+    clients,
+    tokens,
     audit: new AuditLog(db),
+    oidc: new OidcService({ config, db, users, clients, tokens }),
   };
 }

@@ -26,6 +26,8 @@ export interface TestClientInput {
   skipAuthorization?: boolean;
   requirePkce?: boolean;
   allowPlainPkce?: boolean;
+  postLogoutRedirectUris?: string[];
+  revokeTokensOnLogout?: boolean;
 }
 
 export interface TestProvider {

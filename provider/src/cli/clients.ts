@@ -14,6 +14,8 @@ interface CreateOptions {
   preset?: (typeof PRESETS)[number];
   skipAuthorization?: boolean;
   requirePkce?: boolean;
+  postLogoutRedirectUri: string[];
+  revokeTokensOnLogout?: boolean;
 }
 
 const ONCE = 'Store the secret now: it is shown only this once (rotate it with `client rotate-secret` if lost).';
@@ -34,6 +36,8 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .addOption(new Option('--preset <preset>', 'flags for a known consumer').choices(PRESETS).default('generic'))
     .option('--skip-authorization', 'never show the consent page for this client')
     .option('--require-pkce', 'demand S256 PKCE from this confidential client')
+    .option('--post-logout-redirect-uri <uri>', 'OpenID Connect: where the browser may return after sign-out, matched exactly (repeat for several)', collect, [])
+    .option('--revoke-tokens-on-logout', 'OpenID Connect: sign-out at this client also revokes its tokens for the user')
     .action(async (opts: CreateOptions) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {
         const { client: doc, clientSecret } = await clients.create({
@@ -44,6 +48,8 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           preset: opts.preset,
           skipAuthorization: Boolean(opts.skipAuthorization),
           requirePkce: opts.requirePkce ? true : undefined,
+          postLogoutRedirectUris: opts.postLogoutRedirectUri,
+          revokeTokensOnLogout: Boolean(opts.revokeTokensOnLogout),
         });
         await audit.record('cli', 'client.create', doc._id, { name: doc.name, preset: doc.preset });
         out.result({ client_id: doc._id, client_secret: clientSecret, ...withoutId(doc) }, () => [

@@ -6,6 +6,7 @@ import { DatabaseUnavailableError } from '../db/connect';
 import { EmbeddedDbError } from '../db/embedded-ferretdb';
 import { AppError } from '../errors';
 import { clientCommands } from './clients';
+import { keyCommands } from './keys';
 import { printError } from './output';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   userCommands(program, globals);
   clientCommands(program, globals);
   tokenCommands(program, globals);
+  keyCommands(program, globals);
   return program;
 }
 

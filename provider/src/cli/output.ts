@@ -55,6 +55,8 @@ export function clientJson(c: ClientDoc) {
     allow_plain_pkce: c.allowPlainPkce,
     allow_query_credentials: c.allowQueryCredentials,
     allow_token_only_revocation: c.allowTokenOnlyRevocation,
+    post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
+    revoke_tokens_on_logout: Boolean(c.revokeTokensOnLogout),
     created_at: c.createdAt.toISOString(),
   };
 }

@@ -2,6 +2,7 @@
 import { MongoClient, Db, Collection } from 'mongodb';
 import { ConfigError } from '../config';
 import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
+import type { SigningKeyDoc, OidcGrantDoc } from '../oidc/schema';
 
 export interface Database {
   client: MongoClient;
@@ -16,6 +17,8 @@ export interface Database {
   audit: Collection<AuditDoc>;
   claims: Collection<ClaimDoc>;
   formSubmissions: Collection<FormSubmissionDoc>;
+  signingKeys: Collection<SigningKeyDoc>;
+  oidcGrants: Collection<OidcGrantDoc>;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     audit: db.collection('audit_log'),
     claims: db.collection('claims'),
     formSubmissions: db.collection('form_submissions'),
+    signingKeys: db.collection('oidc_signing_keys'),
+    oidcGrants: db.collection('oidc_grants'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -83,4 +88,7 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.audit.createIndex({ at: -1 });
   await d.claims.createIndex({ expiresAt: 1 });
   await d.formSubmissions.createIndex({ at: 1 });
+  // Unique generation: concurrent first starts or rotations cannot both add a key.
+  await d.signingKeys.createIndex({ generation: 1 }, { unique: true });
+  await d.oidcGrants.createIndex({ expiresAt: 1 });
 }

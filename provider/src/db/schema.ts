@@ -18,7 +18,7 @@ export interface UserDoc {
 
 export type ClientType = 'confidential' | 'public';
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password';
-export type ClientPreset = 'rocketchat-login' | 'rocketchat-app' | 'generic';
+export type ClientPreset = 'rocketchat-login' | 'rocketchat-app' | 'generic' | 'oidc-web';
 
 export interface ClientDoc {
   _id: string; // client_id
@@ -37,6 +37,10 @@ export interface ClientDoc {
   allowQueryCredentials: boolean;
   /** Accept RFC 7009 revocation of this client's tokens without client authentication (Apps-Engine OAuth2Client). */
   allowTokenOnlyRevocation: boolean;
+  /** OpenID Connect RP-initiated logout: where the browser may be sent after logout (exact match). */
+  postLogoutRedirectUris?: string[];
+  /** OpenID Connect RP-initiated logout also revokes this client's tokens for the user. */
+  revokeTokensOnLogout?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

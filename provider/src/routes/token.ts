@@ -11,8 +11,9 @@ import { authenticateClient, presentedCredentials } from '../oauth/client-auth';
 import { formBody, queryParams, required, type Params } from '../oauth/params';
 import { libraryErrorCode } from '../oauth/server';
 import { sendOAuthError } from './oauth-errors';
+import type { OidcService } from '../oidc/service';
 
-export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; log: Logger }) {
+export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; log: Logger; oidc?: OidcService }) {
   return async (req: ExpressRequest, res: ExpressResponse) => {
     let clientId: string | undefined;
     let grantType: string | undefined;
@@ -46,7 +47,9 @@ export function tokenHandler(deps: { oauth: OAuth2Server; clients: ClientStore; 
       const libraryResponse = new Response({ headers: {} });
       await deps.oauth.token(libraryRequest, libraryResponse);
       deps.log.info({ event: 'token_issued', clientId: client._id, grantType }, 'token issued');
-      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(libraryResponse.body);
+      // OpenID Connect: an `openid` grant also gets an ID token.
+      const answer = deps.oidc ? await deps.oidc.tokenResponse(libraryResponse.body as Record<string, unknown>, grantType) : libraryResponse.body;
+      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(answer);
     } catch (err) {
       const known = err instanceof OAuthError ? err : libraryErrorCode(err);
       if (!known) throw err;

@@ -5,6 +5,7 @@ import type { UserDoc } from '../db/schema';
 import type { Logger } from '../log';
 import type { TokenStore } from '../store/tokens';
 import type { UserStore } from '../store/users';
+import type { OidcService } from '../oidc/service';
 
 export function userinfoBody(u: UserDoc) {
   return {
@@ -37,7 +38,7 @@ function bearerToken(req: Request): { token?: string; error?: string } {
   return { token: fromQuery ?? fromBody };
 }
 
-export function userinfoHandler(deps: { tokens: TokenStore; users: UserStore; log: Logger }) {
+export function userinfoHandler(deps: { tokens: TokenStore; users: UserStore; log: Logger; oidc?: OidcService }) {
   return async (req: Request, res: Response) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const { token, error } = bearerToken(req);
@@ -57,6 +58,7 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: UserStore; lo
       res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_token", error_description="${why}"`);
       return res.status(401).json({ error: 'invalid_token', error_description: why });
     }
-    res.json(userinfoBody(user));
+    // OpenID Connect clients get OIDC-shaped claims; Rocket.Chat and DOT-style clients the body above.
+    res.json((await deps.oidc?.userinfo(doc, user)) ?? userinfoBody(user));
   };
 }

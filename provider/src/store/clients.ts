@@ -8,7 +8,7 @@ import { digest, matchesDigest, randomClientId, randomToken } from '../security/
 import { zodMessage } from './users';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
-export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic'];
+export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic', 'oidc-web'];
 
 /** What each preset means; explicit options given at creation override these. */
 export const PRESET_DEFAULTS: Record<ClientPreset, { description: string; type: ClientType; grants: GrantType[]; allowQueryCredentials: boolean; allowTokenOnlyRevocation: boolean; requirePkce: boolean }> = {
@@ -30,6 +30,14 @@ export const PRESET_DEFAULTS: Record<ClientPreset, { description: string; type: 
   },
   generic: {
     description: 'Standard OAuth 2.0 client (RFC 6749 + RFC 9700 defaults)',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+  },
+  'oidc-web': {
+    description: 'OpenID Connect relying party (web application: Grafana, GitLab, Nextcloud, …): confidential, authorization code + refresh, ID tokens with scope openid',
     type: 'confidential',
     grants: ['authorization_code', 'refresh_token'],
     allowQueryCredentials: false,
@@ -62,6 +70,10 @@ export const newClientSchema = z.object({
   skipAuthorization: z.boolean().default(false),
   requirePkce: z.boolean().optional(),
   allowPlainPkce: z.boolean().default(false),
+  /** OpenID Connect RP-initiated logout: allowed post_logout_redirect_uri values (exact match). */
+  postLogoutRedirectUris: z.array(z.string()).default([]),
+  /** RP-initiated logout also revokes this client's tokens for the user. */
+  revokeTokensOnLogout: z.boolean().default(false),
 });
 export type NewClient = z.input<typeof newClientSchema>;
 
@@ -103,6 +115,8 @@ export class ClientStore {
       allowPlainPkce: c.allowPlainPkce,
       allowQueryCredentials: type === 'confidential' && preset.allowQueryCredentials,
       allowTokenOnlyRevocation: preset.allowTokenOnlyRevocation,
+      postLogoutRedirectUris: [...new Set(c.postLogoutRedirectUris.map(validateRedirectUri))],
+      revokeTokensOnLogout: c.revokeTokensOnLogout,
       createdAt: now,
       updatedAt: now,
     };
@@ -137,7 +151,7 @@ export class ClientStore {
     return secret;
   }
 
-  async update(id: string, changes: { name?: string; redirectUris?: string[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean }): Promise<ClientDoc> {
+  async update(id: string, changes: { name?: string; redirectUris?: string[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; postLogoutRedirectUris?: string[]; revokeTokensOnLogout?: boolean }): Promise<ClientDoc> {
     const client = await this.require(id);
     const $set: Partial<ClientDoc> = { updatedAt: new Date() };
     if (changes.name !== undefined) {
@@ -153,6 +167,8 @@ export class ClientStore {
     if (changes.skipAuthorization !== undefined) $set.skipAuthorization = changes.skipAuthorization;
     if (changes.requirePkce !== undefined) $set.requirePkce = client.type === 'public' ? true : changes.requirePkce;
     if (changes.allowPlainPkce !== undefined) $set.allowPlainPkce = changes.allowPlainPkce;
+    if (changes.postLogoutRedirectUris !== undefined) $set.postLogoutRedirectUris = [...new Set(changes.postLogoutRedirectUris.map((u) => u.trim()).filter(Boolean).map(validateRedirectUri))];
+    if (changes.revokeTokensOnLogout !== undefined) $set.revokeTokensOnLogout = changes.revokeTokensOnLogout;
     await this.db.clients.updateOne({ _id: client._id }, { $set });
     return { ...client, ...$set };
   }

@@ -12,12 +12,14 @@ export const PRESET_LABELS: Record<ClientPreset, string> = {
   'rocketchat-login': 'Rocket.Chat login',
   'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
   generic: 'Generic OAuth 2.0 client',
+  'oidc-web': 'OpenID Connect web application',
 };
 
 const PRESET_HELP: Record<ClientPreset, string> = {
   'rocketchat-login': 'Lets people sign in to Rocket.Chat with their HRM account (Administration → OAuth → Add custom oauth “hrm”). Redirect URI: <Site_Url>/_oauth/hrm',
   'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Accepts the Apps-Engine’s credentials in the query string and token-only revocation, for this client only.',
   generic: 'Any other standard OAuth 2.0 application (RFC 6749 with the RFC 9700 security defaults).',
+  'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
 };
 
 function presetChoices() {
