@@ -14,7 +14,7 @@ export function oidcRoutes(services: Services, log: Logger) {
   const router = Router();
   const { oidc, clients, tokens, config } = services;
 
-  const logoutDeps = { keys: oidc.keys, clients, issuer: config.issuer };
+  const logoutDeps = { keys: oidc.keys, clients, get issuer() { return config.issuer; } };
   const refuse = (res: Response, title: string, message: string) =>
     res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title, message, hint: 'You were not sent back to the application.' });
 
