@@ -2,7 +2,7 @@
 // and a login that walks the provider's real forms.
 import { Issuer, custom, generators, type BaseClient, type ClientMetadata } from 'openid-client';
 import { authorizeWithForms } from '../support/authorize-with-forms';
-import { HttpSession } from '../support/http-session';
+import { HttpSession, hiddenFields } from '../support/http-session';
 
 // A loaded CI machine can be slower than openid-client's 3.5 s default.
 custom.setHttpOptionsDefaults({ timeout: 20000 });
@@ -44,4 +44,13 @@ export function jwtPayload(jwt: string): Record<string, any> {
 
 export function jwtHeader(jwt: string): Record<string, any> {
   return JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString('utf8'));
+}
+
+/** A browser-like session signed in at the provider's login form. */
+export async function signedInSession(baseUrl: string, username: string, password: string): Promise<HttpSession> {
+  const session = new HttpSession();
+  const page = await session.request(`${baseUrl}/accounts/login/`);
+  const res = await session.request(`${baseUrl}/accounts/login/`, { form: { ...hiddenFields(await page.text(), '/accounts/login/'), username, password } });
+  if (res.status !== 303) throw new Error(`login failed with HTTP ${res.status}`);
+  return session;
 }

@@ -52,13 +52,14 @@ export class SigningKeys {
    * read it. Safe when several instances start together: the unique generation number lets
    * exactly one insert win, the others use the winner's key.
    */
-  async ensureKey(now = new Date()): Promise<void> {
+  async ensureKey(): Promise<void> {
     if ((await this.db.signingKeys.countDocuments({})) === 0) {
-      await this.insertKey(1, this.config.OIDC_SIGNING_ALG, now).catch((err) => {
+      await this.insertKey(1, this.config.OIDC_SIGNING_ALG, new Date()).catch((err) => {
         if (!isDuplicateKey(err)) throw err;
       });
     }
-    await this.signingKey(now);
+    // Judged now, not before the insert: the winner's key may be a few milliseconds younger.
+    await this.signingKey(new Date());
   }
 
   /** The key that signs now: the newest whose signing period has begun and not ended. */
