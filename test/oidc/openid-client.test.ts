@@ -205,8 +205,10 @@ test('hybrid code id_token: the front-channel ID token (c_hash, nonce) and the c
   const params = returnedParams(back);
   expect(params).toMatchObject({ code: expect.any(String), id_token: expect.any(String), state: login.checks.state });
   expect(jwtPayload(params.id_token)).toMatchObject({ nonce: login.checks.nonce, c_hash: expect.any(String), sub: aliceId });
+  // Profile data stays out of the URL: the front-channel ID token carries no scope claims.
+  expect(jwtPayload(params.id_token)).not.toHaveProperty('email');
   const tokens = await hybrid.callback(REDIRECT, params, login.checks);
-  expect(tokens.claims()).toMatchObject({ sub: aliceId, nonce: login.checks.nonce });
+  expect(tokens.claims()).toMatchObject({ sub: aliceId, nonce: login.checks.nonce, email: 'alice@example.com' });
   // The hybrid flow needs a nonce.
   const noNonce = new URL(login.url);
   noNonce.searchParams.delete('nonce');

@@ -23,12 +23,15 @@ export interface IdTokenInput {
   includeNonce: boolean;
   accessToken?: string;
   code?: string;
+  /** False for the front-channel (hybrid) ID token: profile data stays out of the browser's URL. */
+  scopeClaims?: boolean;
 }
 
 export async function signIdToken(keys: SigningKeys, input: IdTokenInput): Promise<string> {
   const { kid, alg, key } = await keys.signingKey();
   const { user, grant } = input;
-  const names = [...new Set([...scopeClaimNames(input.scope), ...requestedClaimNames(grant.claims?.id_token)])].filter((n) => n !== 'sub');
+  const fromScope = input.scopeClaims === false ? [] : scopeClaimNames(input.scope);
+  const names = [...new Set([...fromScope, ...requestedClaimNames(grant.claims?.id_token)])].filter((n) => n !== 'sub');
   const payload: Record<string, unknown> = {
     ...claimValues(user, names),
     azp: input.clientId,

@@ -50,11 +50,11 @@ export class OidcService {
     });
   }
 
-  /** The front-channel ID token of the hybrid flow (`code id_token`): nonce and c_hash, no at_hash. */
+  /** The front-channel ID token of the hybrid flow (`code id_token`): nonce and c_hash, no at_hash, no profile claims (OIDC Core §5.4). */
   async hybridIdToken(code: string, user: UserDoc, clientId: string, scope: string[]): Promise<string> {
     const grant = await this.grants.find(digest(code));
     if (!grant) throw new Error('OIDC grant missing for a freshly issued code');
-    return signIdToken(this.keys, { issuer: this.deps.config.issuer, ttlSeconds: this.deps.config.ID_TOKEN_EXPIRE_SECONDS, user, clientId, scope, grant, includeNonce: true, code });
+    return signIdToken(this.keys, { issuer: this.deps.config.issuer, ttlSeconds: this.deps.config.ID_TOKEN_EXPIRE_SECONDS, user, clientId, scope, grant, includeNonce: true, code, scopeClaims: false });
   }
 
   /**
