@@ -24,7 +24,8 @@ import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
 import { sweepSubmissions } from './routes/admin/support';
 import { oidcRoutes } from './oidc/routes';
-import { jwksHandler } from './oidc/discovery';
+import { jwksHandler, protectedResourceHandler } from './oidc/discovery';
+import { corsRoutes } from './oidc/cors';
 
 export interface ProviderApp {
   app: express.Express;
@@ -53,6 +54,13 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get('/healthz', healthHandler(db));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
   app.get(['/o/.well-known/jwks.json', '/.well-known/jwks.json'], jwksHandler(oidc.keys));
+  app.get('/.well-known/oauth-protected-resource', protectedResourceHandler(config));
+  // Per-client CORS for browser apps (allowed origins): preflights, then the per-client check.
+  const cors = corsRoutes({ db, clients, tokens });
+  app.options(['/o/token/', '/o/revoke_token/'], limiters.token, cors.preflight('POST'));
+  app.options(['/o/userinfo/', '/api/v2/o/userinfo/'], limiters.token, cors.preflight('GET, POST'));
+  app.use(['/o/token/', '/o/revoke_token/'], form, cors.forClient);
+  app.use(['/o/userinfo/', '/api/v2/o/userinfo/'], cors.forBearer);
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log, oidc }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
   app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users, log }));

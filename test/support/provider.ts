@@ -28,6 +28,7 @@ export interface TestClientInput {
   allowPlainPkce?: boolean;
   postLogoutRedirectUris?: string[];
   revokeTokensOnLogout?: boolean;
+  allowedOrigins?: string[];
 }
 
 export interface TestProvider {

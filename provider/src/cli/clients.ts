@@ -16,6 +16,7 @@ interface CreateOptions {
   requirePkce?: boolean;
   postLogoutRedirectUri: string[];
   revokeTokensOnLogout?: boolean;
+  allowedOrigin: string[];
 }
 
 const ONCE = 'Store the secret now: it is shown only this once (rotate it with `client rotate-secret` if lost).';
@@ -38,6 +39,7 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .option('--require-pkce', 'demand S256 PKCE from this confidential client')
     .option('--post-logout-redirect-uri <uri>', 'OpenID Connect: where the browser may return after sign-out, matched exactly (repeat for several)', collect, [])
     .option('--revoke-tokens-on-logout', 'OpenID Connect: sign-out at this client also revokes its tokens for the user')
+    .option('--allowed-origin <origin>', 'CORS: https origin of a browser app that may call the token, revocation and userinfo endpoints (repeat for several)', collect, [])
     .action(async (opts: CreateOptions) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {
         const { client: doc, clientSecret } = await clients.create({
@@ -50,6 +52,7 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           requirePkce: opts.requirePkce ? true : undefined,
           postLogoutRedirectUris: opts.postLogoutRedirectUri,
           revokeTokensOnLogout: Boolean(opts.revokeTokensOnLogout),
+          allowedOrigins: opts.allowedOrigin,
         });
         await audit.record('cli', 'client.create', doc._id, { name: doc.name, preset: doc.preset });
         out.result({ client_id: doc._id, client_secret: clientSecret, ...withoutId(doc) }, () => [

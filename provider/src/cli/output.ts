@@ -57,6 +57,7 @@ export function clientJson(c: ClientDoc) {
     allow_token_only_revocation: c.allowTokenOnlyRevocation,
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     revoke_tokens_on_logout: Boolean(c.revokeTokensOnLogout),
+    allowed_origins: c.allowedOrigins ?? [],
     created_at: c.createdAt.toISOString(),
   };
 }

@@ -41,6 +41,8 @@ export interface ClientDoc {
   postLogoutRedirectUris?: string[];
   /** OpenID Connect RP-initiated logout also revokes this client's tokens for the user. */
   revokeTokensOnLogout?: boolean;
+  /** Browser origins (https, exact) that may call the token, revocation and userinfo endpoints (CORS). */
+  allowedOrigins?: string[];
   createdAt: Date;
   updatedAt: Date;
 }

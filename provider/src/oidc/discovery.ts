@@ -30,3 +30,22 @@ export function jwksHandler(keys: SigningKeys) {
     res.set('Cache-Control', 'public, max-age=60').type('application/jwk-set+json').json(await keys.jwks());
   };
 }
+
+/**
+ * RFC 9728 protected-resource metadata for the provider's own API (userinfo): which
+ * authorization server issues its tokens and how a bearer token may be sent.
+ */
+export function protectedResourceHandler(config: Config) {
+  return (_req: Request, res: Response) => {
+    const i = config.issuer;
+    res.set('Cache-Control', 'public, max-age=300').json({
+      resource: i,
+      authorization_servers: [i],
+      scopes_supported: config.scopes,
+      // Rocket.Chat's "Identity Token Sent Via: Payload" puts the token in the query string.
+      bearer_methods_supported: ['header', 'body', 'query'],
+      resource_name: config.PRODUCT_NAME,
+      resource_documentation: `${i}/`,
+    });
+  };
+}

@@ -93,15 +93,15 @@ export function oidcRoutes(services: Services, log: Logger) {
   admin.get('/clients/:id/logout', async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
     if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
-    res.render('oidc/client-logout.njk', { section: 'clients', client, values: { uris: (client.postLogoutRedirectUris ?? []).join('\n'), revoke: !!client.revokeTokensOnLogout } });
+    res.render('oidc/client-logout.njk', { section: 'clients', client, values: { uris: (client.postLogoutRedirectUris ?? []).join('\n'), revoke: !!client.revokeTokensOnLogout, origins: (client.allowedOrigins ?? []).join('\n') } });
   });
   admin.post('/clients/:id/logout', requireCsrf, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
     if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
-    const values = { uris: field(req, 'post_logout_redirect_uris', 8000), revoke: checkbox(req, 'revoke_tokens_on_logout') };
+    const values = { uris: field(req, 'post_logout_redirect_uris', 8000), revoke: checkbox(req, 'revoke_tokens_on_logout'), origins: field(req, 'allowed_origins', 8000) };
     try {
-      const updated = await clients.update(client._id, { postLogoutRedirectUris: redirectUriList(values.uris), revokeTokensOnLogout: values.revoke });
-      await audit({ services, log }, res, 'client.update', `client:${client._id}`, { postLogoutRedirectUris: updated.postLogoutRedirectUris, revokeTokensOnLogout: updated.revokeTokensOnLogout });
+      const updated = await clients.update(client._id, { postLogoutRedirectUris: redirectUriList(values.uris), revokeTokensOnLogout: values.revoke, allowedOrigins: redirectUriList(values.origins) });
+      await audit({ services, log }, res, 'client.update', `client:${client._id}`, { postLogoutRedirectUris: updated.postLogoutRedirectUris, revokeTokensOnLogout: updated.revokeTokensOnLogout, allowedOrigins: updated.allowedOrigins });
       res.redirect(303, `/admin/clients/${encodeURIComponent(client._id)}/?notice=client-saved`);
     } catch (err) {
       const message = errorMessage(err);

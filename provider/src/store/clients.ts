@@ -6,6 +6,7 @@ import type { ClientDoc, ClientPreset, ClientType, GrantType } from '../db/schem
 import { AppError } from '../errors';
 import { digest, matchesDigest, randomClientId, randomToken } from '../security/tokens';
 import { zodMessage } from './users';
+import { validateAllowedOrigin } from '../oidc/origins';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
 export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic', 'oidc-web'];
@@ -74,6 +75,8 @@ export const newClientSchema = z.object({
   postLogoutRedirectUris: z.array(z.string()).default([]),
   /** RP-initiated logout also revokes this client's tokens for the user. */
   revokeTokensOnLogout: z.boolean().default(false),
+  /** CORS: https origins of browser apps that call the token, revocation and userinfo endpoints. */
+  allowedOrigins: z.array(z.string()).default([]),
 });
 export type NewClient = z.input<typeof newClientSchema>;
 
@@ -117,6 +120,7 @@ export class ClientStore {
       allowTokenOnlyRevocation: preset.allowTokenOnlyRevocation,
       postLogoutRedirectUris: [...new Set(c.postLogoutRedirectUris.map(validateRedirectUri))],
       revokeTokensOnLogout: c.revokeTokensOnLogout,
+      allowedOrigins: [...new Set(c.allowedOrigins.map(validateAllowedOrigin))],
       createdAt: now,
       updatedAt: now,
     };
@@ -151,7 +155,7 @@ export class ClientStore {
     return secret;
   }
 
-  async update(id: string, changes: { name?: string; redirectUris?: string[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; postLogoutRedirectUris?: string[]; revokeTokensOnLogout?: boolean }): Promise<ClientDoc> {
+  async update(id: string, changes: { name?: string; redirectUris?: string[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; postLogoutRedirectUris?: string[]; revokeTokensOnLogout?: boolean; allowedOrigins?: string[] }): Promise<ClientDoc> {
     const client = await this.require(id);
     const $set: Partial<ClientDoc> = { updatedAt: new Date() };
     if (changes.name !== undefined) {
@@ -169,6 +173,7 @@ export class ClientStore {
     if (changes.allowPlainPkce !== undefined) $set.allowPlainPkce = changes.allowPlainPkce;
     if (changes.postLogoutRedirectUris !== undefined) $set.postLogoutRedirectUris = [...new Set(changes.postLogoutRedirectUris.map((u) => u.trim()).filter(Boolean).map(validateRedirectUri))];
     if (changes.revokeTokensOnLogout !== undefined) $set.revokeTokensOnLogout = changes.revokeTokensOnLogout;
+    if (changes.allowedOrigins !== undefined) $set.allowedOrigins = [...new Set(changes.allowedOrigins.map((o) => o.trim()).filter(Boolean).map(validateAllowedOrigin))];
     await this.db.clients.updateOne({ _id: client._id }, { $set });
     return { ...client, ...$set };
   }
