@@ -26,6 +26,8 @@ import { sweepSubmissions } from './routes/admin/support';
 import { oidcRoutes } from './oidc/routes';
 import { jwksHandler, protectedResourceHandler } from './oidc/discovery';
 import { corsRoutes } from './oidc/cors';
+import { DEVICE_CODE_GRANT, deviceCodeGrantType } from './oidc/device';
+import { deviceAuthorizationHandler, deviceRoutes } from './oidc/device-routes';
 
 export interface ProviderApp {
   app: express.Express;
@@ -48,7 +50,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
   const limiters = createRateLimiters(config, db, log);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clients, users, tokens, log }), config);
+  const oauth = createOAuthServer(createOAuthModel({ db, config, clients, users, tokens, log }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
@@ -60,6 +62,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.options(['/o/token/', '/o/revoke_token/'], limiters.token, cors.preflight('POST'));
   app.options(['/o/userinfo/', '/api/v2/o/userinfo/'], limiters.token, cors.preflight('GET, POST'));
   app.use(['/o/token/', '/o/revoke_token/'], form, cors.forClient);
+  app.post('/o/device-authorization/', limiters.token, form, deviceAuthorizationHandler(services, log));
   app.use(['/o/userinfo/', '/api/v2/o/userinfo/'], cors.forBearer);
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log, oidc }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
@@ -67,7 +70,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   const userinfo = userinfoHandler({ tokens, users, log, oidc });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
-  for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
+  for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/', '/o/device-authorization/']) {
     app.all(p, (_req, res) => { res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'Use POST.' }); });
   }
 
@@ -76,6 +79,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use(sessions, form, currentUserMiddleware(users), csrfTokenForViews);
   app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
+  app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginLimiter: limiters.login }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
@@ -87,7 +91,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use(errorHandler(log));
 
   const sweep = setInterval(() => {
-    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db), oidc.grants.clear(), oidc.keys.clear()]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
+    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db), oidc.grants.clear(), oidc.keys.clear(), oidc.devices.clear()]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
   }, config.SWEEP_INTERVAL_SECONDS * 1000);
   sweep.unref();
 

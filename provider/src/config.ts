@@ -73,6 +73,10 @@ const schema = z.object({
   OIDC_KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** OIDC_KEY_PUBLISH_AHEAD_SECONDS: a rotated-in key is published in the JWKS this long before it starts signing (relying parties' JWKS caches catch up). */
   OIDC_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(600),
+  /** DEVICE_CODE_EXPIRE_SECONDS: how long a device authorization (RFC 8628 user code) stays valid. */
+  DEVICE_CODE_EXPIRE_SECONDS: seconds.default(600),
+  /** DEVICE_CODE_INTERVAL_SECONDS: minimum seconds between a device's token polls (faster polls get slow_down). */
+  DEVICE_CODE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

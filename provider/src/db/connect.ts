@@ -2,7 +2,7 @@
 import { MongoClient, Db, Collection } from 'mongodb';
 import { ConfigError } from '../config';
 import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
-import type { SigningKeyDoc, OidcGrantDoc } from '../oidc/schema';
+import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc } from '../oidc/schema';
 
 export interface Database {
   client: MongoClient;
@@ -19,6 +19,7 @@ export interface Database {
   formSubmissions: Collection<FormSubmissionDoc>;
   signingKeys: Collection<SigningKeyDoc>;
   oidcGrants: Collection<OidcGrantDoc>;
+  deviceCodes: Collection<DeviceCodeDoc>;
   close(): Promise<void>;
 }
 
@@ -60,6 +61,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     formSubmissions: db.collection('form_submissions'),
     signingKeys: db.collection('oidc_signing_keys'),
     oidcGrants: db.collection('oidc_grants'),
+    deviceCodes: db.collection('device_codes'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -91,4 +93,6 @@ async function ensureIndexes(d: Database): Promise<void> {
   // Unique generation: concurrent first starts or rotations cannot both add a key.
   await d.signingKeys.createIndex({ generation: 1 }, { unique: true });
   await d.oidcGrants.createIndex({ expiresAt: 1 });
+  await d.deviceCodes.createIndex({ userCode: 1 }, { unique: true });
+  await d.deviceCodes.createIndex({ expiresAt: 1 });
 }

@@ -17,7 +17,7 @@ export interface UserDoc {
 }
 
 export type ClientType = 'confidential' | 'public';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password' | 'urn:ietf:params:oauth:grant-type:device_code';
 export type ClientPreset = 'rocketchat-login' | 'rocketchat-app' | 'generic' | 'oidc-web';
 
 export interface ClientDoc {

@@ -41,3 +41,19 @@ export interface ClaimsRequest {
   userinfo?: Record<string, ClaimRequestMember>;
   id_token?: Record<string, ClaimRequestMember>;
 }
+
+/** RFC 8628 device authorization: one per device_code (stored as a digest). */
+export interface DeviceCodeDoc {
+  _id: string; // digest(device_code)
+  /** Eight letters without vowels (BCDFGHJKLMNPQRSTVWXZ), stored without the dash; unique. */
+  userCode: string;
+  clientId: string;
+  scope: string[];
+  status: 'pending' | 'approved' | 'denied';
+  userId?: string;
+  /** Seconds the device must wait between polls; grows by 5 at each slow_down (RFC 8628 §3.5). */
+  interval: number;
+  lastPollAt: Date | null;
+  expiresAt: Date;
+  createdAt: Date;
+}

@@ -11,6 +11,7 @@ import { claimValues, claimsBeyondScope, requestedClaimNames, scopeClaimNames } 
 import { OidcGrants } from './grants';
 import { signIdToken } from './id-token';
 import { SigningKeys } from './keys';
+import { DeviceCodes } from './device';
 import type { ClaimsRequest } from './schema';
 
 export interface OidcDeps {
@@ -27,10 +28,12 @@ const LEGACY_USERINFO_PRESETS = ['rocketchat-login', 'rocketchat-app'];
 export class OidcService {
   readonly keys: SigningKeys;
   readonly grants: OidcGrants;
+  readonly devices: DeviceCodes;
 
   constructor(private readonly deps: OidcDeps) {
     this.keys = new SigningKeys(deps.db, deps.config);
     this.grants = new OidcGrants(deps.db, deps.config);
+    this.devices = new DeviceCodes(deps.db, deps.config, deps.tokens);
   }
 
   /** Claims the consent page must name because the claims request asks beyond the scopes. */

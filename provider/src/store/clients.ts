@@ -8,7 +8,7 @@ import { digest, matchesDigest, randomClientId, randomToken } from '../security/
 import { zodMessage } from './users';
 import { validateAllowedOrigin } from '../oidc/origins';
 
-export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
+export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
 export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic', 'oidc-web'];
 
 /** What each preset means; explicit options given at creation override these. */
