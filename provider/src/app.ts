@@ -24,10 +24,9 @@ import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
 import { sweepSubmissions } from './routes/admin/support';
 import { oidcRoutes } from './oidc/routes';
-import { jwksHandler, protectedResourceHandler } from './oidc/discovery';
-import { corsRoutes } from './oidc/cors';
 import { DEVICE_CODE_GRANT, deviceCodeGrantType } from './oidc/device';
-import { deviceAuthorizationHandler, deviceRoutes } from './oidc/device-routes';
+import { deviceRoutes } from './oidc/device-routes';
+import { mountOidcMachineEndpoints } from './oidc/machine-routes';
 
 export interface ProviderApp {
   app: express.Express;
@@ -55,22 +54,15 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
-  app.get(['/o/.well-known/jwks.json', '/.well-known/jwks.json'], jwksHandler(oidc.keys));
-  app.get('/.well-known/oauth-protected-resource', protectedResourceHandler(config));
-  // Per-client CORS for browser apps (allowed origins): preflights, then the per-client check.
-  const cors = corsRoutes({ db, clients, tokens });
-  app.options(['/o/token/', '/o/revoke_token/'], limiters.token, cors.preflight('POST'));
-  app.options(['/o/userinfo/', '/api/v2/o/userinfo/'], limiters.token, cors.preflight('GET, POST'));
-  app.use(['/o/token/', '/o/revoke_token/'], form, cors.forClient);
-  app.post('/o/device-authorization/', limiters.token, form, deviceAuthorizationHandler(services, log));
-  app.use(['/o/userinfo/', '/api/v2/o/userinfo/'], cors.forBearer);
+  // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
+  mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log, oidc }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
   app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users, log }));
   const userinfo = userinfoHandler({ tokens, users, log, oidc });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
-  for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/', '/o/device-authorization/']) {
+  for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
     app.all(p, (_req, res) => { res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'Use POST.' }); });
   }
 

@@ -77,6 +77,8 @@ const schema = z.object({
   DEVICE_CODE_EXPIRE_SECONDS: seconds.default(600),
   /** DEVICE_CODE_INTERVAL_SECONDS: minimum seconds between a device's token polls (faster polls get slow_down). */
   DEVICE_CODE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+  /** DYNAMIC_CLIENT_REGISTRATION: serve RFC 7591/7592 registration at /o/register/ (each registration needs an initial access token from `registration create-token`). */
+  DYNAMIC_CLIENT_REGISTRATION: bool.default('false'),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -7,6 +7,7 @@ import { EmbeddedDbError } from '../db/embedded-ferretdb';
 import { AppError } from '../errors';
 import { clientCommands } from './clients';
 import { keyCommands } from './keys';
+import { registrationCommands } from './registration';
 import { printError } from './output';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   clientCommands(program, globals);
   tokenCommands(program, globals);
   keyCommands(program, globals);
+  registrationCommands(program, globals);
   return program;
 }
 

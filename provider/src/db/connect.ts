@@ -2,7 +2,7 @@
 import { MongoClient, Db, Collection } from 'mongodb';
 import { ConfigError } from '../config';
 import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
-import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc } from '../oidc/schema';
+import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from '../oidc/schema';
 
 export interface Database {
   client: MongoClient;
@@ -20,6 +20,8 @@ export interface Database {
   signingKeys: Collection<SigningKeyDoc>;
   oidcGrants: Collection<OidcGrantDoc>;
   deviceCodes: Collection<DeviceCodeDoc>;
+  registrationTokens: Collection<RegistrationTokenDoc>;
+  registrations: Collection<RegistrationDoc>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     signingKeys: db.collection('oidc_signing_keys'),
     oidcGrants: db.collection('oidc_grants'),
     deviceCodes: db.collection('device_codes'),
+    registrationTokens: db.collection('registration_tokens'),
+    registrations: db.collection('client_registrations'),
     close: () => client.close(),
   };
   await ensureIndexes(database);

@@ -21,6 +21,7 @@ export function openIdMetadata(config: Config) {
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     subject_types_supported: ['public'],
     userinfo_signing_alg_values_supported: [],
+    ...(config.DYNAMIC_CLIENT_REGISTRATION ? { registration_endpoint: `${i}/o/register/` } : {}),
   };
 }
 

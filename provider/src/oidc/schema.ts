@@ -57,3 +57,20 @@ export interface DeviceCodeDoc {
   expiresAt: Date;
   createdAt: Date;
 }
+
+/** An initial access token for dynamic client registration (RFC 7591 §3), created in the CLI; single use. */
+export interface RegistrationTokenDoc {
+  _id: string; // digest of the token
+  note?: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  usedFor?: string; // client_id it registered
+}
+
+/** RFC 7592: the registration access token of a dynamically registered client (digest). */
+export interface RegistrationDoc {
+  _id: string; // client_id
+  accessTokenDigest: string;
+  createdAt: Date;
+}

@@ -12,6 +12,7 @@ import { OidcGrants } from './grants';
 import { signIdToken } from './id-token';
 import { SigningKeys } from './keys';
 import { DeviceCodes } from './device';
+import { Registrations } from './registration';
 import type { ClaimsRequest } from './schema';
 
 export interface OidcDeps {
@@ -29,11 +30,13 @@ export class OidcService {
   readonly keys: SigningKeys;
   readonly grants: OidcGrants;
   readonly devices: DeviceCodes;
+  readonly registrations: Registrations;
 
   constructor(private readonly deps: OidcDeps) {
     this.keys = new SigningKeys(deps.db, deps.config);
     this.grants = new OidcGrants(deps.db, deps.config);
     this.devices = new DeviceCodes(deps.db, deps.config, deps.tokens);
+    this.registrations = new Registrations(deps.db, deps.clients, deps.tokens);
   }
 
   /** Claims the consent page must name because the claims request asks beyond the scopes. */
