@@ -12,17 +12,20 @@ import { revokeHandler } from './routes/revoke';
 import { introspectHandler } from './routes/introspect';
 import { userinfoHandler } from './routes/userinfo';
 import { metadataHandler } from './routes/metadata';
-import { healthHandler } from './routes/health';
+import { healthHandler, readinessHandler } from './routes/health';
+import { httpMetrics, metricsHandler } from './metrics';
+import { requestIdMiddleware } from './request-context';
+import { isDatabaseUnavailable } from './db/errors';
 import { accountRoutes } from './routes/accounts';
 import { authorizeRoutes } from './routes/authorize';
 import { createViews } from './web/views';
-import { createSessionMiddleware } from './web/session';
+import { createSessionMiddleware, resolveSessionSecret } from './web/session';
 import { currentUserMiddleware } from './web/current-user';
 import { csrfTokenForViews } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
 import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
-import { sweepSubmissions } from './routes/admin/support';
+import { Sweeper } from './sweep/sweeper';
 import { oidcRoutes } from './oidc/routes';
 import { DEVICE_CODE_GRANT, deviceCodeGrantType } from './oidc/device';
 import { deviceRoutes } from './oidc/device-routes';
@@ -34,32 +37,40 @@ export interface ProviderApp {
 }
 
 export function createApp(services: Services, log: Logger): ProviderApp {
-  const { config, db, users, clients, tokens, oidc } = services;
+  const { config, db, users, clients, tokens, clock, userCache, oidc } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.set('query parser', 'simple');
+  // ETags only cost hashing here: OAuth answers are no-store, pages are per user.
+  app.set('etag', false);
   const views = createViews(config);
   views.express(app);
   app.set('view engine', 'njk');
 
+  app.use(requestIdMiddleware(), httpMetrics());
   app.use(pinoHttp({ logger: log, serializers: requestSerializers, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'), quietReqLogger: true }));
-  app.use(securityHeaders(config));
+  // API answers are JSON with no-store: a CSP and the other page headers are only cost there.
+  app.use(unlessMachinePath(securityHeaders(config), apiHeaders(config.secureCookies)));
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
-  const limiters = createRateLimiters(config, db, log);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clients, users, tokens, log }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
+  // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
+  const signingSecret = [resolveSessionSecret(config)].flat()[0];
+  const limiters = createRateLimiters(config, db, log, signingSecret);
+  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
+  app.get('/readyz', readinessHandler(db, services.lifecycle));
+  app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
   app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
   // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
   mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
-  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, log, oidc }));
+  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard, oidc }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
-  app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users, log }));
-  const userinfo = userinfoHandler({ tokens, users, log, oidc });
+  app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users: userCache, log }));
+  const userinfo = userinfoHandler({ tokens, users: userCache, clients, config, log, oidc });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
   for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
@@ -68,11 +79,13 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   // Browser pages.
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
-  app.use(sessions, form, currentUserMiddleware(users), csrfTokenForViews);
+  // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
+  // without loading or storing a session.
+  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(signingSecret, config.secureCookies))));
   app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
-  app.use(accountRoutes({ users, clients, log, loginLimiter: limiters.login }));
+  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
 
@@ -82,15 +95,13 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   });
   app.use(errorHandler(log));
 
-  const sweep = setInterval(() => {
-    Promise.all([tokens.clear(), db.rateLimits.deleteMany({ resetAt: { $lte: new Date() } }), sweepSubmissions(db), oidc.grants.clear(), oidc.keys.clear(), oidc.devices.clear()]).catch((err) => log.warn({ err: String(err) }, 'sweep failed'));
-  }, config.SWEEP_INTERVAL_SECONDS * 1000);
-  sweep.unref();
+  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log);
+  sweeper.start();
 
   return {
     app,
     close: async () => {
-      clearInterval(sweep);
+      await sweeper.stop();
       await sessionStore.close().catch(() => undefined);
     },
   };
@@ -100,6 +111,48 @@ function parseTrustProxy(v: string): boolean | number | string {
   if (v === 'true') return true;
   if (v === 'false') return false;
   return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** Browser pages under /o/ (everything else there is an API endpoint). OIDC pages add theirs here. */
+export const BROWSER_O_PATHS = /^\/o\/(authorize|logout|end[-_]session|device)(\/|$)/;
+
+/** Paths served to programs: no session, CSRF, views or page headers. */
+export function isMachinePath(path: string): boolean {
+  if (path.startsWith('/api/') || path.startsWith('/.well-known/') || path === '/healthz') return true;
+  return path.startsWith('/o/') && !BROWSER_O_PATHS.test(path);
+}
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+function unlessMachinePath(browser: Middleware, machine?: Middleware): Middleware {
+  return (req, res, next) => (isMachinePath(req.path) ? (machine ? machine(req, res, next) : next()) : browser(req, res, next));
+}
+
+/** Runs middleware in order (as app.use(a, b, c) would), stopping at the first error. */
+function chain(...handlers: Middleware[]): Middleware {
+  return (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown) => {
+      if (err || i === handlers.length) return next(err);
+      const h = handlers[i++];
+      try {
+        h(req, res, step);
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  };
+}
+
+/** The page headers that still matter for JSON. */
+function apiHeaders(https: boolean): Middleware {
+  return (_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
+    next();
+  };
 }
 
 function wantsJson(req: Request): boolean {
@@ -115,7 +168,7 @@ function errorHandler(log: Logger) {
     let message = 'The server could not complete the request.';
     if (e?.type === 'entity.too.large') [status, code, message] = [413, 'invalid_request', 'The request body is too large.'];
     else if (e?.type && typeof e.status === 'number' && e.status < 500) [status, code, message] = [400, 'invalid_request', 'The request body could not be parsed.'];
-    else if (e?.name?.startsWith('Mongo')) [status, code, message] = [503, 'temporarily_unavailable', 'The database is unavailable; try again shortly.'];
+    else if (isDatabaseUnavailable(err)) [status, code, message] = [503, 'temporarily_unavailable', 'The database is unavailable; try again shortly.'];
     if (status >= 500) log.error({ err: { name: e?.name, message: e?.message }, path: req.path }, 'request failed');
     if (res.headersSent) return;
     if (wantsJson(req)) return res.status(status).set('Cache-Control', 'no-store').json({ error: code, error_description: message });

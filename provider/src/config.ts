@@ -1,7 +1,11 @@
-// Every provider knob in one place: environment variable, default, meaning.
-// The README's configuration reference is generated from the same list by hand; keep them in step.
+// Every provider knob in one place: environment variable, default, meaning. One entry per knob:
+// a `/** NAME: meaning */` comment (add "(default: …)" at its end when the default shown to
+// people differs from the code's, e.g. a computed path) above `NAME: <zod schema>`.
+// `npm run docs:config` writes .env.example and the README's configuration table from this list
+// (provider/src/config-docs.ts); test/provider/config-docs.test.ts fails when they drift.
 import { z } from 'zod';
 import path from 'node:path';
+import { nearestName } from './config-names';
 
 const bool = z
   .string()
@@ -12,59 +16,86 @@ const seconds = z.coerce.number().int().positive().max(10 * 365 * 24 * 3600);
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-const schema = z.object({
-  /** NODE_ENV: "production" makes SESSION_SECRET and ISSUER mandatory. */
+export const configSchema = z.object({
+  /** NODE_ENV: "production" makes SESSION_SECRET(S) and an https ISSUER mandatory and refuses the embedded database unless ALLOW_EMBEDDED_DATABASE=true. */
   NODE_ENV: z.string().default('development'),
   /** PORT: TCP port the HTTP server listens on. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-  /** HOST: interface to bind; 127.0.0.1 keeps a development provider off the network. */
+  /** HOST: interface to bind; 127.0.0.1 keeps a development provider off the network (use 0.0.0.0 in a container or behind a proxy on another host). */
   HOST: z.string().default('127.0.0.1'),
-  /** ISSUER: public base URL (scheme://host[:port]) used in metadata, links and cookie security. */
-  ISSUER: z.string().url().optional(),
-  /** MONGO_URL: MongoDB connection string; unset → embedded FerretDB in DATA_DIR. */
+  /** ISSUER: public base URL (scheme://host[:port]) used in metadata, links and cookie security; cookies get Secure when it is https. Required in production, and https there unless it is a loopback address. (default: http://localhost:<PORT>) */
+  ISSUER: z.string().url('must be a URL such as https://sso.example.com').optional(),
+  /** MONGO_URL: MongoDB connection string (e.g. mongodb://mongo:27017/?replicaSet=rs0); unset → the embedded FerretDB in DATA_DIR. (default: unset → embedded FerretDB) */
   MONGO_URL: z.string().optional(),
   /** MONGO_DB: database name (keep it separate from Rocket.Chat's own database). */
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('hrm_sso'),
-  /** DATA_DIR: embedded database files, the development session secret, the FerretDB binary. */
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1 to 63 letters, digits, _ or -').default('hrm_sso'),
+  /** DATA_DIR: embedded database files, the development session secret, the FerretDB binary. (default: .data/ in the repository) */
   DATA_DIR: z.string().default(path.join(REPO_ROOT, '.data')),
-  /** FERRETDB_BIN: FerretDB executable for the embedded database. */
+  /** FERRETDB_BIN: FerretDB executable for the embedded database. (default: <DATA_DIR>/bin/ferretdb) */
   FERRETDB_BIN: z.string().optional(),
+  /** ALLOW_EMBEDDED_DATABASE: let NODE_ENV=production run the embedded FerretDB when MONGO_URL is unset (single-host installs that accept it). */
+  ALLOW_EMBEDDED_DATABASE: bool.default('false'),
   /** ACCESS_TOKEN_EXPIRE_SECONDS: access token lifetime (DOT default 36000). */
   ACCESS_TOKEN_EXPIRE_SECONDS: seconds.default(36000),
-  /** REFRESH_TOKEN_EXPIRE_SECONDS: refresh token lifetime. */
+  /** REFRESH_TOKEN_EXPIRE_SECONDS: refresh token idle timeout — unused this long, it expires; each rotation starts a new period (per client: refreshIdleTimeout). */
   REFRESH_TOKEN_EXPIRE_SECONDS: seconds.default(86400),
+  /** REFRESH_TOKEN_ABSOLUTE_SECONDS: no refresh token of one grant outlives the grant's start + this (per client: refreshAbsoluteLifetime). */
+  REFRESH_TOKEN_ABSOLUTE_SECONDS: seconds.default(365 * 24 * 3600),
   /** AUTHORIZATION_CODE_EXPIRE_SECONDS: authorization code lifetime (RFC 6749 recommends ≤ 10 min). */
   AUTHORIZATION_CODE_EXPIRE_SECONDS: seconds.default(60),
   /** ROTATE_REFRESH_TOKEN: issue a new refresh token on every refresh and retire the old one. */
   ROTATE_REFRESH_TOKEN: bool.default('true'),
-  /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, reuse of the old token within this window is refused without revoking the family (lost responses). 0 = no grace. */
-  REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
+  /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, the old refresh token presented again within this window gets the same new pair (concurrent refreshes, lost responses); later it counts as reuse and revokes the grant. 0 = no grace. */
+  REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** CLIENT_CACHE_SECONDS: how long a process reuses a client it read (other processes' client changes show after at most this; 0 = no cache). */
+  CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** USER_CACHE_SECONDS: how long userinfo/introspection reuse a profile they read (revocation never waits for it). */
+  USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** SCOPES: space-separated scopes the provider knows (openid, profile, email and hr drive OpenID Connect claims). */
   SCOPES: z.string().default('read write openid profile email hr'),
   /** DEFAULT_SCOPES: scopes granted when a request names none. */
   DEFAULT_SCOPES: z.string().default('read'),
-  /** SESSION_SECRET: signs browser session cookies; generated into DATA_DIR in development, required in production. */
+  /** SESSION_SECRET: signs browser session cookies (at least 32 characters); generated into DATA_DIR in development; this or SESSION_SECRETS is required in production. (default: generated into DATA_DIR/session-secret) */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** SESSION_SECRETS: several session secrets separated by commas, for rotation: the first signs new cookies, every one is still accepted. Use instead of SESSION_SECRET. */
+  SESSION_SECRETS: z
+    .string()
+    .refine((v) => v.split(',').every((s) => s.trim().length >= 32), 'must be a comma-separated list of secrets of at least 32 characters each')
+    .optional(),
   /** SESSION_MAX_AGE_SECONDS: browser session lifetime. */
   SESSION_MAX_AGE_SECONDS: seconds.default(8 * 3600),
-  /** LOGIN_RATE_LIMIT: failed login attempts allowed per client IP and username per window. */
+  /** LOGIN_RATE_LIMIT: failed password checks allowed per account (normalised username, from any IP) per window; a successful sign-in resets it. Sign-in form and password grant alike. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  /** LOGIN_IP_RATE_LIMIT: failed password checks allowed per client IP (any usernames) per window. Sign-in form and password grant alike. */
+  LOGIN_IP_RATE_LIMIT: z.coerce.number().int().positive().default(50),
   /** TOKEN_RATE_LIMIT: token/revoke/introspect requests allowed per client IP per window. */
   TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(300),
   /** RATE_LIMIT_WINDOW_SECONDS: window for both rate limits (counters live in the database, shared by all instances). */
   RATE_LIMIT_WINDOW_SECONDS: seconds.default(60),
   /** TRUST_PROXY: Express "trust proxy" setting (e.g. 1 behind one reverse proxy) so client IPs are right. */
   TRUST_PROXY: z.string().default('false'),
-  /** PASSWORD_SCRYPT_COST: scrypt N for password hashes (power of two; 2^15 ≈ 50 ms here). */
-  PASSWORD_SCRYPT_COST: z.coerce.number().int().refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two ≥ 1024').default(32768),
+  /** PASSWORD_SCRYPT_COST: scrypt N for password hashes (power of two; r is 8). With the default p=3 this is OWASP's N=2^15,r=8,p=3 (equivalent to 2^17,8,1 with a quarter of the memory). */
+  PASSWORD_SCRYPT_COST: z.coerce.number().int().refine((n) => n >= 1024 && n <= 2 ** 20 && (n & (n - 1)) === 0, 'must be a power of two between 1024 and 1048576').default(32768),
+  /** PASSWORD_SCRYPT_PARALLELISM: scrypt p for password hashes (Node computes the p lanes one after another, so CPU time grows with p, memory does not). */
+  PASSWORD_SCRYPT_PARALLELISM: z.coerce.number().int().min(1).max(16).default(3),
   /** SWEEP_INTERVAL_SECONDS: how often expired codes, tokens, sessions and counters are deleted. */
   SWEEP_INTERVAL_SECONDS: seconds.default(600),
+  /** SWEEP_BATCH_SIZE: expired documents deleted per database command by the sweeper (FerretDB; MongoDB uses TTL indexes). */
+  SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** AUDIT_RETENTION_DAYS: audit-log entries older than this are deleted (TTL index on MongoDB, the sweeper on FerretDB); 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
+  /** UV_THREADPOOL_SIZE: libuv worker threads (scrypt password hashing runs there); read by main.ts before the pool starts. */
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   /** MAX_BODY_BYTES: request bodies above this size are refused with 413. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
   /** PRODUCT_NAME: shown in page titles and headers. */
   PRODUCT_NAME: z.string().default('HRM Sign-in'),
   /** ORGANIZATION_NAME: the organisation shown on the login and consent pages. */
   ORGANIZATION_NAME: z.string().default('Your organisation'),
+  /** SHUTDOWN_TIMEOUT_SECONDS: on SIGTERM/SIGINT the server stops accepting connections and waits this long for requests in flight before closing them and the database. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  /** METRICS_TOKEN: when set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"; unset, /metrics is open (restrict it at the reverse proxy). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** ID_TOKEN_EXPIRE_SECONDS: OpenID Connect ID token lifetime; a retired signing key stays published this long after it stops signing. */
   ID_TOKEN_EXPIRE_SECONDS: seconds.default(3600),
   /** OIDC_SIGNING_ALG: algorithm of newly generated ID-token signing keys (RS256 or ES256). */
@@ -79,14 +110,16 @@ const schema = z.object({
   DEVICE_CODE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   /** DYNAMIC_CLIENT_REGISTRATION: serve RFC 7591/7592 registration at /o/register/ (each registration needs an initial access token from `registration create-token`). */
   DYNAMIC_CLIENT_REGISTRATION: bool.default('false'),
-  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
+  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof schema> & {
+export type Config = z.infer<typeof configSchema> & {
   issuer: string;
   scopes: string[];
   defaultScopes: string[];
+  /** SESSION_SECRETS split, or [SESSION_SECRET]; empty in development without either (a generated one is used). */
+  sessionSecrets: string[];
   secureCookies: boolean;
   production: boolean;
 };
@@ -95,22 +128,88 @@ export class ConfigError extends Error {
   readonly code = 'config_invalid';
 }
 
-/** Reads the configuration; throws ConfigError with every problem in one sentence each. */
+/** Every variable the provider reads (for the unknown-variable check). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
+
+/** Values never printed in error messages. */
+const SECRET_VARIABLES = /SECRET|^METRICS_TOKEN$|^MONGO_URL$/;
+
+/** Reads the configuration; throws ConfigError whose message has one sentence per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(present);
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  const problems: string[] = unknownVariables(Object.keys(present));
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+    const seen = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (seen.has(name)) continue; // one sentence per variable: its first problem
+      seen.add(name);
+      problems.push(`${name} is ${shown(name, present[name])}, but it ${expectation(issue)}.`);
+    }
   }
+  if (problems.length || !parsed.success) throw new ConfigError(`Invalid configuration: ${problems.join(' ')}`);
   const c = parsed.data;
   const production = c.NODE_ENV === 'production';
-  if (production && !c.SESSION_SECRET) throw new ConfigError('Invalid configuration: SESSION_SECRET is required when NODE_ENV=production');
-  if (production && !c.ISSUER) throw new ConfigError('Invalid configuration: ISSUER is required when NODE_ENV=production');
+  if (c.SESSION_SECRET && c.SESSION_SECRETS) problems.push('SESSION_SECRET and SESSION_SECRETS are both set; set only SESSION_SECRETS (the first secret signs, all are accepted).');
+  const sessionSecrets = c.SESSION_SECRETS ? c.SESSION_SECRETS.split(',').map((v) => v.trim()) : c.SESSION_SECRET ? [c.SESSION_SECRET] : [];
+  if (production && sessionSecrets.length === 0) problems.push('SESSION_SECRET is required when NODE_ENV=production: set it (or SESSION_SECRETS) to a random string of at least 32 characters.');
+  if (production && !c.ISSUER) problems.push('ISSUER is required when NODE_ENV=production: set it to the public https URL of the provider, e.g. https://sso.example.com.');
+  if (production && c.ISSUER && !c.ISSUER.startsWith('https://') && !isLoopbackUrl(c.ISSUER)) {
+    problems.push(`ISSUER is "${c.ISSUER}", but with NODE_ENV=production it must be an https:// URL (plain http only for localhost): browsers would send session cookies in clear.`);
+  }
+  if (production && !c.MONGO_URL && !c.ALLOW_EMBEDDED_DATABASE) {
+    problems.push('MONGO_URL is not set, and NODE_ENV=production does not run the embedded FerretDB unless asked: set MONGO_URL to your MongoDB, or ALLOW_EMBEDDED_DATABASE=true to run the embedded database on purpose.');
+  }
   const issuer = (c.ISSUER ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   const scopes = c.SCOPES.split(/\s+/).filter(Boolean);
   const defaultScopes = c.DEFAULT_SCOPES.split(/\s+/).filter(Boolean);
   const unknownDefault = defaultScopes.filter((s) => !scopes.includes(s));
-  if (unknownDefault.length) throw new ConfigError(`Invalid configuration: DEFAULT_SCOPES names unknown scopes ${unknownDefault.join(', ')}`);
-  return { ...c, issuer, scopes, defaultScopes, secureCookies: issuer.startsWith('https://'), production };
+  if (unknownDefault.length) problems.push(`DEFAULT_SCOPES is "${c.DEFAULT_SCOPES}", but it names unknown scopes ${unknownDefault.join(', ')}: every default scope must be listed in SCOPES ("${c.SCOPES}").`);
+  if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(' ')}`);
+  return { ...c, issuer, scopes, defaultScopes, sessionSecrets, secureCookies: issuer.startsWith('https://'), production };
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The value as people should see it: quoted, or hidden for secrets. */
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return 'not set';
+  if (SECRET_VARIABLES.test(name)) return `set (value hidden, ${value.length} characters)`;
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
+/** What the variable must be, from the first thing zod found wrong, as the end of "…, but it …". */
+function expectation(issue: z.ZodIssue): string {
+  switch (issue.code) {
+    case z.ZodIssueCode.invalid_type:
+      if (issue.expected === 'number') return 'must be a number';
+      if (issue.expected === 'integer') return 'must be a whole number';
+      return `must be ${issue.expected}`;
+    case z.ZodIssueCode.too_small:
+      if (issue.type === 'string') return `must be at least ${issue.minimum} characters long`;
+      return issue.inclusive ? `must be at least ${issue.minimum}` : `must be greater than ${issue.minimum}`;
+    case z.ZodIssueCode.too_big:
+      return issue.type === 'string' ? `must be at most ${issue.maximum} characters long` : `must be at most ${issue.maximum}`;
+    case z.ZodIssueCode.invalid_enum_value:
+      return `must be one of ${issue.options.join(', ')}`;
+    default:
+      return issue.message.startsWith('must') ? issue.message : `must be valid (${issue.message})`;
+  }
+}
+
+/** Variables that look like ours but are not: reserved prefix, one of our families, or a near-miss spelling. */
+function unknownVariables(names: string[]): string[] {
+  const known = new Set(KNOWN_VARIABLES);
+  const problems: string[] = [];
+  for (const name of names) {
+    if (known.has(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
+    const suggestion = nearestName(name, KNOWN_VARIABLES);
+    if (!suggestion.looksOurs) continue;
+    problems.push(`${name} is not a setting of this provider${suggestion.name ? `; did you mean ${suggestion.name}?` : ' (see .env.example for the list).'}`);
+  }
+  return problems;
 }

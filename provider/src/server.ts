@@ -1,33 +1,82 @@
 // Starts the provider over an already-connected database: used by main.ts and by tests.
+// Shutdown is graceful: stop accepting, let requests in flight finish (bounded), then close.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './db/connect';
 import { createApp } from './app';
 import type { Logger } from './log';
+import { instrumentDatabase } from './metrics';
+import type { Clock } from './clock';
 import { createServices, type Services } from './services';
 
 export interface RunningProvider {
   url: string;
   port: number;
   services: Services;
+  /** Stops at once (tests): open connections are cut. */
   close(): Promise<void>;
+  /**
+   * Graceful stop: /readyz turns 503, the listener closes, idle keep-alive connections close,
+   * requests in flight get their responses (with `Connection: close`) for up to `timeoutMs`;
+   * then the rest are cut and the database closed.
+   */
+  shutdown(timeoutMs: number): Promise<{ inFlight: number; forced: number }>;
 }
 
-export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database): Promise<RunningProvider> {
+export class PortInUseError extends Error {
+  readonly code = 'port_in_use';
+}
+
+export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database, opts: { clock?: Clock } = {}): Promise<RunningProvider> {
   const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
-  const services = createServices(config, db);
+  instrumentDatabase(db.client);
+  const services = createServices(config, db, opts);
   // The first start generates the ID-token signing key; every start checks it can be read.
   await services.oidc.keys.ensureKey();
   const provider = createApp(services, log);
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;
   server.requestTimeout = 30000;
+
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight++;
+    if (draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      inFlight--;
+      if (draining) {
+        server.closeIdleConnections();
+        if (inFlight === 0) drained?.();
+      }
+    });
+  });
+
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new PortInUseError(`Port ${config.PORT} on ${config.HOST} is already in use (another provider running?): stop that process or set PORT to a free port.`));
+      } else if (err.code === 'EACCES') {
+        reject(new PortInUseError(`Not allowed to listen on port ${config.PORT} on ${config.HOST}: set PORT to 1024 or above, or grant the capability to bind it.`));
+      } else reject(err);
+    });
     server.listen(config.PORT, config.HOST, () => resolve());
+  }).catch(async (err) => {
+    await provider.close();
+    if (!existingDb) await db.close();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  const closeRest = () =>
+    (closed ??= (async () => {
+      await provider.close();
+      if (!existingDb) await db.close();
+    })());
+
   return {
     url: `http://${config.HOST}:${port}`,
     port,
@@ -37,8 +86,27 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await provider.close();
-      if (!existingDb) await db.close();
+      await closeRest();
+    },
+    shutdown: async (timeoutMs) => {
+      draining = true;
+      services.lifecycle.draining = true;
+      const atSignal = inFlight;
+      const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let forced = 0;
+      if (inFlight > 0) {
+        const allDone = new Promise<void>((resolve) => (drained = resolve));
+        const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+        if ((await Promise.race([allDone, timedOut])) === 'timeout') {
+          forced = inFlight;
+          log.warn({ event: 'shutdown_forced', requests: forced, timeoutSeconds: timeoutMs / 1000 }, `cutting ${forced} request(s) still running after ${timeoutMs / 1000} s`);
+        }
+      }
+      server.closeAllConnections();
+      await listenerClosed;
+      await closeRest();
+      return { inFlight: atSignal, forced };
     },
   };
 }

@@ -20,7 +20,7 @@ const RC_LOGIN = 'https://chat.example.com/_oauth/hrm';
 const RC_APP = 'https://chat.example.com/api/apps/public/0b1f/hrm-callback';
 
 async function stored(id: string) {
-  const doc = await services.clients.byId(id);
+  const doc = await services.clients.fresh(id);
   if (!doc) throw new Error(`client ${id} not stored`);
   return doc;
 }
@@ -52,15 +52,19 @@ describe('client create', () => {
     );
     expect(Object.keys(out).slice(0, 2)).toEqual(['client_id', 'client_secret']);
     expect(Object.keys(out).sort()).toEqual(
-      ['allow_plain_pkce', 'allow_query_credentials', 'allow_token_only_revocation', 'client_id', 'client_secret', 'created_at', 'grants', 'name', 'post_logout_redirect_uris', 'preset', 'allowed_origins', 'redirect_uris', 'require_pkce', 'revoke_tokens_on_logout', 'skip_authorization', 'type'].sort(),
+      ['access_token_lifetime', 'allow_introspection', 'allow_plain_pkce', 'allow_query_access_token', 'allow_query_credentials', 'allow_token_only_revocation', 'client_id', 'client_secret', 'created_at', 'grants', 'name', 'post_logout_redirect_uris', 'preset', 'allowed_origins', 'redirect_uris', 'refresh_absolute_lifetime', 'refresh_idle_timeout', 'require_pkce', 'revoke_tokens_on_logout', 'skip_authorization', 'type'].sort(),
     );
     expect(out).toMatchObject({
       name: 'HRM app',
       preset: 'rocketchat-app',
       type: 'confidential',
       redirect_uris: [RC_APP, 'http://localhost:3000/api/apps/public/0b1f/hrm-callback'],
-      grants: ['authorization_code', 'refresh_token', 'client_credentials'],
+      grants: ['authorization_code', 'refresh_token'],
       skip_authorization: true,
+      allow_query_access_token: true,
+      access_token_lifetime: 3600,
+      refresh_idle_timeout: 90 * 24 * 3600,
+      refresh_absolute_lifetime: 365 * 24 * 3600,
       allow_query_credentials: true,
       allow_token_only_revocation: true,
     });

@@ -44,7 +44,7 @@ function ferretDbsOnDataDir(): string[] {
 }
 
 it('two separate runs see the same user, and no database is left running', async () => {
-  const created = await runCli(['user', 'create', '--username', 'erin', '--email', 'erin@example.com', '--name', 'Erin Embedded', '--password', 'erin-password'], { env });
+  const created = await runCli(['user', 'create', '--username', 'erin', '--email', 'erin@example.com', '--name', 'Erin Embedded', '--password-stdin'], { env, input: 'erin-password\n' });
   expect(created.stderr).toBe('');
   expect(created.code).toBe(0);
   expect(fs.existsSync(path.join(dataDir, 'db', 'hrm_sso.sqlite'))).toBe(true);

@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { Database } from '../../provider/src/db/connect';
 import type { Services } from '../../provider/src/services';
 import { openCliDatabase, type CliDatabase } from './cli-database';
-import { CLI_ENTRY, TSX, cliEnv } from './run-cli';
+import { cliEnv } from './run-cli';
+import { CLI_BIN, ensureBuilt } from '../support/build';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const itWithPty = hasScript ? it : it.skip;
@@ -24,7 +25,8 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs the CLI on a pty; `answers` are typed one by one, each after the next prompt shows. */
 function onTerminal(args: string[], answers: string[]): Promise<{ code: number | null; transcript: string }> {
-  const command = [TSX, CLI_ENTRY, ...args].map(quote).join(' ');
+  ensureBuilt();
+  const command = [process.execPath, CLI_BIN, ...args].map(quote).join(' ');
   const child = spawn('script', ['-qefc', command, '/dev/null'], { env: cliEnv(env) });
   let transcript = '';
   let prompts = 0;

@@ -1,10 +1,10 @@
-// Runs the real CLI as a child process, exactly as `npm run provider -- …` does (tsx, same entry).
+// Runs the real CLI as a child process, exactly as `npx hrm-sso …` does (the compiled bin).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../../provider/src/config';
+import { CLI_BIN, ensureBuilt } from '../support/build';
 
-export const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-export const CLI_ENTRY = path.join(REPO_ROOT, 'provider', 'src', 'cli', 'main.ts');
+let built = false;
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 /** Provider settings the developer's shell may carry; a test states its own. */
-const PROVIDER_VARS = ['MONGO_URL', 'MONGO_DB', 'DATA_DIR', 'FERRETDB_BIN', 'PASSWORD_SCRYPT_COST', 'NODE_ENV', 'SESSION_SECRET', 'ISSUER'];
+const PROVIDER_VARS = ['MONGO_URL', 'MONGO_DB', 'DATA_DIR', 'FERRETDB_BIN', 'PASSWORD_SCRYPT_COST', 'NODE_ENV', 'SESSION_SECRET', 'SESSION_SECRETS', 'ISSUER'];
 
 export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
@@ -23,8 +23,9 @@ export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessE
 
 /** `input` is written to stdin then closed; without it stdin is closed at once (as `< /dev/null`). */
 export function runCli(args: string[], opts: { env: Record<string, string | undefined>; input?: string; cwd?: string }): Promise<CliResult> {
+  if (!built) (ensureBuilt(), (built = true));
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI_ENTRY, ...args], { cwd: opts.cwd ?? path.join(REPO_ROOT, 'provider'), env: cliEnv(opts.env) });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: opts.cwd ?? path.join(REPO_ROOT, 'provider'), env: cliEnv(opts.env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

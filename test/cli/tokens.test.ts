@@ -24,10 +24,10 @@ async function seed() {
     { ...base, _id: 'a-revoked', expiresAt: later(), revokedAt: new Date() },
   ]);
   await db.refreshTokens.insertMany([
-    { ...base, _id: 'r-live', accessTokenId: 'a-live', expiresAt: later(), revokedAt: null, rotatedAt: null },
-    { ...base, _id: 'r-expired', accessTokenId: 'a-expired', expiresAt: earlier(), revokedAt: null, rotatedAt: null },
+    { ...base, _id: 'r-live', parentId: 'p-live', accessTokenId: 'a-live', expiresAt: later(), revokedAt: null, rotatedAt: null },
+    { ...base, _id: 'r-expired', parentId: 'p-expired', accessTokenId: 'a-expired', expiresAt: earlier(), revokedAt: null, rotatedAt: null },
     // Rotated but unexpired: kept, it is what detects refresh-token reuse.
-    { ...base, _id: 'r-rotated', accessTokenId: 'a-revoked', expiresAt: later(), revokedAt: new Date(), rotatedAt: new Date() },
+    { ...base, _id: 'r-rotated', parentId: 'p-rotated', accessTokenId: 'a-revoked', expiresAt: later(), revokedAt: new Date(), rotatedAt: new Date() },
   ]);
   await db.codes.insertMany([
     { _id: 'c-live', clientId: 'c1', userId: 'u1', redirectUri: 'https://x/cb', scope: ['read'], expiresAt: later(), usedAt: null, createdAt: new Date() },

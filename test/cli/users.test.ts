@@ -20,8 +20,8 @@ afterAll(() => cli?.close());
 describe('user create', () => {
   it('creates a user from flags and says so in one human line', async () => {
     const r = await runCli(
-      ['user', 'create', '--username', 'Alice', '--email', 'Alice@Example.com', '--name', 'Alice Smith', '--password', 'correct-horse', '--department', 'HR', '--job-title', 'Recruiter', '--admin'],
-      { env },
+      ['user', 'create', '--username', 'Alice', '--email', 'Alice@Example.com', '--name', 'Alice Smith', '--password-stdin', '--department', 'HR', '--job-title', 'Recruiter', '--admin'],
+      { env, input: 'correct-horse\n' },
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -32,7 +32,7 @@ describe('user create', () => {
   });
 
   it('--json prints the user without any password material', async () => {
-    const u = await runJson(['user', 'create', '--username', 'bob', '--email', 'bob@example.com', '--name', 'Bob', '--password', 'bob-password'], { env });
+    const u = await runJson(['user', 'create', '--username', 'bob', '--email', 'bob@example.com', '--name', 'Bob', '--password-stdin'], { env, input: 'bob-password\n' });
     expect(Object.keys(u).sort()).toEqual(
       ['active', 'admin', 'created_at', 'department', 'email', 'family_name', 'given_name', 'has_password', 'id', 'job_title', 'name', 'username'].sort(),
     );
@@ -40,34 +40,50 @@ describe('user create', () => {
     expect(u.id).toBe((await db.users.findOne({ username: 'bob' }))!._id);
   });
 
-  it('reads the password from piped stdin when --password is absent', async () => {
-    const u = await runJson(['user', 'create', '--username', 'piped', '--email', 'piped@example.com', '--name', 'Pip Ed'], { env, input: 'from-the-pipe\n' });
+  it('refuses --password (visible in ps and shell history), pointing to --password-stdin, and creates nothing', async () => {
+    const r = await runCli(['user', 'create', '--username', 'flag', '--email', 'flag@example.com', '--name', 'Flag User', '--password', 'in-the-history'], { env });
+    expectOneLineError(r, /--password is not accepted.*--password-stdin/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('in-the-history');
+    expect(await db.users.countDocuments({ username: 'flag' })).toBe(0);
+    const reset = await runCli(['user', 'set-password', 'alice', '--password', 'in-the-history'], { env });
+    expectOneLineError(reset, /--password is not accepted/);
+  });
+
+  it('without a terminal and without --password-stdin it refuses instead of reading a pipe silently', async () => {
+    const r = await runCli(['user', 'create', '--username', 'piped', '--email', 'piped@example.com', '--name', 'Pip Ed'], { env, input: 'from-the-pipe\n' });
+    expectOneLineError(r, /No terminal to ask for the password on: pipe it on standard input with --password-stdin/);
+    expect(await db.users.countDocuments({ username: 'piped' })).toBe(0);
+  });
+
+  it('reads the password from piped stdin with --password-stdin', async () => {
+    const u = await runJson(['user', 'create', '--username', 'piped', '--email', 'piped@example.com', '--name', 'Pip Ed', '--password-stdin'], { env, input: 'from-the-pipe\n' });
     expect(u.username).toBe('piped');
     expect(await services.users.authenticate('piped', 'from-the-pipe')).not.toBeNull();
     expect(await services.users.authenticate('piped', 'from-the-pipe\n')).toBeNull();
   });
 
   it('refuses a duplicate username and changes nothing', async () => {
-    const r = await runCli(['user', 'create', '--username', 'ALICE', '--email', 'other@example.com', '--name', 'Imposter', '--password', 'whatever1'], { env });
+    const r = await runCli(['user', 'create', '--username', 'ALICE', '--email', 'other@example.com', '--name', 'Imposter', '--password-stdin'], { env, input: 'whatever1\n' });
     expectOneLineError(r, /A user named "alice" already exists/);
     expect(r.code).toBe(1);
     expect(await db.users.countDocuments({ email: 'other@example.com' })).toBe(0);
   });
 
   it('refuses a duplicate email, naming the email', async () => {
-    const r = await runCli(['user', 'create', '--username', 'alice2', '--email', 'ALICE@example.com', '--name', 'Alice Two', '--password', 'whatever1'], { env });
+    const r = await runCli(['user', 'create', '--username', 'alice2', '--email', 'ALICE@example.com', '--name', 'Alice Two', '--password-stdin'], { env, input: 'whatever1\n' });
     expectOneLineError(r, /A user with email "alice@example.com" already exists/);
     expect(await db.users.countDocuments({ username: 'alice2' })).toBe(0);
   });
 
   it('rejects invalid input (bad email, short password, operator-like username) in one line', async () => {
-    const bad = await runCli(['user', 'create', '--username', 'x$ne', '--email', 'not-an-email', '--name', 'X', '--password', 'short'], { env });
+    const bad = await runCli(['user', 'create', '--username', 'x$ne', '--email', 'not-an-email', '--name', 'X', '--password-stdin'], { env, input: 'short\n' });
     expectOneLineError(bad, /username must be .*email must be a valid address.*password must be at least 8 characters/);
     expect(await db.users.countDocuments({ name: 'X' })).toBe(0);
   });
 
   it('fails when stdin ends without a password instead of creating a password-less user', async () => {
-    const r = await runCli(['user', 'create', '--username', 'nopass', '--email', 'nopass@example.com', '--name', 'No Pass'], { env });
+    const r = await runCli(['user', 'create', '--username', 'nopass', '--email', 'nopass@example.com', '--name', 'No Pass', '--password-stdin'], { env });
     expectOneLineError(r, /No password given/);
     expect(await db.users.countDocuments({ username: 'nopass' })).toBe(0);
   });
@@ -110,8 +126,8 @@ describe('user list', () => {
 });
 
 describe('user set-password', () => {
-  it('sets a password given by flag', async () => {
-    const r = await runCli(['user', 'set-password', 'bob', '--password', 'bob-new-password'], { env });
+  it('sets a password read with --password-stdin', async () => {
+    const r = await runCli(['user', 'set-password', 'bob', '--password-stdin'], { env, input: 'bob-new-password\n' });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Password changed for bob.\n');
     expect(await services.users.authenticate('bob', 'bob-new-password')).not.toBeNull();
@@ -119,14 +135,14 @@ describe('user set-password', () => {
   });
 
   it('reads the new password from piped stdin, with --json', async () => {
-    const out = await runJson(['user', 'set-password', 'Bob'], { env, input: 'piped-new-pass\r\n' });
+    const out = await runJson(['user', 'set-password', 'Bob', '--password-stdin'], { env, input: 'piped-new-pass\r\n' });
     expect(out).toEqual({ id: expect.any(String), username: 'bob', password_changed: true });
     expect(await services.users.authenticate('bob', 'piped-new-pass')).not.toBeNull();
   });
 
   it('refuses an unknown user and a too-short password', async () => {
-    expectOneLineError(await runCli(['user', 'set-password', 'nobody', '--password', 'long-enough'], { env }), /No user named "nobody"/);
-    expectOneLineError(await runCli(['user', 'set-password', 'bob', '--password', 'short'], { env }), /at least 8 characters/);
+    expectOneLineError(await runCli(['user', 'set-password', 'nobody', '--password-stdin'], { env, input: 'long-enough\n' }), /No user named "nobody"/);
+    expectOneLineError(await runCli(['user', 'set-password', 'bob', '--password-stdin'], { env, input: 'short\n' }), /at least 8 characters/);
     expect(await services.users.authenticate('bob', 'piped-new-pass')).not.toBeNull();
   });
 });

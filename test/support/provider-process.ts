@@ -1,14 +1,14 @@
-// Runs the provider as a real process (`tsx provider/src/main.ts`, what `npm start` runs).
+// Runs the provider as a real process: `node provider/dist/main.js`, what `npm start` runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { freePort } from '../../provider/src/db/embedded-ferretdb';
 import { REPO_ROOT } from '../../provider/src/config';
 import { TEST_SESSION_SECRET } from './provider';
+import { ensureBuilt, PROVIDER_MAIN } from './build';
 
-export const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface ProviderProcess {
   baseUrl: string;
+  child: ChildProcess;
   output: () => string;
   stop(): Promise<number | null>;
 }
@@ -16,7 +16,8 @@ export interface ProviderProcess {
 export async function startProviderProcess(env: Record<string, string>): Promise<ProviderProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(TSX, [path.join(REPO_ROOT, 'provider/src/main.ts')], {
+  ensureBuilt();
+  const child: ChildProcess = spawn(process.execPath, [PROVIDER_MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', PORT: String(port), ISSUER: baseUrl, SESSION_SECRET: TEST_SESSION_SECRET, PASSWORD_SCRYPT_COST: '1024', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +43,7 @@ export async function startProviderProcess(env: Record<string, string>): Promise
   }
   return {
     baseUrl,
+    child,
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -52,8 +54,9 @@ export async function startProviderProcess(env: Record<string, string>): Promise
 
 /** Runs main.ts to completion (for startup failures) and returns its exit code and output. */
 export function runProviderToExit(env: Record<string, string>, timeoutMs = 30000): Promise<{ code: number | null; output: string }> {
+  ensureBuilt();
   return new Promise((resolve) => {
-    const child = spawn(TSX, [path.join(REPO_ROOT, 'provider/src/main.ts')], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [PROVIDER_MAIN], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

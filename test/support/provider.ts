@@ -6,6 +6,8 @@ import { startProviderServer, type RunningProvider } from '../../provider/src/se
 import type { ClientPreset, GrantType } from '../../provider/src/db/schema';
 import { startTestDatabase, type TestDatabase } from './ferretdb';
 import { LogCapture } from './log-capture';
+import type { Clock } from '../../provider/src/clock';
+import type { MongoClientOptions } from 'mongodb';
 
 export interface TestUserInput {
   username: string;
@@ -26,6 +28,11 @@ export interface TestClientInput {
   skipAuthorization?: boolean;
   requirePkce?: boolean;
   allowPlainPkce?: boolean;
+  accessTokenLifetime?: number;
+  refreshIdleTimeout?: number;
+  refreshAbsoluteLifetime?: number;
+  allowQueryAccessToken?: boolean;
+  allowIntrospection?: boolean;
   postLogoutRedirectUris?: string[];
   revokeTokensOnLogout?: boolean;
   allowedOrigins?: string[];
@@ -45,7 +52,7 @@ export interface TestProvider {
 
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklmnop';
 
-export async function startTestProvider(opts: { env?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestProvider> {
+export async function startTestProvider(opts: { env?: Record<string, string>; database?: TestDatabase; clock?: Clock; mongoOptions?: MongoClientOptions } = {}): Promise<TestProvider> {
   const database = opts.database ?? (await startTestDatabase());
   const ownsDatabase = !opts.database;
   const config = loadConfig({
@@ -61,8 +68,8 @@ export async function startTestProvider(opts: { env?: Record<string, string>; da
   });
   const logs = new LogCapture();
   const log = createLogger(config.LOG_LEVEL, logs);
-  const db = await connectDatabase(database.url, config.MONGO_DB);
-  const running = await startProviderServer(config, log, database.url, db);
+  const db = await connectDatabase(database.url, config.MONGO_DB, { clientOptions: opts.mongoOptions });
+  const running = await startProviderServer(config, log, database.url, db, { clock: opts.clock });
   // The issuer must be the real address for metadata and redirects.
   const baseUrl = running.url;
   (config as { issuer: string }).issuer = opts.env?.ISSUER ?? baseUrl;

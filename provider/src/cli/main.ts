@@ -1,4 +1,4 @@
-// `npm run provider -- <command>`: the admin CLI. Every failure ends as one "Error: …" line on
+// `hrm-sso <command>` (npx hrm-sso, provider/bin/hrm-sso.js): the admin CLI. Every failure ends as one "Error: …" line on
 // stderr and a non-zero exit; stack traces are for bugs, and even those are reduced to a line.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
@@ -8,7 +8,8 @@ import { AppError } from '../errors';
 import { clientCommands } from './clients';
 import { keyCommands } from './keys';
 import { registrationCommands } from './registration';
-import { printError } from './output';
+import { printError, UsageError } from './output';
+import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
 
@@ -21,8 +22,8 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 export function buildProgram(): Command {
-  const program = new Command('provider')
-    .description('HRM SSO provider administration: users, OAuth clients, tokens')
+  const program = new Command('hrm-sso')
+    .description('HRM SSO provider administration: users, OAuth clients, tokens, database migrations')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .configureOutput({
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   userCommands(program, globals);
   clientCommands(program, globals);
   tokenCommands(program, globals);
+  migrateCommand(program, globals);
   keyCommands(program, globals);
   registrationCommands(program, globals);
   return program;
@@ -54,7 +56,7 @@ function reportError(err: unknown): number {
     if (err.exitCode === 0) return 0;
     return EXIT_USAGE; // commander already printed its message
   }
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof UsageError) {
     printError(err.message);
     return EXIT_USAGE;
   }

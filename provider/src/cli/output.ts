@@ -12,10 +12,16 @@ export function createOutput(json: boolean): Output {
   return {
     json,
     result(data, human) {
+      // --json: exactly one JSON document on stdout; everything for people goes to stderr.
       const text = json ? JSON.stringify(data, null, 2) : human().join('\n');
       if (text) process.stdout.write(`${text}\n`);
     },
   };
+}
+
+/** Wrong use of the command line (exit 2), e.g. a refused flag. */
+export class UsageError extends Error {
+  readonly code = 'usage';
 }
 
 /** One line, whatever the error text holds (driver messages can span lines). */
@@ -55,6 +61,11 @@ export function clientJson(c: ClientDoc) {
     allow_plain_pkce: c.allowPlainPkce,
     allow_query_credentials: c.allowQueryCredentials,
     allow_token_only_revocation: c.allowTokenOnlyRevocation,
+    allow_query_access_token: !!c.allowQueryAccessToken,
+    allow_introspection: !!c.allowIntrospection,
+    access_token_lifetime: c.accessTokenLifetime ?? null,
+    refresh_idle_timeout: c.refreshIdleTimeout ?? null,
+    refresh_absolute_lifetime: c.refreshAbsoluteLifetime ?? null,
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     revoke_tokens_on_logout: Boolean(c.revokeTokensOnLogout),
     allowed_origins: c.allowedOrigins ?? [],

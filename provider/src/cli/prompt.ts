@@ -1,17 +1,25 @@
-// Password input: typed without echo on a terminal, or one line from a pipe so scripts and
-// tests can supply it (`printf 'secret\n' | npm run provider -- user create …`).
+// Passwords never travel as command-line arguments (visible in `ps`, shell history and npm's
+// banner): they are typed without echo at a terminal prompt, or piped with --password-stdin
+// (`printf '%s\n' "$PW" | hrm-sso user create … --password-stdin`).
 import readline from 'node:readline';
 import { AppError } from '../errors';
+import { UsageError } from './output';
 
-export async function readPassword(label = 'Password'): Promise<string> {
-  if (!process.stdin.isTTY) return readLine();
+export const PASSWORD_FLAG_REFUSED =
+  '--password is not accepted: a password on the command line shows in process lists and shell history; pipe it with --password-stdin, or leave both out to be prompted.';
+
+/** The password for a command: from stdin with --password-stdin, else a terminal prompt. */
+export async function readPassword(label = 'Password', opts: { stdin?: boolean; refusedFlag?: string } = {}): Promise<string> {
+  if (opts.refusedFlag !== undefined) throw new UsageError(PASSWORD_FLAG_REFUSED);
+  if (opts.stdin) return readLine();
+  if (!process.stdin.isTTY) throw new UsageError('No terminal to ask for the password on: pipe it on standard input with --password-stdin.');
   const first = await readHidden(`${label}: `);
   const again = await readHidden(`${label} (again): `);
   if (first !== again) throw new AppError('password_mismatch', 'The two passwords do not match.');
   return first;
 }
 
-/** First line of a non-terminal stdin; EOF without a line is an error, not an empty password. */
+/** First line of stdin; EOF without a line is an error, not an empty password. */
 function readLine(): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: process.stdin, terminal: false });
@@ -23,7 +31,7 @@ function readLine(): Promise<string> {
       resolve(line.replace(/\r$/, ''));
     });
     rl.once('close', () => {
-      if (!done) reject(new AppError('no_password', 'No password given: pass --password or pipe it on standard input.'));
+      if (!done) reject(new AppError('no_password', 'No password given: --password-stdin read an empty standard input.'));
     });
   });
 }

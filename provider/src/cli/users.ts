@@ -1,10 +1,12 @@
 // `user …`: HRM accounts.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { table, userJson } from './output';
 import { readPassword } from './prompt';
 import { withServices } from './context';
 import type { GlobalOptions } from './main';
+import { endUserAccess } from '../store/user-access';
 import { AppError } from '../errors';
+import { UsageError } from './output';
 import type { UserStore } from '../store/users';
 
 interface CreateOptions {
@@ -12,27 +14,42 @@ interface CreateOptions {
   email: string;
   name: string;
   password?: string;
+  passwordStdin?: boolean;
   department?: string;
   jobTitle?: string;
   admin?: boolean;
 }
+
+interface EditOptions {
+  email?: string;
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+  department?: string;
+  jobTitle?: string;
+  admin?: boolean;
+}
+
+/** Kept only to refuse it with a pointer to --password-stdin (commander would say "unknown option"). */
+const refusedPasswordFlag = () => new Option('--password <password>').hideHelp();
 
 export function userCommands(program: Command, globals: () => GlobalOptions): void {
   const user = program.command('user').description('manage HRM user accounts');
 
   user
     .command('create')
-    .description('create a user (prompts for the password unless --password is given)')
+    .description('create a user (prompts for the password without echo, or reads it with --password-stdin)')
     .requiredOption('--username <username>', 'login name (lower-cased; letters, digits, . _ -)')
     .requiredOption('--email <email>', 'email address (unique)')
     .requiredOption('--name <name>', 'full name')
-    .option('--password <password>', 'password (at least 8 characters); omit to be prompted')
+    .option('--password-stdin', 'read the password (at least 8 characters) from the first line of standard input')
+    .addOption(refusedPasswordFlag())
     .option('--department <department>', 'department')
     .option('--job-title <title>', 'job title')
     .option('--admin', 'may use the admin pages', false)
     .action(async (opts: CreateOptions) => {
       // Ask before connecting, so a typo in the prompt doesn't wait on the database.
-      const password = opts.password ?? (await readPassword());
+      const password = await readPassword('Password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
       await withServices(globals().json, async ({ users, audit, out }) => {
         const doc = await users
           .create({
@@ -71,15 +88,18 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
 
   user
     .command('set-password')
-    .description("replace a user's password (prompts unless --password is given)")
+    .description("replace a user's password (prompts without echo, or reads it with --password-stdin)")
     .argument('<username>', 'the user')
-    .option('--password <password>', 'new password (at least 8 characters); omit to be prompted')
-    .action(async (username: string, opts: { password?: string }) => {
-      const password = opts.password ?? (await readPassword('New password'));
-      await withServices(globals().json, async ({ users, audit, out }) => {
+    .option('--password-stdin', 'read the new password from the first line of standard input')
+    .addOption(refusedPasswordFlag())
+    .action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
+      const password = await readPassword('New password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
+      await withServices(globals().json, async ({ users, tokens, db, audit, out }) => {
         const doc = await users.require(username);
         await users.setPassword(doc.username, password);
-        await audit.record('cli', 'user.set_password', doc.username, { id: doc._id });
+        // A new password ends every session, token, code and consent the old one granted.
+        const { tokensRevoked } = await endUserAccess(db, tokens, doc._id);
+        await audit.record('cli', 'user.set_password', doc.username, { id: doc._id, tokensRevoked });
         out.result({ id: doc._id, username: doc.username, password_changed: true }, () => [`Password changed for ${doc.username}.`]);
       });
     });
@@ -89,14 +109,50 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .description('block a user from signing in and revoke their tokens')
     .argument('<username>', 'the user')
     .action(async (username: string) => {
-      await withServices(globals().json, async ({ users, tokens, audit, out }) => {
+      await withServices(globals().json, async ({ users, tokens, db, audit, out }) => {
         const doc = await users.setActive(username, false);
         // Deactivation should end access now, not when the tokens expire.
-        const revoked = await tokens.revokeForUser(doc._id);
+        const revoked = (await endUserAccess(db, tokens, doc._id)).tokensRevoked;
         await audit.record('cli', 'user.deactivate', doc.username, { id: doc._id, tokensRevoked: revoked });
         out.result({ ...userJson(doc), tokens_revoked: revoked }, () => [
           `Deactivated ${doc.username}; ${revoked} access token${revoked === 1 ? '' : 's'} revoked.`,
         ]);
+      });
+    });
+
+  user
+    .command('edit')
+    .description("change a user's profile (username and id never change)")
+    .argument('<username>', 'the user')
+    .option('--email <email>', 'email address (unique)')
+    .option('--name <name>', 'full name')
+    .option('--given-name <name>', 'given name')
+    .option('--family-name <name>', 'family name')
+    .option('--department <department>', 'department ("" clears it)')
+    .option('--job-title <title>', 'job title ("" clears it)')
+    .option('--admin', 'may use the admin pages')
+    .option('--no-admin', 'may not use the admin pages')
+    .action(async (username: string, opts: EditOptions) => {
+      const changes = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+      if (Object.keys(changes).length === 0) throw new UsageError('Nothing to change: give at least one of --email, --name, --given-name, --family-name, --department, --job-title, --admin/--no-admin.');
+      await withServices(globals().json, async ({ users, audit, out }) => {
+        const doc = await users.require(username);
+        const updated = await users.update(doc._id, changes);
+        await audit.record('cli', 'user.edit', updated.username, { id: updated._id, fields: Object.keys(changes) });
+        out.result(userJson(updated), () => [`Updated ${updated.username}: ${Object.keys(changes).join(', ')}.`]);
+      });
+    });
+
+  user
+    .command('reactivate')
+    .description('allow a deactivated user to sign in again (their old tokens stay revoked)')
+    .argument('<username>', 'the user')
+    .action(async (username: string) => {
+      await withServices(globals().json, async ({ users, audit, out }) => {
+        const before = await users.require(username);
+        const doc = before.active ? before : await users.setActive(before.username, true);
+        if (!before.active) await audit.record('cli', 'user.reactivate', doc.username, { id: doc._id });
+        out.result(userJson(doc), () => [before.active ? `${doc.username} is already active.` : `Reactivated ${doc.username}; they can sign in again.`]);
       });
     });
 }

@@ -1,7 +1,8 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
-import { MongoClient, Db, Collection } from 'mongodb';
+import { MongoClient, Db, Collection, type MongoClientOptions } from 'mongodb';
 import { ConfigError } from '../config';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc } from './schema';
+import { runMigrations, type MigrationDoc } from './migrations';
+import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
 import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from '../oidc/schema';
 
 export interface Database {
@@ -17,6 +18,10 @@ export interface Database {
   audit: Collection<AuditDoc>;
   claims: Collection<ClaimDoc>;
   formSubmissions: Collection<FormSubmissionDoc>;
+  migrations: Collection<MigrationDoc>;
+  /** Migration ids this connection applied at start-up (empty when the database was up to date). */
+  migrationsApplied: number[];
+  revocations: Collection<RevocationDoc>;
   signingKeys: Collection<SigningKeyDoc>;
   oidcGrants: Collection<OidcGrantDoc>;
   deviceCodes: Collection<DeviceCodeDoc>;
@@ -29,13 +34,16 @@ export class DatabaseUnavailableError extends Error {
   readonly code = 'database_unavailable';
 }
 
-export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number } = {}): Promise<Database> {
+export async function connectDatabase(url: string, dbName: string, opts: { timeoutMs?: number; clientOptions?: MongoClientOptions } = {}): Promise<Database> {
   let client: MongoClient;
   try {
     client = new MongoClient(url, {
       serverSelectionTimeoutMS: opts.timeoutMs ?? 5000,
       connectTimeoutMS: opts.timeoutMs ?? 5000,
       appName: 'hrm-sso-provider',
+      // Command events feed the database latency metric (metrics.ts instrumentDatabase).
+      monitorCommands: true,
+      ...opts.clientOptions,
     });
   } catch (err) {
     throw new ConfigError(`Invalid configuration: MONGO_URL: ${(err as Error).message}`);
@@ -61,6 +69,9 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     audit: db.collection('audit_log'),
     claims: db.collection('claims'),
     formSubmissions: db.collection('form_submissions'),
+    migrations: db.collection('schema_migrations'),
+    migrationsApplied: [],
+    revocations: db.collection('revocations'),
     signingKeys: db.collection('oidc_signing_keys'),
     oidcGrants: db.collection('oidc_grants'),
     deviceCodes: db.collection('device_codes'),
@@ -69,6 +80,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     close: () => client.close(),
   };
   await ensureIndexes(database);
+  database.migrationsApplied = await runMigrations(database);
   return database;
 }
 
@@ -78,25 +90,21 @@ export function redactUrl(url: string): string {
 }
 
 async function ensureIndexes(d: Database): Promise<void> {
-  // _id already indexes client ids, token/code digests and consent keys.
+  // _id already indexes client ids, token/code digests and consent keys. Expiry fields get their
+  // TTL indexes from sweep/ttl-indexes.ts on MongoDB (a plain index on the same key would
+  // conflict with them); FerretDB never uses an index for a range query (sweep/expiry.ts).
   await d.users.createIndex({ username: 1 }, { unique: true });
   await d.users.createIndex({ email: 1 }, { unique: true });
   await d.accessTokens.createIndex({ familyId: 1 });
   await d.accessTokens.createIndex({ clientId: 1 });
   await d.accessTokens.createIndex({ userId: 1 });
-  await d.accessTokens.createIndex({ expiresAt: 1 });
   await d.refreshTokens.createIndex({ familyId: 1 });
   await d.refreshTokens.createIndex({ userId: 1 });
-  await d.refreshTokens.createIndex({ expiresAt: 1 });
-  await d.codes.createIndex({ expiresAt: 1 });
+  await d.refreshTokens.createIndex({ clientId: 1 });
   await d.consents.createIndex({ userId: 1 });
-  await d.rateLimits.createIndex({ resetAt: 1 });
+  await d.consents.createIndex({ clientId: 1 });
   await d.audit.createIndex({ at: -1 });
-  await d.claims.createIndex({ expiresAt: 1 });
-  await d.formSubmissions.createIndex({ at: 1 });
   // Unique generation: concurrent first starts or rotations cannot both add a key.
   await d.signingKeys.createIndex({ generation: 1 }, { unique: true });
-  await d.oidcGrants.createIndex({ expiresAt: 1 });
   await d.deviceCodes.createIndex({ userCode: 1 }, { unique: true });
-  await d.deviceCodes.createIndex({ expiresAt: 1 });
 }

@@ -12,6 +12,8 @@ export interface UserDoc {
   passwordHash?: string;
   admin: boolean;
   active: boolean;
+  /** Browser sessions that signed in at or before this time are over (store/user-access.ts). */
+  sessionsEndedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +39,16 @@ export interface ClientDoc {
   allowQueryCredentials: boolean;
   /** Accept RFC 7009 revocation of this client's tokens without client authentication (Apps-Engine OAuth2Client). */
   allowTokenOnlyRevocation: boolean;
+  /** Accept the bearer token as ?access_token= (or a form field) at userinfo: Rocket.Chat's "Identity Token Sent Via: Payload". */
+  allowQueryAccessToken?: boolean;
+  /** May introspect tokens of other clients (a resource server); without it a client introspects only its own tokens. */
+  allowIntrospection?: boolean;
+  /** Per-client token lifetimes in seconds; unset → the provider-wide defaults (config.ts). See store/tokens.ts. */
+  accessTokenLifetime?: number;
+  /** A refresh token unused this long expires (each rotation starts a new idle period). */
+  refreshIdleTimeout?: number;
+  /** No refresh token of one grant outlives grant start + this, however often it is rotated. */
+  refreshAbsoluteLifetime?: number;
   /** OpenID Connect RP-initiated logout: where the browser may be sent after logout (exact match). */
   postLogoutRedirectUris?: string[];
   /** OpenID Connect RP-initiated logout also revokes this client's tokens for the user. */
@@ -56,8 +68,11 @@ export interface AuthorizationCodeDoc {
   codeChallenge?: string;
   codeChallengeMethod?: 'S256' | 'plain';
   expiresAt: Date;
-  usedAt: Date | null;
+  /** Legacy: redemption is now the unique insert of the grant's first refresh token (or a claim). */
+  usedAt?: Date | null;
   createdAt: Date;
+  /** Extra fields other modules carry from /o/authorize/ to the token response (e.g. an OIDC nonce). */
+  extra?: Record<string, unknown>;
 }
 
 export interface AccessTokenDoc {
@@ -77,12 +92,35 @@ export interface RefreshTokenDoc {
   userId: string;
   scope: string[];
   familyId: string;
+  /**
+   * Unique: what this token was issued from — `code:<code digest>`, `grant:<family>` (password
+   * grant) or the digest of the refresh token it replaced. Inserting the successor is the atomic
+   * "exactly one rotation" step; a token with a successor is retired (see store/tokens.ts).
+   */
+  parentId: string;
   accessTokenId: string;
   expiresAt: Date;
+  /** The grant's absolute end (client's refreshAbsoluteLifetime from the grant's start). */
+  grantExpiresAt?: Date;
   revokedAt: Date | null;
-  /** Set when retired by rotation (as opposed to revocation); drives the reuse grace period. */
-  rotatedAt: Date | null;
+  /** Legacy (before successor-based rotation): set when retired by rotation. */
+  rotatedAt?: Date | null;
+  /** The token response that replaced the parent, encrypted with a key only the parent's holder can derive (grace window). */
+  sealedResponse?: string;
   createdAt: Date;
+}
+
+/**
+ * A revocation marker (collection `revocations`): `family:<id>`, `user:<id>` or `client:<id>`.
+ * Written before tokens are marked, read by every issuer after it inserts tokens — so a revoke
+ * that returned 200 wins every race (see store/revocations.ts).
+ */
+export interface RevocationDoc {
+  _id: string;
+  revokedAt: Date;
+  /** Client deleted: nothing may be issued to it any more, whatever its credential's age. */
+  final?: boolean;
+  expiresAt: Date;
 }
 
 /** A one-time form submission (double-submit protection for account and admin forms). */

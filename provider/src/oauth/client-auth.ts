@@ -47,16 +47,30 @@ export function presentedCredentials(req: Request, params: Params): PresentedCre
   return undefined;
 }
 
-/** Loads and authenticates the client; every failure is invalid_client (401) with a reason for the log. */
+/** The one public answer to every client-authentication failure; the cause goes only to the log. */
+export const CLIENT_AUTH_FAILED = 'Client authentication failed.';
+
+export function clientAuthFailed(detail: string): OAuthError {
+  return new OAuthError('invalid_client', CLIENT_AUTH_FAILED, 401, detail);
+}
+
+/**
+ * Loads and authenticates the client; every failure is invalid_client (401) "Client
+ * authentication failed." (like node-oidc-provider), so the answer never tells an unknown
+ * client from a wrong secret. The reason (`detail`) is logged.
+ */
 export async function authenticateClient(clients: ClientStore, creds: PresentedCredentials | undefined): Promise<ClientDoc> {
-  if (!creds) throw new OAuthError('invalid_client', 'Client authentication is required (HTTP Basic or client_id/client_secret in the body).');
+  if (!creds) throw clientAuthFailed('No client credentials (HTTP Basic or client_id/client_secret in the body).');
   const client = await clients.byId(creds.clientId);
-  if (!client) throw new OAuthError('invalid_client', 'Unknown client.');
+  if (!client) {
+    clients.verifySecretDummy(creds.clientSecret ?? '');
+    throw clientAuthFailed('Unknown client.');
+  }
   if (client.type === 'confidential') {
-    if (creds.clientSecret === undefined) throw new OAuthError('invalid_client', 'This client is confidential: its client_secret is required.');
-    if (!clients.verifySecret(client, creds.clientSecret)) throw new OAuthError('invalid_client', 'Wrong client secret.');
+    if (creds.clientSecret === undefined) throw clientAuthFailed('This client is confidential: its client_secret is required.');
+    if (!clients.verifySecret(client, creds.clientSecret)) throw clientAuthFailed('Wrong client secret.');
   } else if (creds.clientSecret !== undefined && creds.clientSecret !== '') {
-    throw new OAuthError('invalid_client', 'This client is public and has no secret.');
+    throw clientAuthFailed('This client is public and has no secret.');
   }
   return client;
 }

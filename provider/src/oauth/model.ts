@@ -1,20 +1,27 @@
-// The storage model @node-oauth/oauth2-server calls for its grant logic. Values are stored as
-// digests; single use and rotation are atomic findOneAndUpdate calls, so concurrent
-// redemptions of one code or one refresh token have exactly one winner.
-import crypto from 'node:crypto';
-import type { AuthorizationCodeModel, ClientCredentialsModel, PasswordModel, RefreshTokenModel, Client, User, Token, AuthorizationCode, RefreshToken } from '@node-oauth/oauth2-server';
+// The storage model @node-oauth/oauth2-server calls for the authorization_code, password and
+// client_credentials grants (the refresh_token grant is ours: oauth/refresh-grant.ts). Issuing
+// goes through TokenStore.issue: insert, single-use step, revocation re-check (store/tokens.ts).
+//
+// Database commands per code exchange: read the code, insert the access token, insert the
+// refresh token (unique parentId = the single-use step), read the revocation markers — 4.
+// The client comes from the ClientStore cache.
+import { InvalidGrantError, type AuthorizationCodeModel, type ClientCredentialsModel, type PasswordModel, type Client, type User, type Token, type AuthorizationCode } from '@node-oauth/oauth2-server';
 import type { Config } from '../config';
+import type { Clock } from '../clock';
 import type { Database } from '../db/connect';
-import { consentId, type ClientDoc } from '../db/schema';
+import type { ClientDoc } from '../db/schema';
 import type { Logger } from '../log';
 import { digest, randomToken } from '../security/tokens';
 import type { ClientStore } from '../store/clients';
-import type { TokenStore } from '../store/tokens';
+import { newFamilyId, type TokenStore } from '../store/tokens';
 import type { UserStore } from '../store/users';
+import { trackExpiry } from '../sweep/expiry';
+import { addSeconds, lifetimesFor, refreshExpiry } from './lifetimes';
 
 export interface ModelDeps {
   db: Database;
   config: Config;
+  clock: Clock;
   clients: ClientStore;
   users: UserStore;
   tokens: TokenStore;
@@ -22,36 +29,41 @@ export interface ModelDeps {
 }
 
 /** Grant context carried through the library on the `user` object (it passes `user` from lookup to saveToken). */
-interface GrantUser extends User {
+export interface GrantUser extends User {
   id: string | null;
+  /** The code's digest (code exchange). */
   familyId?: string;
-  refreshTokenId?: string;
+  /** When the consumed credential was created (the code); markers newer than it revoke the issue. */
+  credentialCreatedAt?: Date;
+  /** Fields stored with the code at /o/authorize/ (e.g. an OIDC nonce), for token-response hooks. */
+  codeExtra?: Record<string, unknown>;
 }
 
-export function toLibraryClient(c: ClientDoc): Client {
-  return { id: c._id, grants: c.grants, redirectUris: c.redirectUris, doc: c };
+export function toLibraryClient(c: ClientDoc, config?: Config): Client {
+  const lifetimes = config ? lifetimesFor(c, config) : undefined;
+  return { id: c._id, grants: c.grants, redirectUris: c.redirectUris, doc: c, accessTokenLifetime: lifetimes?.accessSeconds, refreshTokenLifetime: lifetimes?.refreshIdleSeconds };
 }
 
-export type OAuthModel = AuthorizationCodeModel & RefreshTokenModel & ClientCredentialsModel & PasswordModel;
+export type OAuthModel = AuthorizationCodeModel & ClientCredentialsModel & PasswordModel;
 
 export function createOAuthModel(deps: ModelDeps): OAuthModel {
-  const { db, config, tokens, log } = deps;
+  const { db, config, tokens, log, clock } = deps;
 
   const model: OAuthModel = {
     generateAccessToken: async () => randomToken(32),
     generateRefreshToken: async () => randomToken(32),
     generateAuthorizationCode: async () => randomToken(32),
 
-    // Client authentication happens before the library runs (routes/client-auth.ts);
-    // here the client is only loaded.
+    // Client authentication happens before the library runs (oauth/client-auth.ts); here the
+    // client is only loaded (from the cache).
     async getClient(clientId: string) {
       const c = await deps.clients.byId(clientId);
-      return c ? toLibraryClient(c) : false;
+      return c ? toLibraryClient(c, config) : false;
     },
 
     async saveAuthorizationCode(code, client, user) {
-      const c = code as AuthorizationCode & { codeChallenge?: string; codeChallengeMethod?: 'S256' | 'plain' };
-      await db.codes.insertOne({
+      const c = code as AuthorizationCode & { codeChallenge?: string; codeChallengeMethod?: 'S256' | 'plain'; extra?: Record<string, unknown> };
+      await Promise.all([trackExpiry(db, [{ collection: 'authorization_codes', id: digest(c.authorizationCode), expiresAt: c.expiresAt }]), db.codes.insertOne({
         _id: digest(c.authorizationCode),
         clientId: client.id,
         userId: user.id,
@@ -60,108 +72,80 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
         codeChallenge: c.codeChallenge,
         codeChallengeMethod: c.codeChallengeMethod,
         expiresAt: c.expiresAt,
-        usedAt: null,
-        createdAt: new Date(),
-      });
+        createdAt: clock.now(),
+        ...(c.extra ? { extra: c.extra } : {}),
+      })]);
       return { ...c, client, user };
     },
 
     async getAuthorizationCode(code) {
-      const id = digest(code);
-      const doc = await db.codes.findOne({ _id: id });
+      const doc = await db.codes.findOne({ _id: digest(code) });
       if (!doc) return false;
-      if (doc.usedAt) {
-        // RFC 6749 §4.1.2: a replayed code revokes every token issued from it.
-        log.warn({ event: 'code_replay', clientId: doc.clientId, userId: doc.userId }, 'authorization code used twice: revoking the tokens issued from it');
-        await tokens.revokeFamily(id);
-        return false;
-      }
+      const user: GrantUser = { id: doc.userId, familyId: doc._id, credentialCreatedAt: doc.createdAt, codeExtra: doc.extra };
       return {
         authorizationCode: code,
         expiresAt: doc.expiresAt,
         redirectUri: doc.redirectUri,
         scope: doc.scope,
         client: { id: doc.clientId, grants: [] },
-        user: { id: doc.userId, familyId: id } as GrantUser,
+        user,
         codeChallenge: doc.codeChallenge,
         codeChallengeMethod: doc.codeChallengeMethod,
       } as AuthorizationCode;
     },
 
-    async revokeAuthorizationCode(code) {
-      const id = digest(code.authorizationCode);
-      if (!(await tokens.claimOnce(`code:${id}`, code.expiresAt))) return false;
-      await db.codes.updateOne({ _id: id }, { $set: { usedAt: new Date() } });
+    // The single-use step is the unique insert in saveToken (no extra round trip here).
+    async revokeAuthorizationCode() {
       return true;
-    },
-
-    async getRefreshToken(refreshToken) {
-      const doc = await tokens.findRefreshToken(refreshToken);
-      if (!doc) return false;
-      if (doc.revokedAt) {
-        const inGrace = doc.rotatedAt && Date.now() - doc.rotatedAt.getTime() < config.REFRESH_TOKEN_GRACE_SECONDS * 1000;
-        if (!inGrace) {
-          log.warn({ event: 'refresh_token_reuse', clientId: doc.clientId, userId: doc.userId }, 'retired refresh token presented again: revoking its whole family');
-          await tokens.revokeFamily(doc.familyId);
-        }
-        return false;
-      }
-      const user: GrantUser = { id: doc.userId, familyId: doc.familyId, refreshTokenId: doc._id };
-      return {
-        refreshToken,
-        refreshTokenExpiresAt: doc.expiresAt,
-        scope: doc.scope,
-        client: { id: doc.clientId, grants: [] },
-        user,
-      } as RefreshToken;
-    },
-
-    async revokeToken(token) {
-      return tokens.retireRefreshToken(token.refreshToken);
     },
 
     async saveToken(token, client, user) {
       const u = user as GrantUser;
       const t = token as Token & { authorizationCode?: string };
-      const familyId = u.familyId ?? (t.authorizationCode ? digest(t.authorizationCode) : crypto.randomUUID());
-      const now = new Date();
-      const accessTokenId = digest(t.accessToken);
-      await db.accessTokens.insertOne({
-        _id: accessTokenId,
-        clientId: client.id,
+      const doc = (client as Client & { doc?: ClientDoc }).doc ?? (await deps.clients.byId(client.id));
+      if (!doc) throw new InvalidGrantError('Invalid grant: unknown client');
+      const now = clock.now();
+      const lifetimes = lifetimesFor(doc, config);
+      const fromCode = t.authorizationCode !== undefined;
+      const familyId = fromCode ? u.familyId ?? digest(t.authorizationCode!) : newFamilyId();
+      const withRefresh = !!t.refreshToken && !!u.id && doc.grants.includes('refresh_token');
+      const grantExpiresAt = addSeconds(now, lifetimes.refreshAbsoluteSeconds);
+      const accessTokenExpiresAt = addSeconds(now, lifetimes.accessSeconds);
+      const result = await tokens.issue({
+        client: doc,
         userId: u.id ?? null,
         scope: t.scope ?? [],
         familyId,
-        expiresAt: t.accessTokenExpiresAt ?? new Date(now.getTime() + config.ACCESS_TOKEN_EXPIRE_SECONDS * 1000),
-        revokedAt: null,
-        createdAt: now,
+        accessToken: t.accessToken,
+        accessTokenExpiresAt,
+        credentialCreatedAt: fromCode ? u.credentialCreatedAt ?? now : now,
+        refresh: withRefresh
+          ? { token: t.refreshToken!, expiresAt: refreshExpiry(now, lifetimes.refreshIdleSeconds, grantExpiresAt), grantExpiresAt, parentId: fromCode ? `code:${familyId}` : `grant:${familyId}` }
+          : undefined,
+        claimId: fromCode && !withRefresh ? `code:${familyId}` : undefined,
       });
-      try {
-        if (t.refreshToken && u.id) {
-          await db.refreshTokens.insertOne({
-            _id: digest(t.refreshToken),
-            clientId: client.id,
-            userId: u.id,
-            scope: t.scope ?? [],
-            familyId,
-            accessTokenId,
-            expiresAt: t.refreshTokenExpiresAt ?? new Date(now.getTime() + config.REFRESH_TOKEN_EXPIRE_SECONDS * 1000),
-            revokedAt: null,
-            rotatedAt: null,
-            createdAt: now,
-          });
-        } else if (u.refreshTokenId) {
-          // Rotation off: the same refresh token now stands for the new access token.
-          await db.refreshTokens.updateOne({ _id: u.refreshTokenId }, { $set: { accessTokenId } });
+      if (!result.issued && result.reason === 'already_used') {
+        // RFC 6749 §4.1.2: a code presented twice revokes what it issued. Its tokens all exist
+        // by now (the single-use step comes after them), so no marker is needed — and the first
+        // redemption still gets its answer (exactly one winner in a race).
+        // One loser revokes (a unique claim): 199 concurrent updateMany scans would only queue on the database.
+        if (await tokens.claimOnce(`replay:${familyId}`, addSeconds(now, 3600))) {
+          log.warn({ event: 'code_replay', clientId: doc._id, userId: u.id }, 'authorization code used twice: revoking the tokens issued from it');
+          await tokens.revokeIssuedFrom(familyId);
         }
-      } catch (err) {
-        await db.accessTokens.deleteOne({ _id: accessTokenId });
-        throw err;
+        throw new InvalidGrantError('Invalid grant: authorization code is invalid');
       }
-      if (u.id) {
-        await db.consents.updateOne({ _id: consentId(u.id, client.id) }, { $set: { lastUsedAt: now } });
+      if (!result.issued) {
+        log.warn({ event: 'grant_revoked_during_issue', clientId: doc._id, userId: u.id }, 'the grant was revoked while tokens were being issued');
+        throw new InvalidGrantError('Invalid grant: the grant was revoked');
       }
-      return { ...t, client, user: { id: u.id } };
+      // The library derives expires_in from its own (wall-clock) expiry: the client's lifetime.
+      const issued = { ...t, client, user: { id: u.id } } as Token;
+      if (!withRefresh) {
+        delete issued.refreshToken;
+        delete issued.refreshTokenExpiresAt;
+      }
+      return issued;
     },
 
     async getAccessToken() {

@@ -8,6 +8,7 @@ import type { Database } from '../db/connect';
 import { digest, randomToken } from '../security/tokens';
 import type { TokenStore } from '../store/tokens';
 import { isDuplicateKey } from '../store/users';
+import { trackExpiry } from '../sweep/expiry';
 import type { DeviceCodeDoc } from './schema';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -55,6 +56,7 @@ export class DeviceCodes {
       };
       try {
         await this.db.deviceCodes.insertOne(doc);
+        await trackExpiry(this.db, [{ collection: 'device_codes', id: doc._id, expiresAt: doc.expiresAt }]);
         return { deviceCode, doc };
       } catch (err) {
         // A user-code collision (unique index): draw again.
@@ -92,10 +94,6 @@ export class DeviceCodes {
     await this.db.deviceCodes.updateOne({ _id: doc._id }, { $set: { lastPollAt: now, ...(tooSoon ? { interval: doc.interval + 5 } : {}) } });
     if (tooSoon) return fail('slow_down', `Polling too fast: wait at least ${doc.interval + 5} seconds between requests.`);
     return fail('authorization_pending', 'The user has not finished the authorization yet.');
-  }
-
-  async clear(now = new Date()): Promise<number> {
-    return (await this.db.deviceCodes.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
   }
 }
 

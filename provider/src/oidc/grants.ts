@@ -2,6 +2,7 @@
 // beside the token family so the token endpoint and userinfo can find it from any token.
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
+import { trackExpiry } from '../sweep/expiry';
 import type { OidcGrantDoc } from './schema';
 
 export class OidcGrants {
@@ -16,7 +17,8 @@ export class OidcGrants {
   }
 
   async save(doc: Omit<OidcGrantDoc, 'expiresAt'>, now = new Date()): Promise<void> {
-    await this.db.oidcGrants.insertOne({ ...doc, expiresAt: new Date(now.getTime() + this.lifetimeMs()) });
+    const expiresAt = new Date(now.getTime() + this.lifetimeMs());
+    await Promise.all([this.db.oidcGrants.insertOne({ ...doc, expiresAt }), this.track(doc._id, expiresAt)]);
   }
 
   async find(familyId: string, now = new Date()): Promise<OidcGrantDoc | null> {
@@ -26,10 +28,12 @@ export class OidcGrants {
 
   /** Extends the grant's life (each token response). */
   async touch(familyId: string, now = new Date()): Promise<void> {
-    await this.db.oidcGrants.updateOne({ _id: familyId }, { $set: { expiresAt: new Date(now.getTime() + this.lifetimeMs()) } });
+    const expiresAt = new Date(now.getTime() + this.lifetimeMs());
+    await Promise.all([this.db.oidcGrants.updateOne({ _id: familyId }, { $set: { expiresAt } }), this.track(familyId, expiresAt)]);
   }
 
-  async clear(now = new Date()): Promise<number> {
-    return (await this.db.oidcGrants.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  /** FerretDB has no TTL indexes: the sweeper's due lists (sweep/expiry.ts) find expired grants. */
+  private track(id: string, expiresAt: Date): Promise<void> {
+    return trackExpiry(this.db, [{ collection: 'oidc_grants', id, expiresAt, checkField: 'expiresAt' }]);
   }
 }

@@ -102,6 +102,8 @@ export class SigningKeys {
     }
     const publishedUntil = new Date(signsFrom.getTime() + this.config.ID_TOKEN_EXPIRE_SECONDS * 1000);
     await this.db.signingKeys.updateMany({ generation: { $lt: doc.generation }, signsUntil: null }, { $set: { signsUntil: signsFrom, publishedUntil } });
+    // Keys that left the JWKS sign nothing valid any more: a rotation removes them.
+    await this.db.signingKeys.deleteMany({ publishedUntil: { $lte: now } });
     return summarize(doc, now);
   }
 
@@ -110,10 +112,6 @@ export class SigningKeys {
     return docs.map((d) => summarize(d, now));
   }
 
-  /** Deletes keys that have left the JWKS (nothing they signed is still valid). */
-  async clear(now = new Date()): Promise<number> {
-    return (await this.db.signingKeys.deleteMany({ publishedUntil: { $lte: now } })).deletedCount;
-  }
 
   private async insertKey(generation: number, alg: SigningAlg, now: Date, signsFrom = now): Promise<SigningKeyDoc> {
     const { publicKey, privateKey } = await generateKeyPair(alg, { modulusLength: 2048, extractable: true });

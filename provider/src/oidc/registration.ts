@@ -9,6 +9,7 @@ import { digest, matchesDigest, randomToken } from '../security/tokens';
 import type { ClientStore } from '../store/clients';
 import type { TokenStore } from '../store/tokens';
 import { DEVICE_CODE_GRANT } from './device';
+import { trackExpiry } from '../sweep/expiry';
 
 const REGISTRABLE_GRANTS: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT];
 const RESPONSE_TYPES = ['code', 'code id_token'];
@@ -86,7 +87,8 @@ export class Registrations {
   async createInitialToken(expiresInSeconds: number, note?: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
     const token = randomToken(32);
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);
-    await this.db.registrationTokens.insertOne({ _id: digest(token), note, createdAt: now, expiresAt, usedAt: null });
+    const id = digest(token);
+    await Promise.all([this.db.registrationTokens.insertOne({ _id: id, note, createdAt: now, expiresAt, usedAt: null }), trackExpiry(this.db, [{ collection: 'registration_tokens', id, expiresAt }])]);
     return { token, expiresAt };
   }
 

@@ -1,11 +1,13 @@
 // /accounts/login/ and /accounts/logout/ (DOT-compatible paths and field names).
 import { Router, type Request, type Response } from 'express';
-import type { RequestHandler } from 'express';
+import crypto from 'node:crypto';
 import type { Logger } from '../log';
 import type { ClientStore } from '../store/clients';
 import type { UserStore } from '../store/users';
 import { requireCsrf } from '../web/csrf';
 import { endSession, startSession } from '../web/current-user';
+import type { LoginGuard } from '../web/rate-limit-login';
+import { clientIpKey } from '../web/rate-limits';
 import { loginHintFromNext } from '../oidc/authorize-params';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
@@ -20,7 +22,16 @@ async function clientNameFor(next: string, clients: ClientStore): Promise<string
   return (await clients.byId(url.searchParams.get('client_id')))?.name;
 }
 
-export function accountRoutes(deps: { users: UserStore; clients: ClientStore; log: Logger; loginLimiter: RequestHandler }) {
+/**
+ * What a failed sign-in may log about the name typed: the account's username when it exists,
+ * otherwise only a short hash (people type their password into the username field).
+ */
+export function usernameForLog(typed: string, existing: string | undefined): { username?: string; typedNameHash?: string } {
+  if (existing) return { username: existing };
+  return { typedNameHash: crypto.createHash('sha256').update(typed).digest('hex').slice(0, 12) };
+}
+
+export function accountRoutes(deps: { users: UserStore; clients: ClientStore; log: Logger; loginGuard: LoginGuard }) {
   const router = Router();
 
   router.get('/accounts/login/', async (req: Request, res: Response) => {
@@ -32,18 +43,27 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
   // A stale login page submitted after signing in elsewhere (another tab): just continue.
   const alreadySignedIn = (req: Request, res: Response, next: () => void) => (res.locals.currentUser ? res.redirect(303, safeNext(req.body?.next)) : next());
 
-  router.post('/accounts/login/', alreadySignedIn, requireCsrf, deps.loginLimiter, async (req: Request, res: Response) => {
+  router.post('/accounts/login/', alreadySignedIn, requireCsrf, async (req: Request, res: Response) => {
     const next = safeNext(req.body?.next);
     const username = typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const again = async (status: number, error: string) =>
       res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, username, error, clientName: await clientNameFor(next, deps.clients) });
     if (!username || !password) return again(400, 'Enter your username and password.');
-    const user = await deps.users.authenticate(username, password);
-    if (!user) {
-      deps.log.info({ event: 'login_failed', username }, 'login failed: wrong username or password, or account inactive');
+    const attempt = await deps.loginGuard.begin(clientIpKey(req), username);
+    if (!attempt.allowed) {
+      deps.log.warn({ event: 'login_rate_limited', ip: req.ip, limitedBy: attempt.limitedBy }, 'too many login attempts');
+      res.set('Retry-After', String(attempt.retryAfterSeconds));
+      return again(429, `Too many sign-in attempts. Wait ${Math.ceil(attempt.retryAfterSeconds / 60)} minute(s) and try again.`);
+    }
+    const result = await deps.users.checkPassword(username, password);
+    if (!result.ok) {
+      attempt.failed();
+      deps.log.info({ event: 'login_failed', reason: result.reason, ...usernameForLog(username, result.user?.username) }, 'login failed: wrong username or password, or account inactive');
       return again(401, 'Wrong username or password.');
     }
+    await attempt.succeeded();
+    const user = result.user;
     await startSession(req, user._id);
     deps.log.info({ event: 'login', userId: user._id }, 'user signed in');
     res.redirect(303, next);

@@ -1,17 +1,20 @@
-// POST /o/introspect/ — RFC 7662, for authenticated confidential clients (resource servers).
+// POST /o/introspect/ — RFC 7662, for authenticated confidential clients. A client sees its own
+// tokens; clients created with allowIntrospection (resource servers) see every client's. Any
+// other token is {"active": false}, as if unknown. A valid access token costs one database
+// read (client and profile come from the in-process caches).
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
 import type { ClientStore } from '../store/clients';
 import type { TokenStore } from '../store/tokens';
-import type { UserStore } from '../store/users';
+import type { UserDoc } from '../db/schema';
 import { authenticateClient, presentedCredentials } from '../oauth/client-auth';
 import { formBody, queryParams, required } from '../oauth/params';
 import { findToken, isActive } from '../oauth/token-lookup';
 import { sendOAuthError } from './oauth-errors';
 
-export function introspectHandler(deps: { config: Config; clients: ClientStore; tokens: TokenStore; users: UserStore; log: Logger }) {
+export function introspectHandler(deps: { config: Config; clients: ClientStore; tokens: TokenStore; users: { byId(id: string): Promise<UserDoc | null> }; log: Logger }) {
   return async (req: Request, res: Response) => {
     try {
       const body = formBody(req);
@@ -21,7 +24,10 @@ export function introspectHandler(deps: { config: Config; clients: ClientStore; 
       const token = required(body, 'token');
       const found = await findToken(deps.tokens, token, body.token_type_hint);
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-      if (!found || !isActive(found)) return res.json({ active: false });
+      if (!found || !isActive(found, deps.tokens.now())) return res.json({ active: false });
+      if (found.doc.clientId !== client._id && !client.allowIntrospection) return res.json({ active: false });
+      // A refresh token retired by rotation is no longer active (it only serves retries within the grace window).
+      if (found.kind === 'refresh_token' && (await deps.tokens.successorOf(found.doc._id))) return res.json({ active: false });
       const user = found.doc.userId ? await deps.users.byId(found.doc.userId) : null;
       if (found.doc.userId && !user?.active) return res.json({ active: false });
       res.json({
@@ -37,7 +43,7 @@ export function introspectHandler(deps: { config: Config; clients: ClientStore; 
       });
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
-      deps.log.warn({ event: 'introspect_error', error: err.code, reason: err.message }, `introspection refused: ${err.message}`);
+      deps.log.warn({ event: 'introspect_error', error: err.code, reason: err.reason }, `introspection refused: ${err.reason}`);
       sendOAuthError(res, err);
     }
   };

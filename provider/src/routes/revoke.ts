@@ -40,7 +40,7 @@ export function revokeHandler(deps: { clients: ClientStore; tokens: TokenStore; 
       res.status(200).set('Cache-Control', 'no-store').type('json').end();
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
-      deps.log.warn({ event: 'revoke_error', error: err.code, reason: err.message }, `revocation refused: ${err.message}`);
+      deps.log.warn({ event: 'revoke_error', error: err.code, reason: err.reason }, `revocation refused: ${err.reason}`);
       sendOAuthError(res, err);
     }
   };

@@ -1,10 +1,14 @@
 // GET /o/userinfo/ and /api/v2/o/userinfo/ — the identity Rocket.Chat reads after login.
-// `id` and `sub` are equal strings: Rocket.Chat takes `id` first.
+// `id` and `sub` are equal strings: Rocket.Chat takes `id` first. Fields are limited by the
+// token's scope (oauth/scopes.ts). One database read on a valid token: client and profile come
+// from the in-process caches; validity is the token document alone (store/tokens.ts).
 import type { Request, Response } from 'express';
+import type { Config } from '../config';
 import type { UserDoc } from '../db/schema';
 import type { Logger } from '../log';
+import { pickFields, USERINFO_SCOPE, userinfoFields } from '../oauth/scopes';
+import type { ClientStore } from '../store/clients';
 import type { TokenStore } from '../store/tokens';
-import type { UserStore } from '../store/users';
 import type { OidcService } from '../oidc/service';
 
 export function userinfoBody(u: UserDoc) {
@@ -24,7 +28,7 @@ export function userinfoBody(u: UserDoc) {
 }
 
 /** RFC 6750 §2: header, or (Rocket.Chat "Identity Token Sent Via: Payload") the access_token parameter. */
-function bearerToken(req: Request): { token?: string; error?: string } {
+function bearerToken(req: Request): { token?: string; error?: string; fromQuery?: boolean } {
   const header = req.headers.authorization;
   const fromQuery = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
   const fromBody = req.body && typeof req.body.access_token === 'string' ? (req.body.access_token as string) : undefined;
@@ -35,13 +39,13 @@ function bearerToken(req: Request): { token?: string; error?: string } {
     const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
     return m ? { token: m[1] } : { error: 'The Authorization header must be "Bearer <token>".' };
   }
-  return { token: fromQuery ?? fromBody };
+  return { token: fromQuery ?? fromBody, fromQuery: fromQuery !== undefined };
 }
 
-export function userinfoHandler(deps: { tokens: TokenStore; users: UserStore; log: Logger; oidc?: OidcService }) {
+export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: string): Promise<UserDoc | null> }; clients: ClientStore; config?: Config; log: Logger; oidc?: OidcService }) {
   return async (req: Request, res: Response) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    const { token, error } = bearerToken(req);
+    const { token, error, fromQuery } = bearerToken(req);
     if (error) {
       res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_request", error_description="${error}"`);
       return res.status(400).json({ error: 'invalid_request', error_description: error });
@@ -58,7 +62,23 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: UserStore; lo
       res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_token", error_description="${why}"`);
       return res.status(401).json({ error: 'invalid_token', error_description: why });
     }
-    // OpenID Connect clients get OIDC-shaped claims; Rocket.Chat and DOT-style clients the body above.
-    res.json((await deps.oidc?.userinfo(doc, user)) ?? userinfoBody(user));
+    if (fromQuery && !(await deps.clients.byId(doc.clientId))?.allowQueryAccessToken) {
+      // Tokens in URLs end up in logs and histories: only clients registered for Rocket.Chat's "Payload" mode may.
+      const why = 'Send the access token in the Authorization header (this client may not send it in the query string).';
+      deps.log.info({ event: 'userinfo_refused', clientId: doc.clientId }, why);
+      res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_request", error_description="${why}"`);
+      return res.status(400).json({ error: 'invalid_request', error_description: why });
+    }
+    // OpenID Connect clients get OIDC-shaped claims (oidc/service.ts); Rocket.Chat and DOT-style clients the body below.
+    const oidcBody = await deps.oidc?.userinfo(doc, user);
+    if (oidcBody) return res.json(oidcBody);
+    const fields = userinfoFields(doc.scope);
+    if (fields.size === 0) {
+      const why = `The access token's scope does not include "${USERINFO_SCOPE}".`;
+      deps.log.info({ event: 'userinfo_refused', clientId: doc.clientId }, why);
+      res.set('WWW-Authenticate', `Bearer realm="hrm", error="insufficient_scope", scope="${USERINFO_SCOPE}", error_description="${why}"`);
+      return res.status(403).json({ error: 'insufficient_scope', error_description: why });
+    }
+    res.json(pickFields(userinfoBody(user), fields));
   };
 }

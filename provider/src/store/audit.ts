@@ -1,12 +1,20 @@
 // Admin actions: who did what to which object, and when.
 import type { Database } from '../db/connect';
 import type { AuditDoc } from '../db/schema';
+import { ObjectId } from 'mongodb';
+import { trackExpiry } from '../sweep/expiry';
 
 export class AuditLog {
-  constructor(private readonly db: Database) {}
+  /** retentionDays: AUDIT_RETENTION_DAYS (0 = forever). */
+  constructor(private readonly db: Database, private readonly retentionDays = 0) {}
 
   async record(actor: string, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.db.audit.insertOne({ at: new Date(), actor, action, target, detail });
+    const _id = new ObjectId();
+    const at = new Date();
+    await Promise.all([
+      this.db.audit.insertOne({ _id, at, actor, action, target, detail }),
+      this.retentionDays > 0 ? trackExpiry(this.db, [{ collection: 'audit_log', id: _id, expiresAt: new Date(at.getTime() + this.retentionDays * 86400_000) }]) : undefined,
+    ]);
   }
 
   async recent(limit = 200): Promise<AuditDoc[]> {

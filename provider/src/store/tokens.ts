@@ -1,15 +1,79 @@
-// Access and refresh tokens, grouped in families (one authorization grant each) so a
-// replayed code or a reused refresh token can revoke everything that grant produced.
+// Access and refresh tokens, grouped in families (one authorization grant each).
+//
+// Semantics other modules (sweeper, admin pages, OIDC) must keep:
+// - Stored values are digests; `_id` is the digest of the token. Validity of an access token is
+//   ONE `_id` read: `revokedAt === null && expiresAt > now` (no other collection is consulted).
+// - Issuing (issue below): insert the access token, then the refresh token (its unique `parentId`
+//   is the atomic single-use step for codes and rotations), then read the revocation markers
+//   (store/revocations.ts); if a marker revokes the grant, mark what was just inserted and fail.
+// - Revoking (revoke* below): write the marker first, then set `revokedAt` on every matching
+//   token. Only `revokedAt` is ever written on a stored token (never reset it: FerretDB's
+//   updates rewrite whole documents, so any other concurrent writer could undo a revocation).
+// - A refresh token is retired by rotation when a token with `parentId = its _id` exists. A
+//   retired token presented within REFRESH_TOKEN_GRACE_SECONDS of its successor's creation gets
+//   the successor's response again (sealed with a key derived from the retired token); later it
+//   is reuse: the family is revoked.
+// - Expiry: access tokens at `expiresAt`; refresh tokens at `expiresAt` = min(last rotation +
+//   client's idle timeout, `grantExpiresAt` = grant start + client's absolute lifetime).
+// - Sweeping may delete: access tokens that are expired or revoked; refresh tokens that are
+//   expired (keep revoked/retired ones until they expire — they detect reuse); codes and claims
+//   past `expiresAt`; revocation markers past `expiresAt`.
+import crypto from 'node:crypto';
+import type { Clock } from '../clock';
 import type { Database } from '../db/connect';
-import type { AccessTokenDoc, RefreshTokenDoc } from '../db/schema';
+import type { AccessTokenDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
 import { digest } from '../security/tokens';
+import { seal, unseal } from '../security/seal';
+import { markerKeys, type RevocationStore } from './revocations';
 import { isDuplicateKey } from './users';
+import { trackExpiry } from '../sweep/expiry';
+
+export interface IssueRequest {
+  client: ClientDoc;
+  userId: string | null;
+  scope: string[];
+  familyId: string;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  /** When the credential this issue consumes was created (code, parent refresh token, or now). */
+  credentialCreatedAt: Date;
+  refresh?: {
+    token: string;
+    expiresAt: Date;
+    grantExpiresAt: Date;
+    /** The unique step: `code:<digest>`, `grant:<family>` or the parent refresh token's digest. */
+    parentId: string;
+    /** The parent refresh token (rotation): the response is sealed for a retry within the grace window. */
+    parent?: string;
+  };
+  /** Single-use step when no refresh token is issued (e.g. `code:<digest>`). */
+  claimId?: string;
+  claimExpiresAt?: Date;
+}
+
+export type IssueResult = { issued: true } | { issued: false; reason: 'already_used' | 'revoked' };
+
+/** What a retry within the grace window gets back (sealed in the successor refresh token). */
+export interface SealedResponse {
+  access_token: string;
+  refresh_token: string;
+  scope: string;
+  accessTokenExpiresAt: string;
+}
 
 export class TokenStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    readonly revocations: RevocationStore,
+    private readonly clock: Clock,
+  ) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
 
   /** One indexed read: the active access token for a presented bearer value, or null. */
-  async findActiveAccessToken(token: string, now = new Date()): Promise<AccessTokenDoc | null> {
+  async findActiveAccessToken(token: string, now = this.clock.now()): Promise<AccessTokenDoc | null> {
     const doc = await this.db.accessTokens.findOne({ _id: digest(token) });
     if (!doc || doc.revokedAt || doc.expiresAt <= now) return null;
     return doc;
@@ -23,8 +87,82 @@ export class TokenStore {
     return this.db.refreshTokens.findOne({ _id: digest(token) });
   }
 
-  /** Revokes every live access and refresh token matching `filter`; returns how many access tokens. */
-  private async revokeMatching(filter: { familyId?: string; userId?: string; clientId?: string }, now: Date): Promise<number> {
+  /** The token that replaced a refresh token by rotation (null if it was never rotated). */
+  async successorOf(refreshTokenId: string): Promise<RefreshTokenDoc | null> {
+    return this.db.refreshTokens.findOne({ parentId: refreshTokenId });
+  }
+
+  /** Inserts the tokens of one issue and re-checks revocation; see the header comment. */
+  async issue(r: IssueRequest): Promise<IssueResult> {
+    const now = this.clock.now();
+    const accessTokenId = digest(r.accessToken);
+    const refreshDigest = r.refresh && r.userId ? digest(r.refresh.token) : undefined;
+    // Due-list entries for the sweeper (FerretDB only; no-op on MongoDB), beside the inserts.
+    const tracked = trackExpiry(this.db, [
+      { collection: 'access_tokens', id: accessTokenId, expiresAt: r.accessTokenExpiresAt },
+      ...(refreshDigest ? [{ collection: 'refresh_tokens', id: refreshDigest, expiresAt: r.refresh!.expiresAt }] : []),
+    ]);
+    tracked.catch(() => undefined); // awaited below; never an unhandled rejection
+    await this.db.accessTokens.insertOne({
+      _id: accessTokenId,
+      clientId: r.client._id,
+      userId: r.userId,
+      scope: r.scope,
+      familyId: r.familyId,
+      expiresAt: r.accessTokenExpiresAt,
+      revokedAt: null,
+      createdAt: now,
+    });
+    const refreshTokenId = r.refresh ? digest(r.refresh.token) : undefined;
+    try {
+      if (r.refresh && r.userId) {
+        const sealed = r.refresh.parent
+          ? seal({ access_token: r.accessToken, refresh_token: r.refresh.token, scope: r.scope.join(' '), accessTokenExpiresAt: r.accessTokenExpiresAt.toISOString() } satisfies SealedResponse, r.refresh.parent, r.refresh.parentId)
+          : undefined;
+        await this.db.refreshTokens.insertOne({
+          _id: refreshTokenId!,
+          clientId: r.client._id,
+          userId: r.userId,
+          scope: r.scope,
+          familyId: r.familyId,
+          parentId: r.refresh.parentId,
+          accessTokenId,
+          expiresAt: r.refresh.expiresAt,
+          grantExpiresAt: r.refresh.grantExpiresAt,
+          revokedAt: null,
+          ...(sealed ? { sealedResponse: sealed } : {}),
+          createdAt: now,
+        });
+      } else if (r.claimId) {
+        const claimExpiresAt = r.claimExpiresAt ?? new Date(now.getTime() + 3600_000);
+        await this.db.claims.insertOne({ _id: r.claimId, at: now, expiresAt: claimExpiresAt });
+        await trackExpiry(this.db, [{ collection: 'claims', id: r.claimId, expiresAt: claimExpiresAt }]);
+      }
+      await tracked;
+    } catch (err) {
+      await this.db.accessTokens.deleteOne({ _id: accessTokenId });
+      if (isDuplicateKey(err)) return { issued: false, reason: 'already_used' };
+      throw err;
+    }
+    const markers = [markerKeys.family(r.familyId), markerKeys.client(r.client._id)];
+    if (r.userId) markers.push(markerKeys.user(r.userId), markerKeys.userClient(r.userId, r.client._id));
+    if (await this.revocations.revokes(markers, r.credentialCreatedAt)) {
+      await Promise.all([
+        this.db.accessTokens.updateOne({ _id: accessTokenId }, { $set: { revokedAt: now } }),
+        refreshTokenId ? this.db.refreshTokens.updateOne({ _id: refreshTokenId }, { $set: { revokedAt: now } }) : undefined,
+      ]);
+      return { issued: false, reason: 'revoked' };
+    }
+    return { issued: true };
+  }
+
+  /** The response sealed in `successor` for the holder of `parentToken`, if it opens with that token. */
+  openSealedResponse(successor: RefreshTokenDoc, parentToken: string): SealedResponse | undefined {
+    return successor.sealedResponse ? unseal<SealedResponse>(successor.sealedResponse, parentToken, successor.parentId) : undefined;
+  }
+
+  /** Marks every live access and refresh token matching `filter`; returns how many access tokens. */
+  private async markRevoked(filter: { familyId?: string; userId?: string; clientId?: string }, now: Date): Promise<number> {
     const [access] = await Promise.all([
       this.db.accessTokens.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: now } }),
       this.db.refreshTokens.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: now } }),
@@ -32,20 +170,30 @@ export class TokenStore {
     return access.modifiedCount;
   }
 
-  async revokeFamily(familyId: string, now = new Date()): Promise<void> {
-    await this.revokeMatching({ familyId }, now);
+  /** Marks a family's existing tokens revoked without a marker (a replayed code: nothing of it is still in flight). */
+  async revokeIssuedFrom(familyId: string): Promise<void> {
+    await this.markRevoked({ familyId }, this.clock.now());
   }
 
-  async revokeForUserAndClient(userId: string, clientId: string, now = new Date()): Promise<number> {
-    return this.revokeMatching({ userId, clientId }, now);
+  async revokeFamily(familyId: string): Promise<void> {
+    const at = await this.revocations.mark(markerKeys.family(familyId), { final: true });
+    await this.markRevoked({ familyId }, at);
   }
 
-  async revokeForUser(userId: string, now = new Date()): Promise<number> {
-    return this.revokeMatching({ userId }, now);
+  async revokeForUserAndClient(userId: string, clientId: string): Promise<number> {
+    const at = await this.revocations.mark(markerKeys.userClient(userId, clientId));
+    return this.markRevoked({ userId, clientId }, at);
   }
 
-  async revokeForClient(clientId: string, now = new Date()): Promise<number> {
-    return this.revokeMatching({ clientId }, now);
+  async revokeForUser(userId: string): Promise<number> {
+    const at = await this.revocations.mark(markerKeys.user(userId));
+    return this.markRevoked({ userId }, at);
+  }
+
+  /** `final`: the client is being deleted — nothing may be issued to it again. */
+  async revokeForClient(clientId: string, opts: { final?: boolean } = {}): Promise<number> {
+    const at = await this.revocations.mark(markerKeys.client(clientId), opts);
+    return this.markRevoked({ clientId }, at);
   }
 
   /**
@@ -54,7 +202,8 @@ export class TokenStore {
    */
   async claimOnce(id: string, expiresAt: Date): Promise<boolean> {
     try {
-      await this.db.claims.insertOne({ _id: id, at: new Date(), expiresAt });
+      await this.db.claims.insertOne({ _id: id, at: this.clock.now(), expiresAt });
+      await trackExpiry(this.db, [{ collection: 'claims', id, expiresAt }]);
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
@@ -63,25 +212,11 @@ export class TokenStore {
   }
 
   /**
-   * Retires a refresh token by rotation. Exactly one concurrent caller wins; the access token
-   * issued with it is revoked too (as DOT does).
-   */
-  async retireRefreshToken(token: string, now = new Date()): Promise<boolean> {
-    const id = digest(token);
-    const doc = await this.db.refreshTokens.findOne({ _id: id });
-    if (!doc || doc.revokedAt) return false;
-    if (!(await this.claimOnce(`refresh:${id}`, doc.expiresAt))) return false;
-    await this.db.refreshTokens.updateOne({ _id: id }, { $set: { revokedAt: now, rotatedAt: now } });
-    await this.db.accessTokens.updateOne({ _id: doc.accessTokenId, revokedAt: null }, { $set: { revokedAt: now } });
-    return true;
-  }
-
-  /**
    * Deletes expired rows and revoked access tokens. Revoked refresh tokens and used codes stay
    * until they expire: they are what detects reuse and replay.
    */
-  async clear(now = new Date()): Promise<{ accessTokens: number; refreshTokens: number; codes: number }> {
-    await this.db.claims.deleteMany({ expiresAt: { $lte: now } });
+  async clear(now = this.clock.now()): Promise<{ accessTokens: number; refreshTokens: number; codes: number }> {
+    await Promise.all([this.db.claims.deleteMany({ expiresAt: { $lte: now } }), this.revocations.sweep(now)]);
     const [a, r, c] = await Promise.all([
       this.db.accessTokens.deleteMany({ $or: [{ expiresAt: { $lte: now } }, { revokedAt: { $ne: null } }] }),
       this.db.refreshTokens.deleteMany({ expiresAt: { $lte: now } }),
@@ -90,10 +225,15 @@ export class TokenStore {
     return { accessTokens: a.deletedCount, refreshTokens: r.deletedCount, codes: c.deletedCount };
   }
 
-  async activeCountsByClient(now = new Date()): Promise<Record<string, number>> {
+  async activeCountsByClient(now = this.clock.now()): Promise<Record<string, number>> {
     const rows = await this.db.accessTokens
       .aggregate<{ _id: string; count: number }>([{ $match: { revokedAt: null, expiresAt: { $gt: now } } }, { $group: { _id: '$clientId', count: { $sum: 1 } } }])
       .toArray();
     return Object.fromEntries(rows.map((r) => [r._id, r.count]));
   }
+}
+
+/** A fresh family id for grants that do not come from a code (password grant). */
+export function newFamilyId(): string {
+  return crypto.randomUUID();
 }

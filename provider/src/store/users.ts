@@ -4,13 +4,27 @@ import { z } from 'zod';
 import type { Database } from '../db/connect';
 import type { UserDoc } from '../db/schema';
 import { AppError } from '../errors';
-import { hashPassword, verifyPassword } from '../security/passwords';
+import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../security/passwords';
+
+/**
+ * The one spelling of an account name: NFKC (full-width and compatibility forms fold to ASCII),
+ * lower-case, without leading/trailing whitespace or invisible format characters (U+3000, NBSP,
+ * tabs, zero-width spaces…). The user lookup and the login rate limiter both key on this, so a
+ * padded or look-alike spelling is the same account for both.
+ */
+export function normaliseUsername(raw: string): string {
+  return raw
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/^[\s\p{Cf}\p{Cc}]+|[\s\p{Cf}\p{Cc}]+$/gu, '');
+}
 
 export const usernameSchema = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'username must be 1–64 characters: letters, digits, dot, dash or underscore, starting with a letter or digit');
+  .max(1024)
+  .transform(normaliseUsername)
+  .pipe(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'username must be 1–64 characters: letters, digits, dot, dash or underscore, starting with a letter or digit'));
 const optionalText = z.string().trim().max(200).optional();
 
 export const newUserSchema = z.object({
@@ -32,8 +46,16 @@ export function zodMessage(err: z.ZodError): string {
   return err.issues.map((i) => i.message).join('; ');
 }
 
+/** Why a sign-in failed (for the log only; users always see one message). */
+export type AuthFailure = 'unknown_user' | 'wrong_password' | 'inactive' | 'bad_input';
+export type AuthResult = { ok: true; user: UserDoc } | { ok: false; reason: AuthFailure; user?: UserDoc };
+
 export class UserStore {
-  constructor(private readonly db: Database, private readonly passwordCost: number) {}
+  private readonly scrypt: ScryptCost;
+
+  constructor(private readonly db: Database, passwordCost: number, passwordParallelism = 1) {
+    this.scrypt = { cost: passwordCost, parallelism: passwordParallelism };
+  }
 
   async create(input: NewUser): Promise<UserDoc> {
     const parsed = newUserSchema.safeParse(input);
@@ -50,7 +72,7 @@ export class UserStore {
       familyName: u.familyName ?? (rest.join(' ') || undefined),
       department: u.department,
       jobTitle: u.jobTitle,
-      passwordHash: u.password ? await hashPassword(u.password, this.passwordCost) : undefined,
+      passwordHash: u.password ? await hashPassword(u.password, this.scrypt) : undefined,
       admin: u.admin,
       active: true,
       createdAt: now,
@@ -92,10 +114,29 @@ export class UserStore {
 
   /** Returns the active user whose password matches, or null (same timing either way). */
   async authenticate(username: unknown, password: unknown): Promise<UserDoc | null> {
-    if (typeof username !== 'string' || typeof password !== 'string' || password.length > 1024) return null;
+    const result = await this.checkPassword(username, password);
+    return result.ok ? result.user : null;
+  }
+
+  /**
+   * The password check with the reason it failed. Unknown users cost the same scrypt work at the
+   * configured cost; a correct password stored at a lower cost is re-hashed at the current one.
+   */
+  async checkPassword(username: unknown, password: unknown): Promise<AuthResult> {
+    if (typeof username !== 'string' || typeof password !== 'string' || password.length > 1024) return { ok: false, reason: 'bad_input' };
     const user = await this.byUsername(username);
-    const ok = await verifyPassword(password, user?.passwordHash);
-    return ok && user && user.active ? user : null;
+    const ok = await verifyPassword(password, user?.passwordHash, this.scrypt);
+    if (!user) return { ok: false, reason: 'unknown_user' };
+    if (!ok) return { ok: false, reason: 'wrong_password', user };
+    if (!user.active) return { ok: false, reason: 'inactive', user };
+    if (needsRehash(user.passwordHash, this.scrypt)) await this.rehash(user, password);
+    return { ok: true, user };
+  }
+
+  /** Only replaces the hash that was checked, so a concurrent password change wins. */
+  private async rehash(user: UserDoc, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password, this.scrypt);
+    await this.db.users.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash } });
   }
 
   async setPassword(username: string, password: string): Promise<void> {
@@ -103,7 +144,7 @@ export class UserStore {
       throw new AppError('invalid_password', 'password must be at least 8 characters');
     }
     const user = await this.require(username);
-    const passwordHash = await hashPassword(password, this.passwordCost);
+    const passwordHash = await hashPassword(password, this.scrypt);
     await this.db.users.updateOne({ _id: user._id }, { $set: { passwordHash, updatedAt: new Date() } });
   }
 

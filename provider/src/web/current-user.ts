@@ -1,7 +1,9 @@
-// Loads the signed-in user for each browser request; a deactivated user's session ends at once.
+// Loads the signed-in user for each browser request; a deactivated user's session ends at once,
+// and so does every session older than the user's last password reset.
 import type { NextFunction, Request, Response } from 'express';
 import type { UserDoc } from '../db/schema';
 import type { UserStore } from '../store/users';
+import { sessionEnded } from '../store/user-access';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -15,7 +17,7 @@ export function currentUserMiddleware(users: UserStore) {
     const id = req.session?.userId;
     if (!id) return next();
     const user = await users.byId(id);
-    if (!user || !user.active) {
+    if (!user || !user.active || sessionEnded(user.sessionsEndedAt, req.session.authTime)) {
       delete req.session.userId;
       return next();
     }

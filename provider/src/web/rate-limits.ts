@@ -1,43 +1,42 @@
-// Login and token endpoint rate limits; counters in MongoDB so all instances share them.
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
-import type { Request, Response } from 'express';
+// Rate limits: token-endpoint requests per client IP, and password guessing (sign-in form and
+// password grant) per IP and per account. Counters live in the database (rate-limit-store.ts),
+// so every instance shares them, and they hold under any concurrency.
+import crypto from 'node:crypto';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
 import type { Logger } from '../log';
-import { MongoRateLimitStore } from './rate-limit-store';
+import { SlotLimiter } from './rate-limit-store';
+import { LoginGuard } from './rate-limit-login';
 
-export function createRateLimiters(config: Config, db: Database, log: Logger) {
+/** The client's address with IPv6 reduced to its /56 network (one host owns many addresses). */
+export function clientIpKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? '');
+}
+
+/** The token endpoint's 429, RFC 6749-shaped, with Retry-After. */
+export function sendTooManyRequests(res: Response, retryAfterSeconds: number): void {
+  res
+    .status(429)
+    .set({ 'Cache-Control': 'no-store', 'Retry-After': String(retryAfterSeconds) })
+    .json({ error: 'temporarily_unavailable', error_description: 'Too many requests; retry later.' });
+}
+
+export function createRateLimiters(config: Config, db: Database, log: Logger, keySecret: string) {
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
-  const retryAfter = (res: Response) => Number(res.getHeader('Retry-After') ?? config.RATE_LIMIT_WINDOW_SECONDS);
-  const login = rateLimit({
-    windowMs,
-    limit: config.LOGIN_RATE_LIMIT,
-    // Only failed attempts count: a user who signs in often is never locked out.
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    store: new MongoRateLimitStore(db, 'login:'),
-    keyGenerator: (req: Request) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.username === 'string' ? req.body.username.toLowerCase().slice(0, 100) : ''}`,
-    handler: (req: Request, res: Response) => {
-      log.warn({ event: 'login_rate_limited', ip: req.ip }, 'too many login attempts');
-      res.status(429).render('login.njk', {
-        next: typeof req.body?.next === 'string' ? req.body.next : '',
-        username: typeof req.body?.username === 'string' ? req.body.username : '',
-        error: `Too many sign-in attempts. Wait ${Math.ceil(retryAfter(res) / 60)} minute(s) and try again.`,
-      });
-    },
-  });
-  const token = rateLimit({
-    windowMs,
-    limit: config.TOKEN_RATE_LIMIT,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    store: new MongoRateLimitStore(db, 'token:'),
-    keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? ''),
-    handler: (req: Request, res: Response) => {
-      log.warn({ event: 'token_rate_limited', ip: req.ip }, 'too many token endpoint requests');
-      res.status(429).set('Cache-Control', 'no-store').json({ error: 'temporarily_unavailable', error_description: 'Too many requests; retry later.' });
-    },
-  });
-  return { login, token };
+  const tokenLimiter = new SlotLimiter(db, { prefix: 'token:', limit: config.TOKEN_RATE_LIMIT, windowMs, leases: true });
+  const loginGuard = new LoginGuard(
+    new SlotLimiter(db, { prefix: 'login-ip:', limit: config.LOGIN_IP_RATE_LIMIT, windowMs, leases: true }),
+    new SlotLimiter(db, { prefix: 'login-account:', limit: config.LOGIN_RATE_LIMIT, windowMs, leases: false }),
+    crypto.createHash('sha256').update(`rate-limit-keys:${keySecret}`).digest('base64url'),
+  );
+
+  const token = async (req: Request, res: Response, next: NextFunction) => {
+    const decision = await tokenLimiter.take(clientIpKey(req));
+    if (decision.allowed) return next();
+    log.warn({ event: 'token_rate_limited', ip: req.ip }, 'too many token endpoint requests');
+    sendTooManyRequests(res, decision.retryAfterSeconds);
+  };
+  return { token, loginGuard };
 }

@@ -1,5 +1,8 @@
 // Browser sessions: express-session stored in MongoDB (shared by every instance).
-// connect-mongo runs in "interval" mode because FerretDB has no TTL indexes.
+// Expired sessions are deleted by the sweeper (src/sweep/). Sessions are
+// stored under a digest of their id, so a database dump holds no usable session cookie.
+// Only signed-in browsers have a session: visitors get none (saveUninitialized false, and the
+// sign-in form's CSRF token lives in a signed cookie, see csrf.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -8,6 +11,8 @@ import MongoStore from 'connect-mongo';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
+import { trackSessionExpiry } from '../sweep/sessions';
+import { digest } from '../security/tokens';
 
 declare module 'express-session' {
   interface SessionData {
@@ -18,9 +23,9 @@ declare module 'express-session' {
 
 export const SESSION_COOKIE = 'hrm_sso_session';
 
-/** SESSION_SECRET, or in development a secret generated once and kept in DATA_DIR. */
-export function resolveSessionSecret(config: Config): string {
-  if (config.SESSION_SECRET) return config.SESSION_SECRET;
+/** SESSION_SECRETS / SESSION_SECRET (the first signs, all verify: rotation), or in development a secret generated once and kept in DATA_DIR. */
+export function resolveSessionSecret(config: Config): string | string[] {
+  if (config.sessionSecrets?.length) return config.sessionSecrets;
   const file = path.join(config.DATA_DIR, 'session-secret');
   try {
     return fs.readFileSync(file, 'utf8').trim();
@@ -32,17 +37,34 @@ export function resolveSessionSecret(config: Config): string {
   }
 }
 
+/** connect-mongo keyed by SHA-256 of the session id instead of the id itself. */
+class DigestedSessionStore extends MongoStore {
+  get(sid: string, callback: Parameters<MongoStore['get']>[1]): void {
+    super.get(digest(sid), callback);
+  }
+  set(sid: string, s: Parameters<MongoStore['set']>[1], callback?: Parameters<MongoStore['set']>[2]): void {
+    super.set(digest(sid), s, callback);
+  }
+  touch(sid: string, s: Parameters<MongoStore['touch']>[1], callback?: Parameters<MongoStore['touch']>[2]): void {
+    super.touch(digest(sid), s, callback);
+  }
+  destroy(sid: string, callback?: Parameters<MongoStore['destroy']>[1]): void {
+    super.destroy(digest(sid), callback);
+  }
+}
+
 export function createSessionMiddleware(config: Config, db: Database): { middleware: RequestHandler; store: MongoStore } {
-  const store = MongoStore.create({
+  const store = new DigestedSessionStore({
     client: db.client,
     dbName: db.db.databaseName,
     collectionName: 'sessions',
     ttl: config.SESSION_MAX_AGE_SECONDS,
-    autoRemove: 'interval',
-    autoRemoveInterval: Math.max(1, Math.round(config.SWEEP_INTERVAL_SECONDS / 60)),
+    // Expiry is the sweeper's job (TTL index on MongoDB, due lists on FerretDB): sweep/sessions.ts.
+    autoRemove: 'disabled',
     stringify: false,
     touchAfter: 60,
   });
+  trackSessionExpiry(store, db, config.SESSION_MAX_AGE_SECONDS);
   const middleware = session({
     name: SESSION_COOKIE,
     secret: resolveSessionSecret(config),

@@ -3,7 +3,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { ClientDoc, ClientPreset } from '../../db/schema';
 import { AppError } from '../../errors';
-import { PRESETS } from '../../store/clients';
+import { PRESETS, type TokenLifetimes } from '../../store/clients';
+import type { Config } from '../../config';
+import { lifetimesFor } from '../../oauth/lifetimes';
 import { requireCsrf } from '../../web/csrf';
 import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, newFormNonce, noticeFrom, notFound, once, redirectUriList, releaseSubmission, type PageDeps } from './support';
 import { connectValues, expectedRedirectFor, expectedRedirectTemplate, matchingRedirectUris } from './connect-values';
@@ -22,13 +24,37 @@ const PRESET_HELP: Record<ClientPreset, string> = {
   'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
 };
 
+function lifetimeDefaults(config: Config) {
+  return { access: config.ACCESS_TOKEN_EXPIRE_SECONDS, idle: config.REFRESH_TOKEN_EXPIRE_SECONDS, absolute: config.REFRESH_TOKEN_ABSOLUTE_SECONDS };
+}
+
 function presetChoices() {
   return PRESETS.map((p) => ({ value: p, label: PRESET_LABELS[p], help: PRESET_HELP[p] }));
 }
 
+/** The three lifetime fields of the client forms: empty = unset; anything else must be whole seconds. */
+function lifetimeInputs(req: Request) {
+  const raw = {
+    accessTokenLifetime: field(req, 'access_token_lifetime', 20).trim(),
+    refreshIdleTimeout: field(req, 'refresh_idle_timeout', 20).trim(),
+    refreshAbsoluteLifetime: field(req, 'refresh_absolute_lifetime', 20).trim(),
+  };
+  return { raw, parse: () => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '').map(([k, v]) => {
+    if (!/^\d+$/.test(v)) throw new AppError('invalid_client_metadata', 'Token lifetimes must be whole numbers of seconds.');
+    return [k, Number(v)];
+  })) as TokenLifetimes };
+}
+
+function lifetimeValues(c: ClientDoc) {
+  return { accessTokenLifetime: c.accessTokenLifetime ?? '', refreshIdleTimeout: c.refreshIdleTimeout ?? '', refreshAbsoluteLifetime: c.refreshAbsoluteLifetime ?? '' };
+}
+
 /** Flags shown on the client page: what the preset switched on, in words. */
-function flagRows(c: ClientDoc) {
+function flagRows(c: ClientDoc, config: Config) {
+  const l = lifetimesFor(c, config);
   return [
+    { label: 'Token lifetimes', value: `access ${l.accessSeconds} s · refresh idle ${l.refreshIdleSeconds} s · refresh absolute ${l.refreshAbsoluteSeconds} s` },
+    { label: 'Access token in the userinfo query string', value: c.allowQueryAccessToken ? 'Accepted (Rocket.Chat "Payload" mode)' : 'Refused (Authorization header only)' },
     { label: 'Type', value: c.type === 'confidential' ? 'Confidential (has a secret)' : 'Public (no secret, PKCE required)' },
     { label: 'Grants', value: c.grants.join(', ') },
     { label: 'Client credentials in the query string', value: c.allowQueryCredentials ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
@@ -82,11 +108,12 @@ export function clientRoutes(deps: PageDeps) {
 
   router.get('/clients/new', formNonce, (req: Request, res: Response) => {
     const preset = PRESETS.includes(req.query.preset as ClientPreset) ? (req.query.preset as ClientPreset) : 'rocketchat-login';
-    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), values: { preset, redirectUris: '', name: '' } });
+    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), lifetimeDefaults: lifetimeDefaults(config), values: { preset, redirectUris: '', name: '' } });
   });
 
   router.post('/clients/', requireCsrf, once(db, '/admin/clients/'), async (req: Request, res: Response) => {
-    const values = { name: field(req, 'name', 200), preset: field(req, 'preset', 40), redirectUris: field(req, 'redirect_uris', 8000), skipAuthorization: checkbox(req, 'skip_authorization') };
+    const lifetimes = lifetimeInputs(req);
+    const values = { name: field(req, 'name', 200), preset: field(req, 'preset', 40), redirectUris: field(req, 'redirect_uris', 8000), skipAuthorization: checkbox(req, 'skip_authorization'), ...lifetimes.raw };
     try {
       if (!PRESETS.includes(values.preset as ClientPreset)) throw new AppError('invalid_client_metadata', 'Choose one of the presets.');
       const { client, clientSecret } = await clients.create({
@@ -94,6 +121,7 @@ export function clientRoutes(deps: PageDeps) {
         preset: values.preset as ClientPreset,
         redirectUris: redirectUriList(values.redirectUris),
         skipAuthorization: values.skipAuthorization,
+        ...lifetimes.parse(),
       });
       await audit(deps, res, 'client.create', `client:${client._id}`, { name: client.name, preset: client.preset, redirectUris: client.redirectUris, skipAuthorization: client.skipAuthorization });
       await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, `Go to ${client.name}`);
@@ -102,7 +130,7 @@ export function clientRoutes(deps: PageDeps) {
       await releaseSubmission(db, res.locals.submissionKey!);
       const message = errorMessage(err);
       if (!message) throw err;
-      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), values, error: message, once: newFormNonce() });
+      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), lifetimeDefaults: lifetimeDefaults(config), values, error: message, once: newFormNonce() });
     }
   });
 
@@ -113,8 +141,9 @@ export function clientRoutes(deps: PageDeps) {
       section: 'clients',
       client,
       presetLabel: PRESET_LABELS[client.preset],
-      flags: flagRows(client),
-      values: { name: client.name, redirectUris: client.redirectUris.join('\n'), skipAuthorization: client.skipAuthorization, requirePkce: client.requirePkce, allowPlainPkce: client.allowPlainPkce },
+      flags: flagRows(client, config),
+      lifetimeDefaults: lifetimeDefaults(config),
+      values: { name: client.name, redirectUris: client.redirectUris.join('\n'), skipAuthorization: client.skipAuthorization, requirePkce: client.requirePkce, allowPlainPkce: client.allowPlainPkce, ...lifetimeValues(client) },
       usage: await usage(client._id),
       notice: noticeFrom(req),
     });
@@ -129,6 +158,7 @@ export function clientRoutes(deps: PageDeps) {
       skipAuthorization: checkbox(req, 'skip_authorization'),
       requirePkce: checkbox(req, 'require_pkce'),
       allowPlainPkce: checkbox(req, 'allow_plain_pkce'),
+      ...lifetimeInputs(req).raw,
     };
     try {
       const updated = await clients.update(client._id, {
@@ -137,8 +167,9 @@ export function clientRoutes(deps: PageDeps) {
         skipAuthorization: values.skipAuthorization,
         requirePkce: values.requirePkce,
         allowPlainPkce: values.allowPlainPkce,
+        ...lifetimeInputs(req).parse(),
       });
-      const changed = (['name', 'redirectUris', 'skipAuthorization', 'requirePkce', 'allowPlainPkce'] as const).filter((k) => JSON.stringify(client[k]) !== JSON.stringify(updated[k]));
+      const changed = (['name', 'redirectUris', 'skipAuthorization', 'requirePkce', 'allowPlainPkce', 'accessTokenLifetime', 'refreshIdleTimeout', 'refreshAbsoluteLifetime'] as const).filter((k) => JSON.stringify(client[k]) !== JSON.stringify(updated[k]));
       await audit(deps, res, 'client.update', `client:${client._id}`, Object.fromEntries(changed.map((k) => [k, updated[k]])));
       res.redirect(303, `/admin/clients/${encodeURIComponent(client._id)}/?notice=client-saved`);
     } catch (err) {
@@ -148,7 +179,8 @@ export function clientRoutes(deps: PageDeps) {
         section: 'clients',
         client,
         presetLabel: PRESET_LABELS[client.preset],
-        flags: flagRows(client),
+        flags: flagRows(client, config),
+        lifetimeDefaults: lifetimeDefaults(config),
         values,
         usage: await usage(client._id),
         error: message,

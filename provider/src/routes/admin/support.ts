@@ -5,6 +5,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Database } from '../../db/connect';
 import type { FormSubmissionDoc, UserDoc } from '../../db/schema';
 import { isDuplicateKey } from '../../store/users';
+import { trackExpiry } from '../../sweep/expiry';
+import { FORM_SUBMISSION_TTL_SECONDS } from '../../sweep/sweeper';
 import { AppError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Services } from '../../services';
@@ -103,15 +105,10 @@ export function noticeFrom(req: Request): string | undefined {
 // double-clicked or re-posted form is applied exactly once. The duplicate gets a page pointing
 // to the result of the first.
 
-const SUBMISSION_TTL_MS = 24 * 3600 * 1000;
+const SUBMISSION_TTL_MS = FORM_SUBMISSION_TTL_SECONDS * 1000;
 
 function submissions(db: Database) {
   return db.formSubmissions;
-}
-
-/** Called by the periodic sweeper: a submission is remembered for a day. */
-export async function sweepSubmissions(db: Database, now = Date.now()): Promise<void> {
-  await db.formSubmissions.deleteMany({ at: { $lt: new Date(now - SUBMISSION_TTL_MS) } });
 }
 
 export function newFormNonce(): string {
@@ -139,7 +136,9 @@ export async function claimSubmission(db: Database, req: Request): Promise<Claim
   if (typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) return 'missing';
   const key = submissionKey(req, nonce);
   try {
-    await submissions(db).insertOne({ _id: key, at: new Date() });
+    const at = new Date();
+    await submissions(db).insertOne({ _id: key, at });
+    await trackExpiry(db, [{ collection: 'form_submissions', id: key, expiresAt: new Date(at.getTime() + SUBMISSION_TTL_MS) }]);
     return { ok: true, key };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;

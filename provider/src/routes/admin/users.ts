@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { UserDoc } from '../../db/schema';
 import { AppError } from '../../errors';
+import { endUserAccess } from '../../store/user-access';
 import { requireCsrf } from '../../web/csrf';
 import { audit, checkbox, completeSubmission, errorMessage, field, me, newFormNonce, noticeFrom, notFound, once, releaseSubmission, type PageDeps } from './support';
 
@@ -118,7 +119,8 @@ export function userRoutes(deps: PageDeps) {
     try {
       if (password !== confirm) throw new AppError('invalid_password', 'The two passwords differ. Nothing was changed.');
       await users.setPassword(user.username, password);
-      await audit(deps, res, 'user.reset_password', `user:${user.username}`, { userId: user._id });
+      const { tokensRevoked } = await endUserAccess(deps.services.db, tokens, user._id);
+      await audit(deps, res, 'user.reset_password', `user:${user.username}`, { userId: user._id, tokensRevoked });
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=password-reset`);
     } catch (err) {
       const message = errorMessage(err);
@@ -136,7 +138,7 @@ export function userRoutes(deps: PageDeps) {
     }
     if (user.active !== active) {
       await users.setActive(user.username, active);
-      const revoked = active ? 0 : await tokens.revokeForUser(user._id);
+      const revoked = active ? 0 : (await endUserAccess(deps.services.db, tokens, user._id)).tokensRevoked;
       await audit(deps, res, active ? 'user.activate' : 'user.deactivate', `user:${user.username}`, active ? { userId: user._id } : { userId: user._id, tokensRevoked: revoked });
     }
     res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=${active ? 'user-activated' : 'user-deactivated'}`);

@@ -1,0 +1,51 @@
+# HRM SSO provider. Multi-stage: compile with tsc in a build stage, run plain node as a non-root
+# user on Debian's nodejs (trixie ships Node 20). Node is PID 1 (exec form) and handles SIGTERM
+# itself: it stops accepting, finishes requests in flight, closes the database, exits 0.
+#   docker build -t hrm-sso .
+#   docker run -e MONGO_URL=mongodb://mongo:27017/ -e ISSUER=https://sso.example.com \
+#              -e SESSION_SECRET=… -p 8000:8000 hrm-sso
+#   docker exec <container> hrm-sso user list        # the admin CLI
+# Few instructions on purpose: every step is a full filesystem copy on some storage drivers (vfs).
+ARG DEBIAN_RELEASE=trixie
+
+FROM debian:${DEBIAN_RELEASE}-slim AS build
+# npm through corepack (Debian's nodejs depends on it): one small download instead of Debian's npm
+# package and its hundreds of node-* packages.
+ARG NPM_VERSION=10.9.2
+# Behind a TLS-inspecting proxy, pass its CA: --build-arg EXTRA_CA_CERT="$(cat proxy-ca.pem)".
+ARG EXTRA_CA_CERT=""
+COPY package.json package-lock.json .npmrc app.json /src/
+COPY provider/ /src/provider/
+# Only the provider workspace (its dependencies and its compiler), not the app's or the tests';
+# then the runtime tree without dev dependencies, gathered in /out.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
+ && if [ -n "$EXTRA_CA_CERT" ]; then printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/build-extra.crt && update-ca-certificates; fi \
+ && export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
+ && npm() { corepack "npm@$NPM_VERSION" "$@"; } \
+ && cd /src \
+ && rm -rf provider/dist provider/node_modules \
+ && npm ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund \
+ && node provider/scripts/build.js \
+ && npm ci --workspace provider --include-workspace-root=false --ignore-scripts --omit=dev --no-audit --no-fund \
+ && mkdir -p /out/provider \
+ && cp -a node_modules package.json app.json /out/ \
+ && cp -a provider/dist provider/bin provider/package.json /out/provider/ \
+ && rm -f /out/provider/dist/.tsbuildinfo
+
+FROM debian:${DEBIAN_RELEASE}-slim
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin hrm \
+ && mkdir -p /data && chown hrm:hrm /data \
+ && ln -s /app/provider/bin/hrm-sso.js /usr/local/bin/hrm-sso
+COPY --from=build /out /app
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8000 DATA_DIR=/data
+USER hrm
+EXPOSE 8000
+# Ready = database reachable, migrations applied, not shutting down.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "provider/dist/main.js"]

@@ -1,0 +1,67 @@
+// Revocation markers: what makes a revoke that answered 200 final, whatever is in flight.
+//
+// A revoker writes the marker FIRST and marks tokens SECOND; every issuer inserts its tokens
+// FIRST and reads the markers SECOND (one `_id $in` read). Either the revoker's token update
+// sees the new tokens, or the issuer sees the marker, revokes what it just inserted and fails.
+// Markers are insert/upsert-only documents that issuers never write, so FerretDB's
+// non-atomic read-modify-write updates cannot lose them.
+//
+// Keys: `family:<familyId>` (final for that grant), `user:<id>`, `client:<id>`,
+// `user-client:<userId>:<clientId>` (a user revoking one connected app). A user/client marker
+// revokes what was issued from a credential (code, refresh token, client_credentials request)
+// created at or before the marker's time; `final` (family, deleted client) revokes everything.
+// Markers only need to outlive in-flight requests and the longest-lived credential the token
+// update does not mark (authorization codes): they expire after an hour or the code lifetime.
+import type { Clock } from '../clock';
+import type { Database } from '../db/connect';
+import { isDuplicateKey } from './users';
+import { trackExpiry } from '../sweep/expiry';
+
+export const markerKeys = {
+  family: (id: string) => `family:${id}`,
+  user: (id: string) => `user:${id}`,
+  client: (id: string) => `client:${id}`,
+  userClient: (userId: string, clientId: string) => `user-client:${userId}:${clientId}`,
+};
+
+export class RevocationStore {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly keepSeconds: number,
+  ) {}
+
+  /** Writes (or moves forward) one marker; returns its time. */
+  async mark(id: string, opts: { final?: boolean } = {}): Promise<Date> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.keepSeconds * 1000);
+    const update = { $set: { revokedAt: now, expiresAt, ...(opts.final ? { final: true } : {}) } };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.revocations.updateOne({ _id: id }, update, { upsert: true });
+        await trackExpiry(this.db, [{ collection: 'revocations', id, expiresAt, checkField: 'expiresAt' }]);
+        return now;
+      } catch (err) {
+        // Two concurrent upserts of one new marker: the loser updates the winner's document.
+        if (!isDuplicateKey(err) || attempt > 2) throw err;
+      }
+    }
+  }
+
+  /**
+   * True when any of the markers revokes a credential created at `credentialCreatedAt`.
+   * One database command (an `_id $in` read) — issuers call it after inserting tokens.
+   */
+  async revokes(ids: string[], credentialCreatedAt: Date): Promise<boolean> {
+    const found = await this.db.revocations.find({ _id: { $in: ids } }).toArray();
+    return found.some((m) => m.final || m._id.startsWith('family:') || m.revokedAt.getTime() >= credentialCreatedAt.getTime());
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.revocations.findOne({ _id: id })) !== null;
+  }
+
+  async sweep(now = this.clock.now()): Promise<number> {
+    return (await this.db.revocations.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  }
+}

@@ -1,0 +1,84 @@
+// Database round trips per request on the token endpoints (issue 10.C), counted from the
+// driver's own commandStarted events: userinfo and introspect ≤ 1 on a valid token,
+// client_credentials ≤ 3, code exchange and refresh ≤ 4. Client and profile caches are warm (the
+// steady state); the rate limiter's counter commands are reported apart (the limiter's stage).
+import type { CommandStartedEvent } from 'mongodb';
+import { startTestProvider, type TestProvider } from '../support/provider';
+import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';
+
+const REDIRECT = 'https://chat.example.com/_oauth/hrm';
+let p: TestProvider;
+let c: { client_id: string; client_secret: string };
+let svc: { client_id: string; client_secret: string };
+let seen: { name: string; collection: string }[] = [];
+
+beforeAll(async () => {
+  p = await startTestProvider({ mongoOptions: { monitorCommands: true } });
+  p.db.client.on('commandStarted', (e: CommandStartedEvent) => {
+    seen.push({ name: e.commandName, collection: String((e.command as Record<string, unknown>)[e.commandName] ?? '') });
+  });
+  await p.createUser({ username: 'alice', email: 'alice@example.com', name: 'Alice Smith', password: 'correct horse battery' });
+  c = await p.createClient({ name: 'Rocket.Chat', redirectUris: [REDIRECT], preset: 'rocketchat-login' });
+  svc = await p.createClient({ name: 'svc', redirectUris: [], grants: ['client_credentials'] });
+});
+afterAll(() => p.stop());
+
+/** Runs one request and returns the database commands it caused, rate-limit counters apart. */
+async function commandsOf<T>(request: () => Promise<T>): Promise<{ result: T; commands: string[]; rateLimit: number }> {
+  seen = [];
+  const result = await request();
+  // Commands issued after the response (none expected) would still be in flight: let them land.
+  await new Promise((r) => setTimeout(r, 50));
+  const rateLimit = seen.filter((s) => s.collection === 'rate_limits').length;
+  const commands = seen.filter((s) => s.collection !== 'rate_limits').map((s) => `${s.name} ${s.collection}`);
+  return { result, commands, rateLimit };
+}
+
+const auth = () => ({ authorization: basic(c.client_id, c.client_secret) });
+const exchange = (code: string) => postForm(`${p.baseUrl}/o/token/`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, auth());
+const refresh = (rt: string) => postForm(`${p.baseUrl}/o/token/`, { grant_type: 'refresh_token', refresh_token: rt }, auth());
+const userinfo = (at: string) => getJson(`${p.baseUrl}/api/v2/o/userinfo/`, { authorization: `Bearer ${at}` });
+const introspect = (t: string) => postForm(`${p.baseUrl}/o/introspect/`, { token: t }, auth());
+
+test('round trips per request stay within the targets', async () => {
+  // Warm-up: one of each, so the client and profile caches hold what the steady state has.
+  const warm = await exchange((await obtainCode(p.baseUrl, { client_id: c.client_id, redirect_uri: REDIRECT, state: 's', scope: 'read write' })).code);
+  expect(warm.status).toBe(200);
+  await userinfo(warm.json.access_token);
+
+  const { code } = await obtainCode(p.baseUrl, { client_id: c.client_id, redirect_uri: REDIRECT, state: 's', scope: 'read write' });
+  const ex = await commandsOf(() => exchange(code));
+  expect(ex.result.status).toBe(200);
+
+  const ui = await commandsOf(() => userinfo(ex.result.json.access_token));
+  expect(ui.result.status).toBe(200);
+  expect(ui.result.json.username).toBe('alice');
+
+  const intro = await commandsOf(() => introspect(ex.result.json.access_token));
+  expect(intro.result.json).toMatchObject({ active: true, username: 'alice' });
+
+  const rf = await commandsOf(() => refresh(ex.result.json.refresh_token));
+  expect(rf.result.status).toBe(200);
+
+  await postForm(`${p.baseUrl}/o/token/`, { grant_type: 'client_credentials' }, { authorization: basic(svc.client_id, svc.client_secret) });
+  const cc = await commandsOf(() => postForm(`${p.baseUrl}/o/token/`, { grant_type: 'client_credentials' }, { authorization: basic(svc.client_id, svc.client_secret) }));
+  expect(cc.result.status).toBe(200);
+
+  const table = { userinfo: ui.commands, introspect: intro.commands, client_credentials: cc.commands, code_exchange: ex.commands, refresh: rf.commands };
+  // Printed so a failure (or a reviewer) sees exactly which commands a request ran.
+  console.log(JSON.stringify({ commands: table, rateLimitCommands: { token: ex.rateLimit, introspect: intro.rateLimit, userinfo: ui.rateLimit } }, null, 1));
+  expect(ui.commands.length).toBeLessThanOrEqual(1);
+  expect(intro.commands.length).toBeLessThanOrEqual(1);
+  expect(cc.commands.length).toBeLessThanOrEqual(3);
+  expect(ex.commands.length).toBeLessThanOrEqual(4);
+  expect(rf.commands.length).toBeLessThanOrEqual(4);
+  // userinfo, introspection: one read of the token by _id.
+  expect(ui.commands).toEqual(['find access_tokens']);
+  expect(intro.commands).toEqual(['find access_tokens']);
+});
+
+test('an unknown token costs userinfo one read too', async () => {
+  const r = await commandsOf(() => userinfo('not-a-real-token'));
+  expect(r.result.status).toBe(401);
+  expect(r.commands).toEqual(['find access_tokens']);
+});
