@@ -21,6 +21,7 @@ import { HrmCommand } from './app-src/commands/HrmCommand';
 import { createServices, HrmServices } from './app-src/core/services';
 import { makeAuthorizationCallback } from './app-src/oauth/authorizationCallback';
 import { applyConfig, createClientOptions } from './app-src/oauth/clientOptions';
+import { setupGuardedOAuthClient } from './app-src/oauth/engineSetup';
 import { ENDPOINT_SETTINGS, PROVIDER_URL_SETTING } from './app-src/settings/definitions';
 import { parseProviderConfig } from './app-src/settings/providerConfig';
 import { readRawSettings } from './app-src/settings/readSettings';
@@ -58,7 +59,7 @@ export class HrmSsoApp extends App {
 
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
         await configuration.settings.provideSetting(PROVIDER_URL_SETTING);
-        await this.services.oauth.setup(configuration);
+        await setupGuardedOAuthClient(this.services, configuration);
         for (const setting of ENDPOINT_SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }

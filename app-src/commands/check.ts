@@ -1,7 +1,8 @@
 /**
- * /hrm check (admins): settings complete, provider reachable with its metadata, client
- * credentials accepted — both as the app sends them (HTTP Basic) and as the engine's
- * OAuth2Client sends them on the callback (query string) — and what to register.
+ * /hrm check (admins): settings complete, provider reachable, which kind of provider it is
+ * (this project's provider serves RFC 8414 metadata; an unmodified Django OAuth Toolkit does
+ * not), client credentials accepted as the login callback sends them (HTTP Basic, form body),
+ * and how to register the app's client at that kind of provider.
  */
 import { RequestContext } from '../core/context';
 import { reply, Reply } from '../messages/reply';
@@ -16,14 +17,24 @@ const OK = ':white_check_mark:';
 const BAD = ':x:';
 const WARN = ':warning:';
 
+export type ProviderKind = 'metadata' | 'no_metadata' | 'unknown';
+
 export function isAdmin(roles: readonly string[] | undefined): boolean {
     return (roles ?? []).includes('admin');
+}
+
+/** No RFC 8414 document (HTTP 404) is what an unmodified Django OAuth Toolkit answers. */
+export function providerKind(metadata: Result<ServerMetadata>): ProviderKind {
+    if (metadata.ok) {
+        return 'metadata';
+    }
+    return metadata.error.code === 'provider_http_error' ? 'no_metadata' : 'unknown';
 }
 
 function metadataLines(config: ProviderConfig, metadata: Result<ServerMetadata>): string[] {
     if (!metadata.ok) {
         if (metadata.error.code === 'provider_http_error') {
-            return [`${WARN} ${metadata.error.message} Django OAuth Toolkit serves no RFC 8414 metadata unless configured to; the checks below still test the provider.`];
+            return [`${OK} The provider is reachable. It serves no RFC 8414 metadata (${config.metadataUrl}), as an unmodified Django OAuth Toolkit does: treating it as Django OAuth Toolkit.`];
         }
         return [`${BAD} Provider metadata (${config.metadataUrl}): ${metadata.error.message}`];
     }
@@ -42,13 +53,13 @@ function metadataLines(config: ProviderConfig, metadata: Result<ServerMetadata>)
     return lines;
 }
 
-function basicProbeLine(probe: Result<ProbeOutcome>): string {
+function probeLine(probe: Result<ProbeOutcome>): string {
     if (!probe.ok) {
         return `${BAD} Testing the client credentials failed: ${probe.error.message}`;
     }
     switch (probe.value.verdict) {
         case 'accepted':
-            return `${OK} The client ID and secret are accepted (a test grant got the healthy refusal ${probe.value.answer}).`;
+            return `${OK} The client ID and secret are accepted, sent as the login sends them (HTTP Basic, form body; a test grant got the healthy refusal ${probe.value.answer}).`;
         case 'rejected':
             return `${BAD} The provider rejects the client ID or secret (${probe.value.answer}): copy them again from the provider.`;
         default:
@@ -56,14 +67,19 @@ function basicProbeLine(probe: Result<ProbeOutcome>): string {
     }
 }
 
-function queryProbeLine(probe: Result<ProbeOutcome>): string {
-    if (!probe.ok) {
-        return `${BAD} Testing the login callback's token request failed: ${probe.error.message}`;
+function registrationAdvice(kind: ProviderKind, redirectUri: string): string[] {
+    if (kind === 'no_metadata') {
+        return [
+            'Django OAuth Toolkit: register the app as an Application (Django admin → Django OAuth Toolkit → Applications → Add, or /o/applications/register/) with',
+            `• Client type: Confidential • Authorization grant type: Authorization code • Redirect uris: ${redirectUri}`,
+            '• Hash client secret: on (copy the secret before saving) • Algorithm: No OIDC support',
+            'No change to DOT is needed: the app authenticates with HTTP Basic and form bodies, and revokes with client authentication.',
+        ];
     }
-    if (probe.value.verdict === 'accepted') {
-        return `${OK} The provider accepts the login callback's token request (credentials in the query string, as the Apps-Engine sends them).`;
-    }
-    return `${BAD} The provider refuses the login callback's token request (${probe.value.answer}), so /hrm login cannot complete: register the client with the preset \`${CLIENT_PRESET}\`.`;
+    return [
+        `Register this redirect URI for the app's client: ${redirectUri}`,
+        `This project's provider: create the client with the preset \`${CLIENT_PRESET}\` (it shows the consent page on every login and sets the app's token lifetimes).`,
+    ];
 }
 
 export async function check(ctx: RequestContext): Promise<Reply> {
@@ -81,18 +97,18 @@ export async function check(ctx: RequestContext): Promise<Reply> {
         lines.push(`${BAD} ${problem}`);
     }
     const config = report.config;
+    let kind: ProviderKind = 'unknown';
     if (config) {
         lines.push(`${OK} Settings are complete (provider ${config.providerUrl}, scopes "${config.scopes.join(' ')}").`);
-        const [metadata, basic, query] = await Promise.all([
-            fetchMetadata(ctx.http, config),
-            probeClient(ctx.http, config, redirectUri, 'basic'),
-            probeClient(ctx.http, config, redirectUri, 'query'),
-        ]);
-        lines.push(...metadataLines(config, metadata), basicProbeLine(basic), queryProbeLine(query));
+        const [metadata, probe] = await Promise.all([fetchMetadata(ctx.http, config), probeClient(ctx.http, config, redirectUri)]);
+        kind = providerKind(metadata);
+        lines.push(...metadataLines(config, metadata), probeLine(probe));
     } else {
         lines.push('The provider was not contacted: fix the settings above first.');
     }
-    lines.push(`Register this redirect URI for the app's client: ${redirectUri}`);
-    lines.push(`Client preset: \`${CLIENT_PRESET}\` (it lets the provider accept the Apps-Engine's query-string credentials and token-only revocation for this client only).`);
+    if (kind === 'no_metadata') {
+        lines.push(`Register this redirect URI for the app's client: ${redirectUri}`);
+    }
+    lines.push(...registrationAdvice(kind, redirectUri));
     return reply(lines.join('\n'));
 }

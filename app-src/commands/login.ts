@@ -4,6 +4,7 @@ import { describeIdentity } from '../messages/format';
 import { reply, Reply } from '../messages/reply';
 import { readTokens } from '../storage/engineTokens';
 import { readIdentity } from '../storage/identities';
+import { encodeLoginState } from '../oauth/loginState';
 import { PENDING_LOGIN_TTL_MS, startPendingLogin } from '../storage/pendingLogins';
 
 export async function login(ctx: RequestContext): Promise<Reply> {
@@ -16,8 +17,10 @@ export async function login(ctx: RequestContext): Promise<Reply> {
     if (identity && tokens) {
         return reply(`You are already linked to HRM as ${describeIdentity(identity)}. To switch to another HRM account, run /hrm logout first, then /hrm login.`);
     }
-    await startPendingLogin(ctx.persis, ctx.user.id, ctx.now, ctx.room?.id);
+    const nonce = await startPendingLogin(ctx.persis, ctx.user.id, ctx.now, ctx.room?.id);
     const url = await ctx.services.oauth.getUserAuthorizationUrl(ctx.user);
+    // The engine's state is the bare user id; the callback guard also wants this login's nonce.
+    url.searchParams.set('state', encodeLoginState(ctx.user.id, nonce));
     const minutes = Math.round(PENDING_LOGIN_TTL_MS / 60_000);
     return reply(`Open this link to connect your HRM account; it works once, within ${minutes} minutes: ${url.href}`, {
         label: 'Connect HRM account',

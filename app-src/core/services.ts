@@ -3,6 +3,7 @@ import { ILogger, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IOAuth2Client, IOAuth2ClientOptions } from '@rocket.chat/apps-engine/definition/oauth2/IOAuth2';
 import { Result } from '../lib/result';
+import type { CallbackInFlight } from '../oauth/callbackGuard';
 import { applyConfig } from '../oauth/clientOptions';
 import { OAUTH_ALIAS } from '../settings/ids';
 import { parseProviderConfig, ProviderConfig } from '../settings/providerConfig';
@@ -13,6 +14,8 @@ export const CALLBACK_PATH = `${OAUTH_ALIAS}-callback`;
 export interface HrmServices {
     readonly appId: string;
     readonly oauth: IOAuth2Client;
+    /** Callbacks the guard let through, by user id, while the engine handles them. */
+    readonly callbacksInFlight: Map<string, CallbackInFlight>;
     /** The engine swaps the app's logger per call: always fetch it at the time of logging. */
     logger(): ILogger;
     /** Reads the settings, re-points the OAuth client at them and returns the config. */
@@ -25,6 +28,7 @@ export function createServices(app: App, options: IOAuth2ClientOptions, oauth: I
     return {
         appId: app.getID(),
         oauth,
+        callbacksInFlight: new Map(),
         logger: () => app.getLogger(),
         async loadConfig(read: IRead): Promise<Result<ProviderConfig>> {
             const config = parseProviderConfig(await readRawSettings(read.getEnvironmentReader().getSettings()));

@@ -17,3 +17,7 @@ export function linkedPage(who: string): string {
 export function cancelledPage(): string {
     return page('HRM login cancelled', 'No HRM account was linked. Run /hrm login in Rocket.Chat to try again.');
 }
+
+export function invalidLinkPage(): string {
+    return page('HRM login link not valid', 'This login link is not valid, was already used or has expired, so nothing was changed. Run /hrm login in Rocket.Chat for a new link.');
+}

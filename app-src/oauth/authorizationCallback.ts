@@ -1,10 +1,11 @@
 /**
- * The app's veto over the engine's OAuth callback. The engine has already exchanged the code
- * (every parameter in the query string, error bodies parsed as tokens) and stores whatever we
- * return for; throwing is the only way to make it store nothing. So this throws unless:
- * the user started a login in the last 10 minutes (consumed now, whatever happens), the
- * exchange produced an access token, the userinfo call works with it and — when the setting
- * is on — the HRM identity matches the Rocket.Chat user. Tokens we refuse are revoked.
+ * The app's veto over the engine's OAuth callback. The guard (callbackGuard.ts) has already
+ * checked and consumed the user's pending login and its nonce; the engine has exchanged the
+ * code (through exchangeHttp: HTTP Basic, form body; error bodies parsed as tokens) and stores
+ * whatever we return for; throwing is the only way to make it store nothing. So this throws
+ * unless: the guard let this callback through, the exchange produced an access token, the
+ * userinfo call works with it and — when the setting is on — the HRM identity matches the
+ * Rocket.Chat user. Tokens we refuse are revoked.
  */
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IAuthData } from '@rocket.chat/apps-engine/definition/oauth2/IOAuth2';
@@ -18,7 +19,6 @@ import { reply } from '../messages/reply';
 import { fetchProfile } from '../provider/userinfo';
 import { readTokens } from '../storage/engineTokens';
 import { identityFromProfile, saveIdentity } from '../storage/identities';
-import { consumePendingLogin } from '../storage/pendingLogins';
 import { identityMatchesUser } from './identityMatch';
 import { revokeQuietly } from './revocation';
 
@@ -33,9 +33,9 @@ export class CallbackRejected extends Error {
 export function makeAuthorizationCallback(services: HrmServices) {
     return async (authData: IAuthData | undefined, user: IUser, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<{ responseContent?: string }> => {
         const now = Date.now();
-        const pending = await consumePendingLogin(persis, user.id, now);
+        const pending = services.callbacksInFlight.get(user.id);
         const tell = async (text: string): Promise<void> => {
-            if (!pending.roomId) {
+            if (!pending?.roomId) {
                 return;
             }
             try {
@@ -60,13 +60,9 @@ export function makeAuthorizationCallback(services: HrmServices) {
             }
         };
 
-        if (pending.state !== 'valid') {
+        if (!pending) {
             await discardIssued();
-            return reject(
-                'no_pending_login',
-                pending.state === 'expired' ? 'the login link had expired' : 'no login was started by this user',
-                pending.state === 'expired' ? 'Your HRM login link expired (links work for 10 minutes): run /hrm login again.' : undefined,
-            );
+            return reject('no_pending_login', 'the callback did not come through the guarded endpoint');
         }
         if (!authData) {
             await tell('HRM login cancelled: no HRM account was linked. Run /hrm login to try again.');
@@ -74,7 +70,13 @@ export function makeAuthorizationCallback(services: HrmServices) {
         }
         if (!issued.accessToken) {
             await discardIssued();
-            return reject('token_exchange_failed', 'the token endpoint returned no access token', 'HRM did not issue a token for this login (the authorization code was refused): run /hrm login to try again.');
+            return reject(
+                'token_exchange_failed',
+                pending.exchangeFailure ? 'the code exchange could not be made' : 'the token endpoint returned no access token',
+                pending.exchangeFailure
+                    ? `Nothing was linked: ${pending.exchangeFailure} Run /hrm login to try again.`
+                    : 'HRM did not issue a token for this login (the authorization code was refused): run /hrm login to try again.',
+            );
         }
         if (!config.ok) {
             return reject('not_configured', config.error.code, config.error.message);

@@ -1,6 +1,8 @@
 /**
  * Does the HRM identity belong to this Rocket.Chat user? Either the usernames are equal, or
- * the HRM email (unless the provider says it is unverified) is one of the user's emails.
+ * the HRM email — which the provider must state is verified (`email_verified: true`) — is one
+ * of the user's Rocket.Chat emails that Rocket.Chat marks verified. An unverified address on
+ * either side proves nothing: anyone can type someone else's address into a profile.
  * Comparisons ignore case and surrounding spaces.
  */
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
@@ -19,5 +21,5 @@ export function identityMatchesUser(profile: HrmProfile, user: IUser): boolean {
     if (!email || !profile.emailVerified) {
         return false;
     }
-    return (user.emails ?? []).some((e) => norm(e.address) === email);
+    return (user.emails ?? []).some((e) => e.verified === true && norm(e.address) === email);
 }

@@ -1,45 +1,23 @@
 /**
- * Revoking a user's tokens at the provider. The engine's client is tried first for the access
- * token (token-only revocation, which this repository's provider accepts for app clients);
- * when it fails — Django OAuth Toolkit wants client authentication — the app revokes with
- * HTTP Basic itself. The refresh token is always revoked with client authentication.
+ * Revoking a user's tokens at the provider: RFC 7009 with client authentication (HTTP Basic)
+ * and the token in the form body, for the access and the refresh token. The engine's own
+ * revokeUserAccessToken is not used: it sends the access token alone in the URL's query
+ * string, which Django OAuth Toolkit refuses and access logs record.
  */
-import { IHttp, IPersistence } from '@rocket.chat/apps-engine/definition/accessors';
-import { IOAuth2Client } from '@rocket.chat/apps-engine/definition/oauth2/IOAuth2';
-import { IUser } from '@rocket.chat/apps-engine/definition/users';
-import { DEFAULT_TIMEOUT_MS } from '../http/request';
+import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 import { failWith, ok, Result } from '../lib/result';
 import { revokeToken } from '../provider/revoke';
 import { ProviderConfig } from '../settings/providerConfig';
 import { StoredTokens } from '../storage/engineTokens';
 
-async function engineRevoke(oauth: IOAuth2Client, user: IUser, persis: IPersistence): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), DEFAULT_TIMEOUT_MS);
-    });
-    try {
-        return await Promise.race([oauth.revokeUserAccessToken(user, persis).catch(() => false), timeout]);
-    } finally {
-        clearTimeout(timer);
-    }
-}
-
 /** Revokes both tokens; the first failure is returned, after every attempt was made. */
-export async function revokeStoredTokens(
-    deps: { oauth: IOAuth2Client; http: IHttp; persis: IPersistence; user: IUser },
-    config: ProviderConfig,
-    tokens: StoredTokens,
-): Promise<Result<void>> {
-    let access: Result<void> = ok(undefined);
-    if (!(await engineRevoke(deps.oauth, deps.user, deps.persis))) {
-        access = await revokeToken(deps.http, config, tokens.accessToken, 'access_token');
+export async function revokeStoredTokens(http: IHttp, config: ProviderConfig, tokens: StoredTokens): Promise<Result<void>> {
+    const refresh = tokens.refreshToken ? await revokeToken(http, config, tokens.refreshToken, 'refresh_token') : ok(undefined);
+    const access = await revokeToken(http, config, tokens.accessToken, 'access_token');
+    if (!refresh.ok) {
+        return failWith(refresh.error);
     }
-    const refresh = tokens.refreshToken ? await revokeToken(deps.http, config, tokens.refreshToken, 'refresh_token') : ok(undefined);
-    if (!access.ok) {
-        return failWith(access.error);
-    }
-    return refresh.ok ? ok(undefined) : failWith(refresh.error);
+    return access.ok ? ok(undefined) : failWith(access.error);
 }
 
 /** Best effort, for tokens the app refuses to keep (a vetoed callback): never throws. */

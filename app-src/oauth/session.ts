@@ -1,8 +1,9 @@
 /**
  * Calls the provider with the user's access token, refreshing once when our own record says
- * it has expired or when the provider answers 401, then retrying. A refresh token the
- * provider no longer accepts ends the link: the records are removed and the user is told
- * to log in again.
+ * it has expired or when the provider answers 401/403, then retrying. A refresh token the
+ * provider no longer accepts ends the link — but only after the stored tokens were read
+ * again: another Rocket.Chat instance or a concurrent command may have refreshed them (the
+ * loser of that race gets invalid_grant), and then the link is alive with the new pair.
  */
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 import { RequestContext } from '../core/context';
@@ -29,6 +30,11 @@ async function refresh(ctx: RequestContext, config: ProviderConfig, tokens: Stor
     const result = await refreshAccessToken(ctx.http, config, tokens.refreshToken);
     if (!result.ok) {
         if (result.error.code === 'session_expired') {
+            const current = await refreshedElsewhere(ctx, tokens);
+            if (current) {
+                ctx.services.logger().info(`The HRM tokens of user ${ctx.user.id} were refreshed concurrently; using the stored pair.`);
+                return ok(current);
+            }
             await removeTokens(ctx.persis, ctx.user.id);
             await removeIdentity(ctx.persis, ctx.user.id);
         }
@@ -43,6 +49,23 @@ async function refresh(ctx: RequestContext, config: ProviderConfig, tokens: Stor
     }
     ctx.services.logger().info(`Refreshed the HRM access token of user ${ctx.user.id}.`);
     return ok({ accessToken: result.value.accessToken, refreshToken: result.value.refreshToken ?? tokens.refreshToken });
+}
+
+/** Time the winner of a concurrent refresh gets to store its pair before we look again. */
+export const REFRESH_RACE_WAIT_MS = 1000;
+
+/** The stored pair, when it is no longer the one whose refresh just failed. */
+async function refreshedElsewhere(ctx: RequestContext, used: StoredTokens): Promise<StoredTokens | undefined> {
+    for (const wait of [0, REFRESH_RACE_WAIT_MS]) {
+        if (wait > 0) {
+            await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        const current = await readTokens(ctx.services.oauth, ctx.user);
+        if (current && current.refreshToken && current.refreshToken !== used.refreshToken) {
+            return current;
+        }
+    }
+    return undefined;
 }
 
 export async function withAccessToken<T>(ctx: RequestContext, config: ProviderConfig, call: TokenCall<T>): Promise<Result<SessionResult<T>>> {

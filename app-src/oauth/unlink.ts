@@ -21,7 +21,7 @@ export async function unlink(ctx: RequestContext, config: Result<ProviderConfig>
     }
     let revoked: Result<void> = config.ok ? { ok: true, value: undefined } : { ok: false, error: config.error };
     if (tokens && config.ok) {
-        revoked = await revokeStoredTokens({ oauth: ctx.services.oauth, http: ctx.http, persis: ctx.persis, user: ctx.user }, config.value, tokens);
+        revoked = await revokeStoredTokens(ctx.http, config.value, tokens);
     }
     await removeTokens(ctx.persis, ctx.user.id);
     await removeIdentity(ctx.persis, ctx.user.id);

@@ -1,18 +1,14 @@
 /**
  * Tests the client credentials without a user: an authorization_code grant with a code that
- * cannot exist. An authenticated client gets a "healthy" refusal (invalid_grant…); wrong
- * credentials get invalid_client. Two styles: HTTP Basic (what the app itself sends) and the
- * query string (what the engine's OAuth2Client sends on the callback).
+ * cannot exist, sent exactly as the login callback's exchange is (HTTP Basic, form body). An
+ * authenticated client gets a "healthy" refusal (invalid_grant…); wrong credentials get
+ * invalid_client.
  */
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
 import { describeErrorAnswer, jsonObject, oauthError } from '../http/json';
 import { basicAuthorization, send } from '../http/request';
 import { failWith, ok, Result } from '../lib/result';
 import { ProviderConfig } from '../settings/providerConfig';
-// The Apps-Engine sandbox has no global URL: take it from the allowed 'url' module.
-import { URL } from 'url';
-
-export type ProbeStyle = 'basic' | 'query';
 
 export type ProbeVerdict = 'accepted' | 'rejected' | 'unexpected';
 
@@ -35,24 +31,13 @@ export function classifyProbe(status: number, error: string | undefined): ProbeV
     return 'unexpected';
 }
 
-export async function probeClient(http: IHttp, config: ProviderConfig, redirectUri: string, style: ProbeStyle): Promise<Result<ProbeOutcome>> {
-    const params = { grant_type: 'authorization_code', code: PROBE_CODE, redirect_uri: redirectUri };
-    let answer;
-    if (style === 'basic') {
-        answer = await send(http, {
-            method: 'post',
-            url: config.tokenUrl,
-            headers: { Authorization: basicAuthorization(config.clientId, config.clientSecret) },
-            form: params,
-        });
-    } else {
-        const url = new URL(config.tokenUrl);
-        const query = { client_id: config.clientId, client_secret: config.clientSecret, ...params, access_type: 'offline' };
-        for (const [key, value] of Object.entries(query)) {
-            url.searchParams.set(key, value);
-        }
-        answer = await send(http, { method: 'post', url: url.href });
-    }
+export async function probeClient(http: IHttp, config: ProviderConfig, redirectUri: string): Promise<Result<ProbeOutcome>> {
+    const answer = await send(http, {
+        method: 'post',
+        url: config.tokenUrl,
+        headers: { Authorization: basicAuthorization(config.clientId, config.clientSecret) },
+        form: { grant_type: 'authorization_code', code: PROBE_CODE, redirect_uri: redirectUri },
+    });
     if (!answer.ok) {
         return failWith(answer.error);
     }

@@ -6,7 +6,7 @@ export interface HrmProfile {
     readonly sub: string;
     readonly username?: string;
     readonly email?: string;
-    /** false only when the provider says so explicitly. */
+    /** true only when the provider says so explicitly (`email_verified: true`). */
     readonly emailVerified: boolean;
     readonly name?: string;
     readonly department?: string;
@@ -35,7 +35,7 @@ export function parseProfile(json: JsonObject): Result<HrmProfile> {
         sub,
         username: text(json.preferred_username) ?? text(json.username),
         email: text(json.email),
-        emailVerified: json.email_verified !== false && json.email_verified !== 'false',
+        emailVerified: json.email_verified === true || json.email_verified === 'true',
         name: text(json.name) ?? ([given, family].filter(Boolean).join(' ') || undefined),
         department: text(json.department),
         jobTitle: text(json.job_title),

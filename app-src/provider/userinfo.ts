@@ -11,7 +11,9 @@ export async function fetchProfile(http: IHttp, config: ProviderConfig, accessTo
     if (!answer.ok) {
         return failWith(answer.error);
     }
-    if (answer.value.status === 401) {
+    // Django OAuth Toolkit answers 403 (empty body, no WWW-Authenticate) for a revoked or
+    // unknown token where RFC 6750 says 401: both mean "this token no longer works".
+    if (answer.value.status === 401 || answer.value.status === 403) {
         return fail('token_rejected', 'The HRM provider rejected the access token.');
     }
     if (answer.value.status !== 200) {

@@ -6,7 +6,6 @@
 import { AppHost } from '../support/apphost/AppHost';
 import { FakeProvider, html, json, startFakeProvider } from '../support/apphost/fakeProvider';
 
-const SITE_URL = 'http://chat.example.test:3000';
 
 describe('/hrm with bad input', () => {
     let host: AppHost;
@@ -15,7 +14,7 @@ describe('/hrm with bad input', () => {
 
     beforeAll(async () => {
         fake = await startFakeProvider(() => html());
-        host = await AppHost.start({ siteUrl: SITE_URL });
+        host = await AppHost.start();
         host.addUser({ id: 'rc-eve', username: 'eve', email: 'eve@example.test', name: 'Eve Example' });
     }, 120_000);
 
@@ -69,7 +68,7 @@ describe('/hrm with bad input', () => {
             const text = await host.say(host.adminUser, 'check');
             expect(text).toContain(':x: Missing settings: HRM provider URL, client ID, client secret.');
             expect(text).toContain('The provider was not contacted');
-            expect(text).toContain(`Register this redirect URI for the app's client: ${SITE_URL}/api/apps/public/${host.appId}/hrm-callback`);
+            expect(text).toContain(`Register this redirect URI for the app's client: ${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`);
         });
 
         test('/hrm check is refused politely to non-admins', async () => {
@@ -140,7 +139,6 @@ describe('/hrm with bad input', () => {
             fake.answer = (req) => (req.path === '/o/token/' ? json(401, { error: 'invalid_client', error_description: 'Client authentication failed.' }) : json(404, { error: 'not_found' }));
             const check = await host.say(host.adminUser, 'check');
             expect(check).toContain(':x: The provider rejects the client ID or secret (invalid_client (Client authentication failed.))');
-            expect(check).toContain("refuses the login callback's token request");
             expect(check).not.toContain('secret-1');
         });
 
@@ -151,6 +149,42 @@ describe('/hrm with bad input', () => {
             expect(host.recordsOf('rc-eve')).toEqual([]);
             const refresh = fake.requests.filter((r) => r.path === '/o/token/').pop();
             expect(refresh?.authorization).toBe(`Basic ${Buffer.from('client-1:secret-1').toString('base64')}`);
+        });
+
+        test('a refresh lost to another instance keeps the link and uses the pair that instance stored', async () => {
+            host.seedLink('rc-eve', { token: 'at-1', refreshToken: 'rt-1', expiresInSeconds: 3600, username: 'eve', email: 'eve@example.test', name: 'Eve Example' });
+            fake.answer = (req) => {
+                if (req.path === '/o/token/') {
+                    // Another Rocket.Chat instance won the race with rt-1 and stored its new pair.
+                    const [stored] = host.bridges.persistence.find(host.appId, [{ model: 'user', id: 'rc-eve' }, { model: 'misc', id: 'hrm-oauth-connection' }]);
+                    stored.data = { ...(stored.data as object), token: 'at-2', refreshToken: 'rt-2' };
+                    return json(400, { error: 'invalid_grant' });
+                }
+                return req.authorization === 'Bearer at-2' ? json(200, { sub: 's-eve', username: 'eve', email: 'eve@example.test', name: 'Eve Example' }) : json(403, {});
+            };
+            expect(await host.say(eve(), 'whoami')).toContain('*Username:* eve');
+            expect(host.record('rc-eve', 'hrm-oauth-connection')).toEqual(expect.objectContaining({ token: 'at-2', refreshToken: 'rt-2' }));
+            expect(host.record('rc-eve', 'hrm-linked-identity')).toEqual(expect.objectContaining({ username: 'eve' }));
+        });
+
+        test('a code exchange answered with HTML, a 5xx or nothing links nothing and says why', async () => {
+            const cases: Array<[() => ReturnType<typeof html> | 'hang' | ReturnType<typeof json>, string]> = [
+                [() => html(), 'answered the code exchange with something that is not JSON (HTTP 200): check the token path.'],
+                [() => json(502, { error: 'bad_gateway' }), 'failed to exchange the code (HTTP 502).'],
+            ];
+            for (const [answer, sentence] of cases) {
+                fake.answer = (req) => (req.path === '/o/token/' ? answer() : json(404, {}));
+                const [link] = await host.command(eve(), 'login');
+                const state = new URL(link.buttonUrls[0]).searchParams.get('state')!;
+                const response = await host.callApi('hrm-callback', { code: 'a-code', state });
+                expect(response.status).toBe(500);
+                expect(host.recordsOf('rc-eve')).toEqual([]);
+                const notice = host.bridges.messages.notifications.filter((n) => n.userId === 'rc-eve').pop();
+                expect(notice?.text).toContain(sentence);
+                // The exchange went out with HTTP Basic, never with the secret in the URL.
+                const exchange = fake.requests.filter((r) => r.path === '/o/token/').pop();
+                expect(exchange?.authorization).toBe(`Basic ${Buffer.from('client-1:secret-1').toString('base64')}`);
+            }
         });
 
         test('an expired token without a refresh token asks to log in again', async () => {
@@ -176,9 +210,12 @@ describe('/hrm with bad input', () => {
         });
 
         test('a callback without code or with a foreign state stores nothing and throws nothing at the host', async () => {
-            expect((await host.callApi('hrm-callback', { state: 'rc-eve' })).status).toBe(500);
-            expect((await host.callApi('hrm-callback', { code: 'x', state: 'no-such-user' })).status).toBe(500);
-            expect((await host.callApi('hrm-callback', {})).status).toBe(500);
+            const nonce = 'A'.repeat(43);
+            for (const query of <Array<Record<string, string>>>[{ state: 'rc-eve' }, { code: 'x', state: 'no-such-user' }, {}, { code: 'x', state: `no-such-user.${nonce}` }, { code: 'x', state: `rc-eve.${nonce}` }, { state: 'x'.repeat(5000) }]) {
+                const response = await host.callApi('hrm-callback', query);
+                expect(response.status).toBe(400);
+                expect(String(response.content)).toContain('HRM login link not valid');
+            }
             expect(host.recordsOf('rc-eve')).toEqual([]);
         });
     });
@@ -188,7 +225,7 @@ describe('permissions are enforced by the host', () => {
     test('without the networking permission the app cannot reach the provider and says why', async () => {
         const fake = await startFakeProvider(() => json(200, { issuer: 'x' }));
         const manifest = require('../../app.json') as { permissions: Array<{ name: string }> };
-        const host = await AppHost.start({ siteUrl: SITE_URL, permissions: manifest.permissions.filter((p) => p.name !== 'networking') });
+        const host = await AppHost.start({ permissions: manifest.permissions.filter((p) => p.name !== 'networking') });
         const engineErrors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
         try {
             expect(process.env.NODE_ENV).toBe('production');

@@ -10,7 +10,6 @@ import { authorizeWithForms } from '../support/authorize-with-forms';
 import { startTestProvider, TestProvider } from '../support/provider';
 
 const TOKEN_SECONDS = 8;
-const SITE_URL = 'http://chat.example.test:3000';
 const ENGINE_TOKEN = 'hrm-oauth-connection';
 const IDENTITY = 'hrm-linked-identity';
 const PENDING = 'hrm-pending-login';
@@ -56,11 +55,11 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
 
     beforeAll(async () => {
         provider = await startTestProvider({ env: { ACCESS_TOKEN_EXPIRE_SECONDS: String(TOKEN_SECONDS) } });
-        host = await AppHost.start({ siteUrl: SITE_URL });
+        host = await AppHost.start();
         host.addUser({ id: 'rc-ada', username: 'ada', email: 'ada@example.test', name: 'Ada Lovelace' });
         host.addUser({ id: 'rc-bob', username: 'bob', email: 'bob@example.test', name: 'Bob Builder' });
         host.addUser({ id: 'rc-carol', username: 'carol', email: 'carol@example.test', name: 'Carol Danvers' });
-        const redirectUri = `${SITE_URL}/api/apps/public/${host.appId}/hrm-callback`;
+        const redirectUri = `${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`;
         appClient = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [redirectUri], preset: 'rocketchat-app' });
         introspector = await provider.createClient({ name: 'Resource server', redirectUris: ['https://rs.example.test/cb'], preset: 'generic' });
         await provider.createUser(ADA);
@@ -93,8 +92,8 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
         const text = await host.say(host.adminUser, 'check');
         expect(text).toContain('The provider is reachable and serves its metadata');
         expect(text).toContain('The client ID and secret are accepted');
-        expect(text).toContain("The provider accepts the login callback's token request");
-        expect(text).toContain(`${SITE_URL}/api/apps/public/${host.appId}/hrm-callback`);
+        expect(text).toContain('sent as the login sends them (HTTP Basic, form body');
+        expect(text).toContain(`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`);
         expect(text).toContain('`rocketchat-app`');
         expect(text).not.toContain(':x:');
         expect(text).not.toContain(appClient.client_secret);
@@ -104,9 +103,9 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
         const url = await loginUrl(ada());
         expect(url.origin + url.pathname).toBe(`${provider.baseUrl}/o/authorize/`);
         expect(url.searchParams.get('client_id')).toBe(appClient.client_id);
-        expect(url.searchParams.get('state')).toBe('rc-ada');
+        expect(url.searchParams.get('state')).toMatch(/^rc-ada\.[A-Za-z0-9_-]{43}$/);
         expect(url.searchParams.get('scope')).toBe('read write');
-        expect(url.searchParams.get('redirect_uri')).toBe(`${SITE_URL}/api/apps/public/${host.appId}/hrm-callback`);
+        expect(url.searchParams.get('redirect_uri')).toBe(`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`);
         expect(host.record('rc-ada', PENDING)).toEqual(expect.objectContaining({ roomId: host.room.id }));
     });
 
@@ -132,14 +131,15 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
         expect(notice?.roomId).toBe(host.room.id);
     });
 
-    test('the same callback URL cannot be replayed: the pending login was consumed', async () => {
-        // A fresh code for Ada, but no /hrm login before it.
+    test('a callback without the login nonce changes nothing, even with a fresh code', async () => {
+        // A fresh code for Ada, with the engine's bare state (her user id) and no nonce.
         const url = new URL(`${provider.baseUrl}/o/authorize/`);
-        url.search = new URLSearchParams({ response_type: 'code', client_id: appClient.client_id, redirect_uri: `${SITE_URL}/api/apps/public/${host.appId}/hrm-callback`, state: 'rc-ada', scope: 'read write' }).toString();
+        url.search = new URLSearchParams({ response_type: 'code', client_id: appClient.client_id, redirect_uri: `${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`, state: 'rc-ada', scope: 'read write' }).toString();
         const tokenBefore = engineRecord('rc-ada')?.token;
         const landing = await authorizeWithForms(url.href, ADA);
         const response = await host.followRedirect(landing);
-        expect(response.status).toBe(500);
+        expect(response.status).toBe(400);
+        expect(String(response.content)).toContain('HRM login link not valid');
         expect(engineRecord('rc-ada')?.token).toBe(tokenBefore);
     });
 
@@ -202,10 +202,10 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
 
     test('a callback carrying another user\'s state links nothing (identity mismatch)', async () => {
         const bobsUrl = await loginUrl(bob()); // Bob has a pending login…
-        expect(bobsUrl.searchParams.get('state')).toBe('rc-bob');
+        expect(bobsUrl.searchParams.get('state')).toMatch(/^rc-bob\./);
         // …and Mallory authorizes Bob's link with her own HRM account.
         const landing = await authorizeWithForms(bobsUrl.href, MALLORY);
-        expect(landing.searchParams.get('state')).toBe('rc-bob');
+        expect(landing.searchParams.get('state')).toBe(bobsUrl.searchParams.get('state'));
         const response = await host.followRedirect(landing);
         expect(response.status).toBe(500);
         expect(host.recordsOf('rc-bob')).toEqual([]);
@@ -215,17 +215,17 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
 
     test('a callback for a user who started no login links nothing', async () => {
         const url = new URL(`${provider.baseUrl}/o/authorize/`);
-        url.search = new URLSearchParams({ response_type: 'code', client_id: appClient.client_id, redirect_uri: `${SITE_URL}/api/apps/public/${host.appId}/hrm-callback`, state: 'rc-bob', scope: 'read write' }).toString();
+        url.search = new URLSearchParams({ response_type: 'code', client_id: appClient.client_id, redirect_uri: `${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`, state: 'rc-bob', scope: 'read write' }).toString();
         const notificationsBefore = host.bridges.messages.notifications.length;
         const response = await host.followRedirect(await authorizeWithForms(url.href, MALLORY));
-        expect(response.status).toBe(500);
+        expect(response.status).toBe(400);
         expect(host.recordsOf('rc-bob')).toEqual([]);
         expect(host.bridges.messages.notifications.length).toBe(notificationsBefore);
     });
 
     test('a callback whose code the token endpoint refuses links nothing', async () => {
-        await loginUrl(ada());
-        const response = await host.callApi('hrm-callback', { code: 'forged-code', state: 'rc-ada' });
+        const url = await loginUrl(ada());
+        const response = await host.callApi('hrm-callback', { code: 'forged-code', state: url.searchParams.get('state')! });
         expect(response.status).toBe(500);
         expect(host.recordsOf('rc-ada')).toEqual([]); // the pending login is consumed too
         const notice = host.bridges.messages.notifications.filter((n) => n.userId === 'rc-ada').pop();

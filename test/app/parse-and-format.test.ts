@@ -97,3 +97,15 @@ describe('formatting', () => {
         expect(cancelledPage()).toContain('HRM login cancelled');
     });
 });
+
+describe('login state (user id + one-time nonce)', () => {
+    const { encodeLoginState, parseLoginState } = require('../../app-src/oauth/loginState') as typeof import('../../app-src/oauth/loginState');
+    const nonce = 'n'.repeat(43);
+
+    test('round trip, and anything else is refused', () => {
+        expect(parseLoginState(encodeLoginState('aBc123', nonce))).toEqual({ userId: 'aBc123', nonce });
+        for (const bad of [undefined, 42, '', 'aBc123', `.${nonce}`, 'aBc123.short', `a b.${nonce}`, `aBc123.${nonce}$`, `${'u'.repeat(65)}.${nonce}`, `x.${'n'.repeat(300)}`]) {
+            expect(parseLoginState(bad)).toBeUndefined();
+        }
+    });
+});

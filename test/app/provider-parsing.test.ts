@@ -115,8 +115,10 @@ describe('provider answers', () => {
     test('parseProfile: sub or id, preferred_username first, names from parts', () => {
         expect(parseProfile({ sub: 7, preferred_username: 'ada', username: 'other', email: 'a@x.test', given_name: 'Ada', family_name: 'L', job_title: 'Analyst' })).toEqual({
             ok: true,
-            value: { sub: '7', username: 'ada', email: 'a@x.test', emailVerified: true, name: 'Ada L', department: undefined, jobTitle: 'Analyst' },
+            value: { sub: '7', username: 'ada', email: 'a@x.test', emailVerified: false, name: 'Ada L', department: undefined, jobTitle: 'Analyst' },
         });
+        // Verified only when the provider says so (DOT's usual userinfo says nothing).
+        expect((parseProfile({ id: 'abc', email: 'a@x.test', email_verified: true }) as any).value.emailVerified).toBe(true);
         expect(parseProfile({ id: 'abc', email_verified: false }).ok && (parseProfile({ id: 'abc', email_verified: false }) as any).value.emailVerified).toBe(false);
         expect(parseProfile({ username: 'ada' }).ok).toBe(false);
     });
@@ -139,9 +141,11 @@ describe('identityMatchesUser', () => {
         expect(identityMatchesUser(profile({ username: ' ada ' }), user)).toBe(true);
     });
 
-    test('by any of the user emails when the HRM email is verified', () => {
-        expect(identityMatchesUser(profile({ username: 'someone', email: 'ADA@home.test' }), user)).toBe(true);
-        expect(identityMatchesUser(profile({ username: 'someone', email: 'ada@home.test', emailVerified: false }), user)).toBe(false);
+    test('by a verified user email when the HRM email is verified too', () => {
+        expect(identityMatchesUser(profile({ username: 'someone', email: 'ADA@work.test' }), user)).toBe(true);
+        expect(identityMatchesUser(profile({ username: 'someone', email: 'ada@work.test', emailVerified: false }), user)).toBe(false);
+        // The user's unverified address proves nothing.
+        expect(identityMatchesUser(profile({ username: 'someone', email: 'ada@home.test' }), user)).toBe(false);
     });
 
     test('no match, no empty-string match', () => {

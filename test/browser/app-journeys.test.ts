@@ -3,41 +3,22 @@
 // the engine's callback page shown, `/hrm whoami` answering; then Revoke in "Connected apps"
 // makes the next `/hrm whoami` say the link is gone.
 import type { Browser } from 'playwright-core';
-import type { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { AppHost } from '../support/apphost/AppHost';
 import { startTestProvider, type TestProvider } from '../support/provider';
-import { launchBrowser, newContext, screenshot, signInWithForm, startServer, watchConsole } from './support/browser';
+import { launchBrowser, newContext, screenshot, signInWithForm, watchConsole } from './support/browser';
 
 let p: TestProvider;
 let browser: Browser;
 let host: AppHost | undefined;
-let site: { url: string; close(): Promise<void> };
 
 const ADA = { username: 'ada', email: 'ada@example.test', name: 'Ada Lovelace', password: 'correct horse battery staple', department: 'Engineering', jobTitle: 'Analyst' };
 
 beforeAll(async () => {
-  // The Rocket.Chat server's public address: a small HTTP front that hands
-  // /api/apps/public/<appId>/<endpoint> to the engine, as Rocket.Chat does.
-  site = await startServer(async (req, res) => {
-    try {
-      if (!host) throw new Error('host not ready');
-      const answer: IApiResponse = await host.followRedirect(new URL(req.url ?? '/', site.url));
-      const headers: Record<string, string> = { ...(answer.headers as Record<string, string> | undefined) };
-      let body = answer.content;
-      if (body !== undefined && typeof body !== 'string') {
-        body = JSON.stringify(body);
-        headers['content-type'] ??= 'application/json';
-      }
-      res.writeHead(answer.status, headers).end(body ?? '');
-    } catch (err) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(String(err));
-    }
-  });
   [p, browser] = await Promise.all([startTestProvider(), launchBrowser()]);
-  host = await AppHost.start({ siteUrl: site.url });
+  host = await AppHost.start();
   host.addUser({ id: 'rc-ada', username: 'ada', email: 'ada@example.test', name: 'Ada Lovelace' });
   await p.createUser(ADA);
-  const app = await p.createClient({ name: 'Rocket.Chat (HRM SSO app)', redirectUris: [`${site.url}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
+  const app = await p.createClient({ name: 'Rocket.Chat (HRM SSO app)', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
   await host.setSetting('hrm-provider-url', p.baseUrl);
   await host.setSetting('hrm-oauth-client-id', app.client_id);
   await host.setSetting('hrm-oauth-clientsecret', app.client_secret);
@@ -46,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
-  await site?.close();
   await p?.stop();
 });
 
@@ -65,7 +45,7 @@ test('(b) /hrm login in the browser links the account; (d) Revoke in Connected a
   expect(await page.textContent('h1')).toContain('Rocket.Chat (HRM SSO app)');
   await screenshot(page, 'app-consent');
   await page.getByRole('button', { name: 'Allow' }).click();
-  await page.waitForURL(`${site.url}/api/apps/public/${host!.appId}/hrm-callback?**`);
+  await page.waitForURL(`${host!.siteUrl}/api/apps/public/${host!.appId}/hrm-callback?**`);
   expect(await page.textContent('body')).toContain('HRM account linked');
   await screenshot(page, 'app-callback-linked');
 

@@ -42,7 +42,7 @@ describe('client create', () => {
     // Only the digest is stored, and it is the digest of what was printed.
     expect(doc.secretDigest).toBe(digest(secret!));
     expect(JSON.stringify(doc)).not.toContain(secret);
-    expect(doc).toMatchObject({ name: 'Rocket.Chat', preset: 'rocketchat-login', type: 'confidential', redirectUris: [RC_LOGIN], grants: ['authorization_code', 'refresh_token'], allowQueryCredentials: false });
+    expect(doc).toMatchObject({ name: 'Rocket.Chat', preset: 'rocketchat-login', type: 'confidential', redirectUris: [RC_LOGIN, `${RC_LOGIN}?close`], grants: ['authorization_code', 'refresh_token'], allowQueryCredentials: false });
   });
 
   it('--json has exactly client_id and client_secret plus the client description', async () => {
@@ -111,7 +111,7 @@ describe('client create', () => {
     expectOneLineError(t, /Allowed choices are confidential, public/);
     expect(t.code).toBe(2);
     const p = await runCli(['client', 'create', '--name', 'X', '--redirect-uri', RC_LOGIN, '--preset', 'slack'], { env });
-    expectOneLineError(p, /Allowed choices are rocketchat-login, rocketchat-app, generic/);
+    expectOneLineError(p, /Allowed choices are rocketchat-login, rocketchat-wordpress, rocketchat-app, generic/);
   });
 
   describe('client list', () => {
@@ -128,7 +128,7 @@ describe('client create', () => {
       const lines = r.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^CLIENT ID\s+NAME\s+PRESET\s+TYPE\s+GRANTS\s+REDIRECT URIS$/);
       expect(lines).toHaveLength(7);
-      expect(lines[1]).toMatch(new RegExp(`^${loginId}\\s+Rocket\\.Chat\\s+rocketchat-login\\s+confidential\\s+authorization_code,refresh_token\\s+${RC_LOGIN}$`));
+      expect(lines[1]).toMatch(new RegExp(`^${loginId}\\s+Rocket\\.Chat\\s+rocketchat-login\\s+confidential\\s+authorization_code,refresh_token\\s+${RC_LOGIN} ${RC_LOGIN}\\?close$`));
     });
   });
 

@@ -66,7 +66,7 @@ describe('clients', () => {
     const clientId = textOf(html, 'value-client-id')!;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const doc = await p.db.clients.findOne({ _id: clientId });
-    expect(doc).toMatchObject({ name: 'Company chat', preset: 'rocketchat-login', redirectUris: [RC], requirePkce: false, allowQueryCredentials: false });
+    expect(doc).toMatchObject({ name: 'Company chat', preset: 'rocketchat-login', redirectUris: [RC, `${RC}?close`], requirePkce: false, allowQueryCredentials: false });
     // Every Rocket.Chat Custom OAuth value is on the page.
     for (const [id, value] of Object.entries({ url: p.baseUrl, 'token-path': '/o/token/', 'token-sent-via': 'Header', 'identity-token-sent-via': 'Header', 'identity-path': '/api/v2/o/userinfo/', 'authorize-path': '/o/authorize/', scope: 'read write', 'login-style': 'Redirect', 'username-field': 'username', 'email-field': 'email', 'name-field': 'name', 'merge-users': 'On' })) {
       expect([id, textOf(html, `value-${id}`)]).toEqual([id, value]);

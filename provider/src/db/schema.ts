@@ -20,7 +20,7 @@ export interface UserDoc {
 
 export type ClientType = 'confidential' | 'public';
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password' | 'urn:ietf:params:oauth:grant-type:device_code';
-export type ClientPreset = 'rocketchat-login' | 'rocketchat-app' | 'generic' | 'oidc-web';
+export type ClientPreset = 'rocketchat-login' | 'rocketchat-wordpress' | 'rocketchat-app' | 'generic' | 'oidc-web';
 
 export interface ClientDoc {
   _id: string; // client_id
@@ -49,6 +49,10 @@ export interface ClientDoc {
   refreshIdleTimeout?: number;
   /** No refresh token of one grant outlives grant start + this, however often it is rotated. */
   refreshAbsoluteLifetime?: number;
+  /** Show the consent page on every authorization (store/client-policies.ts); absent = false. */
+  alwaysAskConsent?: boolean;
+  /** Let prompt=consent force the consent page (store/client-policies.ts); absent = true. */
+  honourPromptConsent?: boolean;
   /** OpenID Connect RP-initiated logout: where the browser may be sent after logout (exact match). */
   postLogoutRedirectUris?: string[];
   /** OpenID Connect RP-initiated logout also revokes this client's tokens for the user. */

@@ -12,6 +12,7 @@ import { requireCsrf } from '../web/csrf';
 import { endSession } from '../web/current-user';
 import { SESSION_COOKIE } from '../web/session';
 import type { OidcService } from '../oidc/service';
+import { consentRequired } from '../store/client-policies';
 
 interface Deps {
   config: Config;
@@ -44,9 +45,10 @@ export function authorizeRoutes(deps: Deps) {
   const badRequestPage = (res: Response, title: string, message: string) =>
     res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title, message, hint: 'Nothing was sent back to the application.' });
 
-  async function hasConsent(user: UserDoc, a: AuthorizeRequest): Promise<boolean> {
+  async function hasConsent(user: UserDoc, a: AuthorizeRequest, prompt: unknown): Promise<boolean> {
     // Claims asked for beyond the scopes are never granted silently.
     if (deps.oidc.extraClaims(a.scope, a.oidc.claims).length) return false;
+    if (consentRequired(a.client, prompt)) return false;
     if (a.client.skipAuthorization) return true;
     const consent = await deps.db.consents.findOne({ _id: consentId(user._id, a.client._id) });
     return !!consent && a.scope.every((s) => consent.scope.includes(s));
@@ -117,7 +119,7 @@ export function authorizeRoutes(deps: Deps) {
     const tooOld = !!user && maxAge !== undefined && Date.now() - (req.session?.authTime ?? 0) > maxAge * 1000;
     if (prompt.includes('none')) {
       if (!user || tooOld) return oidcError(res, a, 'login_required', 'The user is not signed in (or signed in too long ago for max_age), and prompt=none forbids asking.');
-      if (!(await hasConsent(user, a))) return oidcError(res, a, 'consent_required', 'The user has not yet allowed this application, and prompt=none forbids asking.');
+      if (!(await hasConsent(user, a, prompt.join(' ')))) return oidcError(res, a, 'consent_required', 'The user has not yet allowed this application, and prompt=none forbids asking.');
       return issueCode(req, res, user, a);
     }
     if (user && (tooOld || prompt.includes('login') || prompt.includes('select_account'))) {
@@ -127,7 +129,7 @@ export function authorizeRoutes(deps: Deps) {
       return res.set('Cache-Control', 'no-store').redirect(302, loginUrl(a));
     }
     if (!user) return res.set('Cache-Control', 'no-store').redirect(302, loginUrl(a));
-    if (!prompt.includes('consent') && (await hasConsent(user, a))) return issueCode(req, res, user, a);
+    if (await hasConsent(user, a, prompt.join(' '))) return issueCode(req, res, user, a);
     res.set('Cache-Control', 'no-store').render('consent.njk', {
       client: a.client,
       user,

@@ -12,10 +12,11 @@ import type { TokenStore } from './tokens';
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+import { PRESET_POLICIES, withCloseVariants } from './client-policies';
 import { validateAllowedOrigin } from '../oidc/origins';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
-export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-app', 'generic', 'oidc-web'];
+export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic', 'oidc-web'];
 
 /** Per-client token lifetimes (seconds); unset fields fall back to the provider-wide defaults. */
 export interface TokenLifetimes {
@@ -47,6 +48,15 @@ interface PresetDefaults extends TokenLifetimes {
 export const PRESET_DEFAULTS: Record<ClientPreset, PresetDefaults> = {
   'rocketchat-login': {
     description: 'Rocket.Chat "Custom OAuth" login: confidential, authorization code, PKCE honoured but not demanded',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+    allowQueryAccessToken: true,
+  },
+  'rocketchat-wordpress': {
+    description: 'Rocket.Chat login through its built-in WordPress provider, server type "custom" (every edition): confidential, credentials in the body, identity by ?access_token=',
     type: 'confidential',
     grants: ['authorization_code', 'refresh_token'],
     allowQueryCredentials: false,
@@ -164,7 +174,9 @@ export class ClientStore {
     const preset = PRESET_DEFAULTS[c.preset];
     const type = c.type ?? preset.type;
     const grants = [...new Set(c.grants ?? preset.grants)];
-    const redirectUris = [...new Set(c.redirectUris.map(validateRedirectUri))];
+    const policy = PRESET_POLICIES[c.preset];
+    const validated = c.redirectUris.map(validateRedirectUri);
+    const redirectUris = policy.closeRedirectVariant ? withCloseVariants(validated) : [...new Set(validated)];
     if (grants.includes('authorization_code') && redirectUris.length === 0) {
       throw new AppError('invalid_redirect_uri', 'A client using the authorization code grant needs at least one redirect URI.');
     }
@@ -193,6 +205,8 @@ export class ClientStore {
         refreshIdleTimeout: c.refreshIdleTimeout ?? preset.refreshIdleTimeout,
         refreshAbsoluteLifetime: c.refreshAbsoluteLifetime ?? preset.refreshAbsoluteLifetime,
       }),
+      alwaysAskConsent: policy.alwaysAskConsent,
+      honourPromptConsent: policy.honourPromptConsent,
       postLogoutRedirectUris: [...new Set(c.postLogoutRedirectUris.map(validateRedirectUri))],
       revokeTokensOnLogout: c.revokeTokensOnLogout,
       allowedOrigins: [...new Set(c.allowedOrigins.map(validateAllowedOrigin))],

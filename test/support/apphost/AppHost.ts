@@ -1,11 +1,15 @@
 /**
  * A real Apps-Engine 1.42.1 host (AppManager) on in-memory bridges, loading the packaged zip.
+ * Its Site_Url is a real HTTP server on 127.0.0.1 that hands `/api/apps/public/<appId>/<path>`
+ * to the engine as Rocket.Chat does, so a browser can land on the app's callback.
  *
  * Jest sets NODE_ENV=test, and AppPermissionManager.hasPermission grants every permission
  * when NODE_ENV is 'test'. The host switches NODE_ENV to 'production' while it runs so the
  * permissions granted at install are enforced, and restores it on stop().
  */
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import { AppManager } from '@rocket.chat/apps-engine/server/AppManager';
 import { AppStatus } from '@rocket.chat/apps-engine/definition/AppStatus';
 import { IApiResponse } from '@rocket.chat/apps-engine/definition/api';
@@ -22,7 +26,6 @@ import { buildAppZip, readAppManifest } from './buildAppZip';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storage';
 
 export interface AppHostOptions {
-    siteUrl?: string;
     /** Permissions granted at install; defaults to the ones app.json declares. */
     permissions?: IPermission[];
     /** App settings to set right after install (id → value). */
@@ -38,7 +41,7 @@ export class AppHost {
     private readonly admin: IUser;
     private readonly previousNodeEnv = process.env.NODE_ENV;
 
-    private constructor(public readonly siteUrl: string) {
+    private constructor(public readonly siteUrl: string, private readonly site: http.Server) {
         process.env.NODE_ENV = 'production';
         this.manager = new AppManager({
             metadataStorage: new MemoryMetadataStorage(),
@@ -54,7 +57,11 @@ export class AppHost {
 
     /** Installs and enables the packaged app; throws with the engine's reasons when that fails. */
     public static async start(options: AppHostOptions = {}): Promise<AppHost> {
-        const host = new AppHost(options.siteUrl ?? 'http://chat.example.test:3000');
+        let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
+        const site = http.createServer((req, res) => handle(req, res));
+        await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
+        const host = new AppHost(`http://127.0.0.1:${(site.address() as AddressInfo).port}`, site);
+        handle = (req, res) => void host.serve(req, res);
         try {
             await host.install(options);
         } catch (err) {
@@ -82,11 +89,48 @@ export class AppHost {
         }
     }
 
+    /** The site server: app API requests go to the engine, everything else is a 404. */
+    private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        try {
+            const url = new URL(req.url ?? '/', this.siteUrl);
+            const prefix = `/api/apps/public/${this.appId}/`;
+            if (!url.pathname.startsWith(prefix)) {
+                res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+                return;
+            }
+            const chunks: Buffer[] = [];
+            for await (const chunk of req) {
+                chunks.push(chunk as Buffer);
+            }
+            const raw = Buffer.concat(chunks).toString('utf8');
+            const method = (req.method ?? 'GET').toLowerCase() as RequestMethod;
+            const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
+            const content = /x-www-form-urlencoded/.test(headers['content-type'] ?? '') ? Object.fromEntries(new URLSearchParams(raw)) : raw || undefined;
+            const answer = await this.manager.getApiManager().executeApi(this.appId, url.pathname.slice(prefix.length), {
+                method,
+                headers,
+                query: Object.fromEntries(url.searchParams),
+                params: {},
+                content,
+            });
+            const outHeaders: Record<string, string> = { ...(answer?.headers as Record<string, string> | undefined) };
+            let body = answer?.content;
+            if (body !== undefined && typeof body !== 'string') {
+                body = JSON.stringify(body);
+                outHeaders['content-type'] ??= 'application/json';
+            }
+            outHeaders['content-type'] ??= 'text/html; charset=utf-8';
+            res.writeHead(answer?.status ?? 404, outHeaders).end(body ?? '');
+        } catch {
+            res.writeHead(500, { 'content-type': 'text/plain' }).end('app API failed');
+        }
+    }
+
     public status(): AppStatus {
         return this.manager.getOneById(this.appId).getStatus();
     }
 
-    public addUser(u: { id: string; username: string; email: string; name: string; admin?: boolean }): IUser {
+    public addUser(u: { id: string; username: string; email: string; name: string; admin?: boolean; emailVerified?: boolean }): IUser {
         return this.bridges.users.add(chatUser(u));
     }
 
@@ -177,6 +221,10 @@ export class AppHost {
             // The engine allows one AppManager per process; let the next host start.
             AppManager.Instance = undefined as unknown as AppManager;
             process.env.NODE_ENV = this.previousNodeEnv;
+            await new Promise<void>((resolve) => {
+                this.site.close(() => resolve());
+                this.site.closeAllConnections();
+            });
         }
     }
 }

@@ -8,10 +8,11 @@ import type { Config } from '../../config';
 import { lifetimesFor } from '../../oauth/lifetimes';
 import { requireCsrf } from '../../web/csrf';
 import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, newFormNonce, noticeFrom, notFound, once, redirectUriList, releaseSubmission, type PageDeps } from './support';
-import { connectValues, expectedRedirectFor, expectedRedirectTemplate, matchingRedirectUris } from './connect-values';
+import { connectValues, expectedRedirectFor, expectedRedirectTemplate, loginSetups, matchingRedirectUris } from './connect-values';
 
 export const PRESET_LABELS: Record<ClientPreset, string> = {
   'rocketchat-login': 'Rocket.Chat login',
+  'rocketchat-wordpress': 'Rocket.Chat WordPress login (every edition)',
   'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
   generic: 'Generic OAuth 2.0 client',
   'oidc-web': 'OpenID Connect web application',
@@ -19,7 +20,8 @@ export const PRESET_LABELS: Record<ClientPreset, string> = {
 
 const PRESET_HELP: Record<ClientPreset, string> = {
   'rocketchat-login': 'Lets people sign in to Rocket.Chat with their HRM account (Administration → OAuth → Add custom oauth “hrm”). Redirect URI: <Site_Url>/_oauth/hrm',
-  'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Accepts the Apps-Engine’s credentials in the query string and token-only revocation, for this client only.',
+  'rocketchat-wordpress': 'Rocket.Chat 9+ Community: sign in through Rocket.Chat’s built-in WordPress provider with server type “custom” (Custom OAuth is Premium from 9.0). Redirect URI: <Site_Url>/_oauth/wordpress',
+  'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Shows the consent page on every login; also accepts the query-string credentials and token-only revocation that app versions up to 0.1.0 sent, for this client only.',
   generic: 'Any other standard OAuth 2.0 application (RFC 6749 with the RFC 9700 security defaults).',
   'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
 };
@@ -59,6 +61,7 @@ function flagRows(c: ClientDoc, config: Config) {
     { label: 'Grants', value: c.grants.join(', ') },
     { label: 'Client credentials in the query string', value: c.allowQueryCredentials ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
     { label: 'Revocation without client authentication', value: c.allowTokenOnlyRevocation ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
+    { label: 'Consent page', value: c.alwaysAskConsent ? 'Always shown (links an account)' : c.honourPromptConsent === false ? 'As remembered or skipped; prompt=consent ignored' : 'As remembered or skipped; prompt=consent shows it' },
   ];
 }
 
@@ -84,6 +87,7 @@ export function clientRoutes(deps: PageDeps) {
       client,
       presetLabel: PRESET_LABELS[client.preset],
       values: connectValues(client, config, opts.secret),
+      setups: loginSetups(client, config, opts.secret),
       secret: opts.secret,
       created: opts.created,
       rotated: opts.rotated,

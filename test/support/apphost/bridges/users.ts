@@ -77,13 +77,13 @@ export class MemoryUserBridge extends UserBridge {
     }
 }
 
-/** A regular chat user; `admin` adds the Rocket.Chat admin role. */
-export function chatUser(u: { id: string; username: string; email: string; name: string; admin?: boolean }): IUser {
+/** A regular chat user; `admin` adds the Rocket.Chat admin role; emails are verified unless `emailVerified: false`. */
+export function chatUser(u: { id: string; username: string; email: string; name: string; admin?: boolean; emailVerified?: boolean }): IUser {
     return {
         id: u.id,
         username: u.username,
         name: u.name,
-        emails: [{ address: u.email, verified: true }],
+        emails: [{ address: u.email, verified: u.emailVerified !== false }],
         type: UserType.USER,
         isEnabled: true,
         roles: u.admin ? ['user', 'admin'] : ['user'],
