@@ -1,7 +1,7 @@
 // DOT's wider surface, part 3: dynamic client registration (RFC 7591) and management (RFC 7592),
 // off by default, behind a single-use initial access token created in the CLI. The registering
 // party is openid-client (Client.register / Client.fromUri).
-import { Issuer } from 'openid-client';
+import { Issuer, type BaseClient } from 'openid-client';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { getJson } from '../support/oauth-requests';
 import { runJson } from '../cli/run-cli';
@@ -36,12 +36,14 @@ test('openid-client registers with an initial access token, signs in with the ne
   const issuer = await Issuer.discover(p.baseUrl);
   expect(issuer.metadata.registration_endpoint).toBe(`${p.baseUrl}/o/register/`);
   const token = await initialToken();
-  const client = await issuer.Client.register({ client_name: 'Wiki', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }, { initialAccessToken: token });
+  // openid-client 5's types omit the static RFC 7591/7592 helpers its Client has.
+  const Registrar = issuer.Client as unknown as { register(m: object, o: { initialAccessToken: string }): Promise<BaseClient>; fromUri(uri: string, token: string): Promise<BaseClient> };
+  const client = await Registrar.register({ client_name: 'Wiki', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }, { initialAccessToken: token });
   expect(client.client_id).toBeDefined();
   expect(client.client_secret).toBeDefined();
   const meta = client.metadata as Record<string, any>;
   expect(meta.registration_client_uri).toBe(`${p.baseUrl}/o/register/${client.client_id}`);
-  expect(await p.db.clients.findOne({ _id: client.client_id })).toMatchObject({ name: 'Wiki', preset: 'oidc-web', type: 'confidential' });
+  expect(await p.db.clients.findOne({ _id: client.client_id as string })).toMatchObject({ name: 'Wiki', preset: 'oidc-web', type: 'confidential' });
 
   // The new client works.
   const login = startLogin(client);
@@ -52,7 +54,7 @@ test('openid-client registers with an initial access token, signs in with the ne
   expect((await register({ redirect_uris: [REDIRECT] }, token)).status).toBe(401);
 
   // RFC 7592: read, update, delete with the registration access token.
-  const read = await issuer.Client.fromUri(meta.registration_client_uri, meta.registration_access_token);
+  const read = await Registrar.fromUri(meta.registration_client_uri, meta.registration_access_token);
   expect(read.metadata).toMatchObject({ client_id: client.client_id, client_name: 'Wiki', redirect_uris: [REDIRECT] });
   expect(read.metadata).not.toHaveProperty('client_secret');
   const auth = { authorization: `Bearer ${meta.registration_access_token}`, 'content-type': 'application/json' };
@@ -63,7 +65,7 @@ test('openid-client registers with an initial access token, signs in with the ne
   expect(wrong.status).toBe(401);
   const del = await fetch(meta.registration_client_uri, { method: 'DELETE', headers: auth });
   expect(del.status).toBe(204);
-  expect(await p.db.clients.findOne({ _id: client.client_id })).toBeNull();
+  expect(await p.db.clients.findOne({ _id: client.client_id as string })).toBeNull();
   expect((await fetch(meta.registration_client_uri, { headers: auth })).status).toBe(401);
   expect((await p.db.audit.find({ actor: 'registration' }).toArray()).map((a) => a.action)).toEqual(['client.register', 'client.update', 'client.delete']);
 });
