@@ -15,7 +15,8 @@ import { ALICE, discoverClient, jwtHeader, loginAndReturn, returnedParams, signe
 
 const REDIRECT = 'http://127.0.0.1:9/cb';
 const ENCRYPTION_KEY = 'k'.repeat(40);
-const SETTINGS = { ID_TOKEN_EXPIRE_SECONDS: '4', OIDC_KEY_PUBLISH_AHEAD_SECONDS: '2', OIDC_KEY_ENCRYPTION_KEY: ENCRYPTION_KEY };
+// Publish-ahead leaves room for a CLI start and a login on a loaded machine before the new key signs.
+const SETTINGS = { ID_TOKEN_EXPIRE_SECONDS: '4', OIDC_KEY_PUBLISH_AHEAD_SECONDS: '6', OIDC_KEY_ENCRYPTION_KEY: ENCRYPTION_KEY };
 
 let database: TestDatabase;
 let a: TestProvider;
@@ -93,7 +94,9 @@ test('rotation: the new key is published before it signs; old tokens verify unti
   const after = await idTokenFrom(b, c.client_id, c.client_secret);
   expect(jwtHeader(after).kid).toBe(newKid);
   // The token signed before the rotation still verifies against the published JWKS.
-  await expect(jwtVerify(before, jwksA, { issuer: a.baseUrl, audience: c.client_id, currentDate: new Date(Date.now() - 1000) })).resolves.toBeDefined();
+  const issuedAt = new Date(JSON.parse(Buffer.from(before.split('.')[1], 'base64url').toString()).iat * 1000);
+  // (Judged at its issue time: with a 4-second lifetime the token itself may have expired by now.)
+  await expect(jwtVerify(before, jwksA, { issuer: a.baseUrl, audience: c.client_id, currentDate: issuedAt })).resolves.toBeDefined();
 
   // One ID-token lifetime after the new key took over, the old key leaves the JWKS …
   const listed: Array<{ kid: string; published_until: string }> = await runJson(['keys', 'list'], { env: cliEnv() });
@@ -101,7 +104,6 @@ test('rotation: the new key is published before it signs; old tokens verify unti
   await sleep(Math.max(0, retiresAt - Date.now()) + 200);
   expect((await getJson(`${a.baseUrl}/o/.well-known/jwks.json`)).json.keys.map((k: { kid: string }) => k.kid)).toEqual([newKid]);
   // … and a token it signed no longer verifies (expired key), even judged at its own issue time.
-  const issuedAt = new Date(JSON.parse(Buffer.from(before.split('.')[1], 'base64url').toString()).iat * 1000);
   await expect(jwtVerify(before, jwksA, { currentDate: issuedAt })).rejects.toBeInstanceOf(joseErrors.JWKSNoMatchingKey);
   // openid-client agrees: an ID token hint signed by the retired key is refused at logout.
   const res = await new HttpSession().request(`${a.baseUrl}/o/logout/?id_token_hint=${before}`);
