@@ -81,7 +81,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
-  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(signingSecret, config.secureCookies))));
+  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(resolveSessionSecret(config), config.secureCookies))));
   app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));

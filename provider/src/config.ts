@@ -64,19 +64,19 @@ export const configSchema = z.object({
     .optional(),
   /** SESSION_MAX_AGE_SECONDS: browser session lifetime. */
   SESSION_MAX_AGE_SECONDS: seconds.default(8 * 3600),
-  /** LOGIN_RATE_LIMIT: failed password checks allowed per account (normalised username, from any IP) per window; a successful sign-in resets it. Sign-in form and password grant alike. */
+  /** LOGIN_RATE_LIMIT: failed password checks allowed per account per window, from any IP, on the sign-in form and the password grant together. The account is the normalised username (trimmed incl. Unicode spaces, NFKC, lower-case), as in the user lookup; a successful sign-in resets it. See docs/rate-limits-and-passwords.md. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
-  /** LOGIN_IP_RATE_LIMIT: failed password checks allowed per client IP (any usernames) per window. Sign-in form and password grant alike. */
+  /** LOGIN_IP_RATE_LIMIT: failed password checks allowed per client IP per window, whatever the usernames (sign-in form and password grant together). */
   LOGIN_IP_RATE_LIMIT: z.coerce.number().int().positive().default(50),
   /** TOKEN_RATE_LIMIT: token/revoke/introspect requests allowed per client IP per window. */
   TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(300),
-  /** RATE_LIMIT_WINDOW_SECONDS: window for both rate limits (counters live in the database, shared by all instances). */
+  /** RATE_LIMIT_WINDOW_SECONDS: fixed window of all rate limits. Counters live in the database, are shared by all instances and hold under any concurrency (unique-key claims; no write per accepted request). */
   RATE_LIMIT_WINDOW_SECONDS: seconds.default(60),
   /** TRUST_PROXY: Express "trust proxy" setting (e.g. 1 behind one reverse proxy) so client IPs are right. */
   TRUST_PROXY: z.string().default('false'),
-  /** PASSWORD_SCRYPT_COST: scrypt N for password hashes (power of two; r is 8). With the default p=3 this is OWASP's N=2^15,r=8,p=3 (equivalent to 2^17,8,1 with a quarter of the memory). */
+  /** PASSWORD_SCRYPT_COST: scrypt N for password hashes (power of two; r=8). With the default p=3 this is one of OWASP's scrypt settings (N=2^15, r=8, p=3: the work of N=2^17, p=1 with a quarter of the memory). Weaker hashes are re-hashed at the next sign-in; unknown users cost the same work. */
   PASSWORD_SCRYPT_COST: z.coerce.number().int().refine((n) => n >= 1024 && n <= 2 ** 20 && (n & (n - 1)) === 0, 'must be a power of two between 1024 and 1048576').default(32768),
-  /** PASSWORD_SCRYPT_PARALLELISM: scrypt p for password hashes (Node computes the p lanes one after another, so CPU time grows with p, memory does not). */
+  /** PASSWORD_SCRYPT_PARALLELISM: scrypt p for password hashes. Node runs the p lanes one after another: CPU time grows with p, memory (128·N·r bytes, 32 MiB at the defaults) does not. */
   PASSWORD_SCRYPT_PARALLELISM: z.coerce.number().int().min(1).max(16).default(3),
   /** SWEEP_INTERVAL_SECONDS: how often expired codes, tokens, sessions and counters are deleted. */
   SWEEP_INTERVAL_SECONDS: seconds.default(600),

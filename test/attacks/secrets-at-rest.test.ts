@@ -18,7 +18,8 @@ function keep(what: string, value: string | undefined) {
 }
 
 beforeAll(async () => {
-  p = await startTestProvider({ env: { LOGIN_RATE_LIMIT: '100', LOGIN_IP_RATE_LIMIT: '100' } });
+  // No refresh grace: replaying a rotated refresh token takes the reuse path (family revoked, logged).
+  p = await startTestProvider({ env: { LOGIN_RATE_LIMIT: '100', LOGIN_IP_RATE_LIMIT: '100', REFRESH_TOKEN_GRACE_SECONDS: '0' } });
 }, 60000);
 afterAll(() => p?.stop());
 

@@ -67,7 +67,7 @@ test('a password typed into the username field is not logged', async () => {
   const failures = p.logs.entries().filter((e) => e.event === 'login_failed');
   expect(p.logs.text).not.toContain(typed);
   expect(failures).toEqual([
-    expect.objectContaining({ reason: 'unknown_user', typedNameHash: expect.stringMatching(/^[0-9a-f]{12}$/) }),
+    expect.objectContaining({ reason: 'unknown_user', ip: expect.stringContaining('127.0.0.1'), typedNameHash: expect.stringMatching(/^[0-9a-f]{12}$/) }),
     expect.objectContaining({ reason: 'wrong_password', username: 'alice' }),
   ]);
 });

@@ -49,9 +49,10 @@ test('browser pages keep the session chain and page headers', async () => {
   const login = await fetch(`${p.baseUrl}/accounts/login/`, { headers: { accept: 'text/html' } });
   expect(login.status).toBe(200);
   expect(login.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
-  // The login form carries a CSRF token, which lives in the session.
+  // The login form carries a CSRF token; before sign-in it lives in a signed cookie, not a session (no session write per visitor).
   expect(await login.text()).toMatch(/name="_csrf"/);
-  expect(login.headers.get('set-cookie')).toMatch(/hrm_sso_session=/);
+  expect(login.headers.get('set-cookie')).toMatch(/hrm_sso_csrf=/);
+  expect(login.headers.get('set-cookie')).not.toMatch(/hrm_sso_session=/);
 });
 
 describe('retry of transient reply errors', () => {

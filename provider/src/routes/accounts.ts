@@ -59,7 +59,7 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     const result = await deps.users.checkPassword(username, password);
     if (!result.ok) {
       attempt.failed();
-      deps.log.info({ event: 'login_failed', reason: result.reason, ...usernameForLog(username, result.user?.username) }, 'login failed: wrong username or password, or account inactive');
+      deps.log.info({ event: 'login_failed', ip: req.ip, reason: result.reason, ...usernameForLog(username, result.user?.username) }, 'login failed: wrong username or password, or account inactive');
       return again(401, 'Wrong username or password.');
     }
     await attempt.succeeded();

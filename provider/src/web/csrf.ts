@@ -16,7 +16,7 @@ export { csrfSynchronisedProtection, isRequestValid };
 
 export const PRE_SESSION_CSRF_COOKIE = 'hrm_sso_csrf';
 const PRE_SESSION_KEY = Symbol('preSessionCsrfKey');
-type CsrfRequest = Request & { [PRE_SESSION_KEY]?: Buffer };
+type CsrfRequest = Request & { [PRE_SESSION_KEY]?: Buffer[] };
 
 function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -42,21 +42,23 @@ function preSessionToken(req: Request, res: Response, key: Buffer, secure: boole
 }
 
 function preSessionTokenValid(req: Request): boolean {
-  const key = (req as CsrfRequest)[PRE_SESSION_KEY];
+  const keys = (req as CsrfRequest)[PRE_SESSION_KEY];
   const nonce = readCookie(req, PRE_SESSION_CSRF_COOKIE);
   const presented = req.body && typeof req.body._csrf === 'string' ? req.body._csrf : '';
-  if (!key || !nonce || !NONCE.test(nonce) || !presented) return false;
-  return timingSafeEqualStrings(presented, sign(key, nonce));
+  if (!keys || !nonce || !NONCE.test(nonce) || !presented) return false;
+  return keys.map((key) => timingSafeEqualStrings(presented, sign(key, nonce))).includes(true);
 }
 
 /**
  * Makes a CSRF token available to every rendered page. It is made only when a page is rendered
  * (JSON answers and redirects make none), and only a signed-in session stores it.
  */
-export function csrfTokenForViews(secret: string, secureCookies: boolean) {
-  const key = crypto.createHash('sha256').update(`pre-session-csrf:${secret}`).digest();
+export function csrfTokenForViews(secrets: string | string[], secureCookies: boolean) {
+  // Signed with the first session secret; every listed one is still accepted (SESSION_SECRETS rotation).
+  const keys = [secrets].flat().map((secret) => crypto.createHash('sha256').update(`pre-session-csrf:${secret}`).digest());
+  const key = keys[0];
   return (req: Request, res: Response, next: NextFunction) => {
-    (req as CsrfRequest)[PRE_SESSION_KEY] = key;
+    (req as CsrfRequest)[PRE_SESSION_KEY] = keys;
     let token: string | undefined;
     Object.defineProperty(res.locals, 'csrfToken', {
       enumerable: true,

@@ -23,13 +23,14 @@ export function sendTooManyRequests(res: Response, retryAfterSeconds: number): v
     .json({ error: 'temporarily_unavailable', error_description: 'Too many requests; retry later.' });
 }
 
-export function createRateLimiters(config: Config, db: Database, log: Logger, keySecret: string) {
+/** `keySecret`: the session secret(s); the first keys the account HMACs (a rotation starts the counters afresh). */
+export function createRateLimiters(config: Config, db: Database, log: Logger, keySecret: string | string[]) {
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   const tokenLimiter = new SlotLimiter(db, { prefix: 'token:', limit: config.TOKEN_RATE_LIMIT, windowMs, leases: true });
   const loginGuard = new LoginGuard(
     new SlotLimiter(db, { prefix: 'login-ip:', limit: config.LOGIN_IP_RATE_LIMIT, windowMs, leases: true }),
     new SlotLimiter(db, { prefix: 'login-account:', limit: config.LOGIN_RATE_LIMIT, windowMs, leases: false }),
-    crypto.createHash('sha256').update(`rate-limit-keys:${keySecret}`).digest('base64url'),
+    crypto.createHash('sha256').update(`rate-limit-keys:${[keySecret].flat()[0]}`).digest('base64url'),
   );
 
   const token = async (req: Request, res: Response, next: NextFunction) => {
