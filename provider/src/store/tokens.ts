@@ -98,9 +98,11 @@ export class TokenStore {
     const accessTokenId = digest(r.accessToken);
     const refreshDigest = r.refresh && r.userId ? digest(r.refresh.token) : undefined;
     // Due-list entries for the sweeper (FerretDB only; no-op on MongoDB), beside the inserts.
+    // Both under the later expiry, so they share one due-list bucket: one insert, not two.
+    const dueAt = refreshDigest ? new Date(Math.max(r.accessTokenExpiresAt.getTime(), r.refresh!.expiresAt.getTime())) : r.accessTokenExpiresAt;
     const tracked = trackExpiry(this.db, [
-      { collection: 'access_tokens', id: accessTokenId, expiresAt: r.accessTokenExpiresAt },
-      ...(refreshDigest ? [{ collection: 'refresh_tokens', id: refreshDigest, expiresAt: r.refresh!.expiresAt }] : []),
+      { collection: 'access_tokens', id: accessTokenId, expiresAt: dueAt },
+      ...(refreshDigest ? [{ collection: 'refresh_tokens', id: refreshDigest, expiresAt: dueAt }] : []),
     ]);
     tracked.catch(() => undefined); // awaited below; never an unhandled rejection
     await this.db.accessTokens.insertOne({
