@@ -26,6 +26,10 @@ import { securityHeaders } from './web/security-headers';
 import { createRateLimiters } from './web/rate-limits';
 import { extraBrowserRoutes } from './routes/browser-extras';
 import { Sweeper } from './sweep/sweeper';
+import { oidcRoutes } from './oidc/routes';
+import { DEVICE_CODE_GRANT, deviceCodeGrantType } from './oidc/device';
+import { deviceRoutes } from './oidc/device-routes';
+import { mountOidcMachineEndpoints } from './oidc/machine-routes';
 
 export interface ProviderApp {
   app: express.Express;
@@ -33,7 +37,7 @@ export interface ProviderApp {
 }
 
 export function createApp(services: Services, log: Logger): ProviderApp {
-  const { config, db, users, clients, tokens, clock, userCache } = services;
+  const { config, db, users, clients, tokens, clock, userCache, oidc } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
@@ -54,17 +58,19 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
   const signingSecret = [resolveSessionSecret(config)].flat()[0];
   const limiters = createRateLimiters(config, db, log, signingSecret);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config);
+  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
-  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], metadataHandler(config));
-  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard }));
+  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
+  // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
+  mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
+  app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard, oidc }));
   app.post('/o/revoke_token/', limiters.token, form, revokeHandler({ clients, tokens, log }));
   app.post('/o/introspect/', limiters.token, form, introspectHandler({ config, clients, tokens, users: userCache, log }));
-  const userinfo = userinfoHandler({ tokens, users: userCache, clients, config, log });
+  const userinfo = userinfoHandler({ tokens, users: userCache, clients, config, log, oidc });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
   for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
@@ -76,7 +82,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(resolveSessionSecret(config), config.secureCookies))));
-  app.use(authorizeRoutes({ config, db, clients, oauth, log }));
+  app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
+  app.use(oidcRoutes(services, log));
+  app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));

@@ -51,8 +51,8 @@ export const configSchema = z.object({
   CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** USER_CACHE_SECONDS: how long userinfo/introspection reuse a profile they read (revocation never waits for it). */
   USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
-  /** SCOPES: space-separated scopes the provider knows. */
-  SCOPES: z.string().default('read write'),
+  /** SCOPES: space-separated scopes the provider knows (openid, profile, email and hr drive OpenID Connect claims). */
+  SCOPES: z.string().default('read write openid profile email hr'),
   /** DEFAULT_SCOPES: scopes granted when a request names none. */
   DEFAULT_SCOPES: z.string().default('read'),
   /** SESSION_SECRET: signs browser session cookies (at least 32 characters); generated into DATA_DIR in development; this or SESSION_SECRETS is required in production. (default: generated into DATA_DIR/session-secret) */
@@ -96,6 +96,20 @@ export const configSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   /** METRICS_TOKEN: when set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"; unset, /metrics is open (restrict it at the reverse proxy). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** ID_TOKEN_EXPIRE_SECONDS: OpenID Connect ID token lifetime; a retired signing key stays published this long after it stops signing. */
+  ID_TOKEN_EXPIRE_SECONDS: seconds.default(3600),
+  /** OIDC_SIGNING_ALG: algorithm of newly generated ID-token signing keys (RS256 or ES256). */
+  OIDC_SIGNING_ALG: z.enum(['RS256', 'ES256']).default('RS256'),
+  /** OIDC_KEY_ENCRYPTION_KEY: secret (≥ 32 characters) that encrypts signing keys' private parts in the database; unset → stored unencrypted. */
+  OIDC_KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** OIDC_KEY_PUBLISH_AHEAD_SECONDS: a rotated-in key is published in the JWKS this long before it starts signing (relying parties' JWKS caches catch up). */
+  OIDC_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(600),
+  /** DEVICE_CODE_EXPIRE_SECONDS: how long a device authorization (RFC 8628 user code) stays valid. */
+  DEVICE_CODE_EXPIRE_SECONDS: seconds.default(600),
+  /** DEVICE_CODE_INTERVAL_SECONDS: minimum seconds between a device's token polls (faster polls get slow_down). */
+  DEVICE_CODE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+  /** DYNAMIC_CLIENT_REGISTRATION: serve RFC 7591/7592 registration at /o/register/ (each registration needs an initial access token from `registration create-token`). */
+  DYNAMIC_CLIENT_REGISTRATION: bool.default('false'),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

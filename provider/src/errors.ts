@@ -38,7 +38,9 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'server_error'
   | 'temporarily_unavailable'
-  | 'slow_down';
+  | 'slow_down'
+  | 'authorization_pending'
+  | 'expired_token';
 
 function defaultStatus(code: OAuthErrorCode): number {
   switch (code) {

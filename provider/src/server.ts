@@ -32,6 +32,8 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
   instrumentDatabase(db.client);
   const services = createServices(config, db, opts);
+  // The first start generates the ID-token signing key; every start checks it can be read.
+  await services.oidc.keys.ensureKey();
   const provider = createApp(services, log);
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;

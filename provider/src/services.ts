@@ -9,6 +9,7 @@ import { UserCache } from './store/user-cache';
 import { UserStore } from './store/users';
 import { AuditLog } from './store/audit';
 import { Lifecycle } from './lifecycle';
+import { OidcService } from './oidc/service';
 
 export interface Services {
   config: Config;
@@ -20,6 +21,7 @@ export interface Services {
   tokens: TokenStore;
   audit: AuditLog;
   lifecycle: Lifecycle;
+  oidc: OidcService;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -28,15 +30,17 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
   const revocations = new RevocationStore(db, clock, Math.max(3600, config.AUTHORIZATION_CODE_EXPIRE_SECONDS * 2));
   const tokens = new TokenStore(db, revocations, clock);
   const users = new UserStore(db, config.PASSWORD_SCRYPT_COST, config.PASSWORD_SCRYPT_PARALLELISM);
+  const clients = new ClientStore(db, config.CLIENT_CACHE_SECONDS, tokens);
   return {
     config,
     db,
     clock,
     users,
     userCache: new UserCache(users, config.USER_CACHE_SECONDS),
-    clients: new ClientStore(db, config.CLIENT_CACHE_SECONDS, tokens),
+    clients,
     tokens,
     audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
     lifecycle: new Lifecycle(),
+    oidc: new OidcService({ config, db, users, clients, tokens }),
   };
 }

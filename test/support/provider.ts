@@ -33,6 +33,9 @@ export interface TestClientInput {
   refreshAbsoluteLifetime?: number;
   allowQueryAccessToken?: boolean;
   allowIntrospection?: boolean;
+  postLogoutRedirectUris?: string[];
+  revokeTokensOnLogout?: boolean;
+  allowedOrigins?: string[];
 }
 
 export interface TestProvider {

@@ -16,6 +16,9 @@ interface CreateOptions {
   preset?: (typeof PRESETS)[number];
   skipAuthorization?: boolean;
   requirePkce?: boolean;
+  postLogoutRedirectUri: string[];
+  revokeTokensOnLogout?: boolean;
+  allowedOrigin: string[];
   accessTokenLifetime?: number;
   refreshIdleTimeout?: number;
   refreshAbsoluteLifetime?: number;
@@ -63,6 +66,9 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .option('--refresh-absolute-lifetime <seconds>', 'no refresh token outlives the grant\'s start + this (default: the preset\'s, else REFRESH_TOKEN_ABSOLUTE_SECONDS)', secondsArg)
     .option('--allow-query-access-token', 'userinfo accepts ?access_token= from this client (Rocket.Chat "Payload" mode; on for the rocketchat presets)')
     .option('--allow-introspection', "may introspect other clients' tokens (a resource server)")
+    .option('--post-logout-redirect-uri <uri>', 'OpenID Connect: where the browser may return after sign-out, matched exactly (repeat for several)', collect, [])
+    .option('--revoke-tokens-on-logout', 'OpenID Connect: sign-out at this client also revokes its tokens for the user')
+    .option('--allowed-origin <origin>', 'CORS: https origin of a browser app that may call the token, revocation and userinfo endpoints (repeat for several)', collect, [])
     .action(async (opts: CreateOptions) => {
       await withServices(globals().json, async ({ clients, audit, out }) => {
         await refuseDuplicateName(clients, opts.name);
@@ -79,6 +85,9 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           refreshAbsoluteLifetime: opts.refreshAbsoluteLifetime,
           allowQueryAccessToken: opts.allowQueryAccessToken ? true : undefined,
           allowIntrospection: opts.allowIntrospection ? true : undefined,
+          postLogoutRedirectUris: opts.postLogoutRedirectUri,
+          revokeTokensOnLogout: Boolean(opts.revokeTokensOnLogout),
+          allowedOrigins: opts.allowedOrigin,
         });
         await audit.record('cli', 'client.create', doc._id, { name: doc.name, preset: doc.preset });
         out.result({ client_id: doc._id, client_secret: clientSecret, ...withoutId(doc) }, () => [

@@ -6,6 +6,8 @@ import { DatabaseUnavailableError } from '../db/connect';
 import { EmbeddedDbError } from '../db/embedded-ferretdb';
 import { AppError } from '../errors';
 import { clientCommands } from './clients';
+import { keyCommands } from './keys';
+import { registrationCommands } from './registration';
 import { printError, UsageError } from './output';
 import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   clientCommands(program, globals);
   tokenCommands(program, globals);
   migrateCommand(program, globals);
+  keyCommands(program, globals);
+  registrationCommands(program, globals);
   return program;
 }
 

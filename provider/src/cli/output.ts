@@ -66,6 +66,9 @@ export function clientJson(c: ClientDoc) {
     access_token_lifetime: c.accessTokenLifetime ?? null,
     refresh_idle_timeout: c.refreshIdleTimeout ?? null,
     refresh_absolute_lifetime: c.refreshAbsoluteLifetime ?? null,
+    post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
+    revoke_tokens_on_logout: Boolean(c.revokeTokensOnLogout),
+    allowed_origins: c.allowedOrigins ?? [],
     created_at: c.createdAt.toISOString(),
   };
 }

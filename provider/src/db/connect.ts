@@ -3,6 +3,7 @@ import { MongoClient, Db, Collection, type MongoClientOptions } from 'mongodb';
 import { ConfigError } from '../config';
 import { runMigrations, type MigrationDoc } from './migrations';
 import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
+import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from '../oidc/schema';
 
 export interface Database {
   client: MongoClient;
@@ -21,6 +22,11 @@ export interface Database {
   /** Migration ids this connection applied at start-up (empty when the database was up to date). */
   migrationsApplied: number[];
   revocations: Collection<RevocationDoc>;
+  signingKeys: Collection<SigningKeyDoc>;
+  oidcGrants: Collection<OidcGrantDoc>;
+  deviceCodes: Collection<DeviceCodeDoc>;
+  registrationTokens: Collection<RegistrationTokenDoc>;
+  registrations: Collection<RegistrationDoc>;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,11 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     migrations: db.collection('schema_migrations'),
     migrationsApplied: [],
     revocations: db.collection('revocations'),
+    signingKeys: db.collection('oidc_signing_keys'),
+    oidcGrants: db.collection('oidc_grants'),
+    deviceCodes: db.collection('device_codes'),
+    registrationTokens: db.collection('registration_tokens'),
+    registrations: db.collection('client_registrations'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -93,4 +104,7 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.consents.createIndex({ userId: 1 });
   await d.consents.createIndex({ clientId: 1 });
   await d.audit.createIndex({ at: -1 });
+  // Unique generation: concurrent first starts or rotations cannot both add a key.
+  await d.signingKeys.createIndex({ generation: 1 }, { unique: true });
+  await d.deviceCodes.createIndex({ userCode: 1 }, { unique: true });
 }

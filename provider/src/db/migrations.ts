@@ -3,6 +3,7 @@
 // two instances starting together may both run one without harm. Indexes are declared separately
 // (connect.ts ensureIndexes) because creating an index that exists is already a no-op.
 import type { Database } from './connect';
+import { isDuplicateKey } from '../store/users';
 
 export interface Migration {
   id: number;
@@ -63,7 +64,10 @@ export async function runMigrations(d: Database): Promise<number[]> {
     if (done.has(m.id)) continue;
     await m.up(d);
     // Upsert, not insert: a second instance that ran the same step concurrently is not an error.
-    await d.migrations.updateOne({ _id: m.id }, { $setOnInsert: { name: m.name, appliedAt: new Date() } }, { upsert: true });
+    // Two concurrent upserts of a missing _id can still collide (FerretDB, and MongoDB too): the loser's E11000 means "recorded".
+    await d.migrations.updateOne({ _id: m.id }, { $setOnInsert: { name: m.name, appliedAt: new Date() } }, { upsert: true }).catch((err) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
     applied.push(m.id);
   }
   return applied;

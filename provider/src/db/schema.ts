@@ -19,8 +19,8 @@ export interface UserDoc {
 }
 
 export type ClientType = 'confidential' | 'public';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password';
-export type ClientPreset = 'rocketchat-login' | 'rocketchat-wordpress' | 'rocketchat-app' | 'generic';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password' | 'urn:ietf:params:oauth:grant-type:device_code';
+export type ClientPreset = 'rocketchat-login' | 'rocketchat-wordpress' | 'rocketchat-app' | 'generic' | 'oidc-web';
 
 export interface ClientDoc {
   _id: string; // client_id
@@ -53,6 +53,12 @@ export interface ClientDoc {
   alwaysAskConsent?: boolean;
   /** Let prompt=consent force the consent page (store/client-policies.ts); absent = true. */
   honourPromptConsent?: boolean;
+  /** OpenID Connect RP-initiated logout: where the browser may be sent after logout (exact match). */
+  postLogoutRedirectUris?: string[];
+  /** OpenID Connect RP-initiated logout also revokes this client's tokens for the user. */
+  revokeTokensOnLogout?: boolean;
+  /** Browser origins (https, exact) that may call the token, revocation and userinfo endpoints (CORS). */
+  allowedOrigins?: string[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { ClientDoc } from '../db/schema';
 import type { ClientStore } from '../store/clients';
 import type { Params } from './params';
+import { checkOidcParams, checkResponseType, type OidcAuthorizeParams, type ResponseType } from '../oidc/authorize-params';
 
 export interface AuthorizeRequest {
   client: ClientDoc;
@@ -12,6 +13,9 @@ export interface AuthorizeRequest {
   state?: string;
   codeChallenge?: string;
   codeChallengeMethod?: 'S256' | 'plain';
+  responseType: ResponseType;
+  /** OpenID Connect parameters (nonce, prompt, max_age, login_hint, claims). */
+  oidc: OidcAuthorizeParams;
 }
 
 export type AuthorizeValidation =
@@ -20,18 +24,23 @@ export type AuthorizeValidation =
   | { kind: 'redirect'; url: string; error: string; description: string };
 
 /** The parameters that travel through login and consent, and nothing else. */
-export const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
+export const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'max_age', 'login_hint', 'claims', 'response_mode'] as const;
+/** Checked (and refused) but never carried. */
+const REFUSED_PARAMS = ['request', 'request_uri', 'registration'];
 
-export function errorRedirect(redirectUri: string, error: string, description: string, state?: string): string {
+/** Hybrid responses (code id_token) answer in the fragment (OIDC Core §3.3.2.5), errors too. */
+export function errorRedirect(redirectUri: string, error: string, description: string, state?: string, mode: 'query' | 'fragment' = 'query'): string {
   const url = new URL(redirectUri);
-  url.searchParams.set('error', error);
-  url.searchParams.set('error_description', description);
-  if (state !== undefined) url.searchParams.set('state', state);
+  const params = mode === 'query' ? url.searchParams : new URLSearchParams();
+  params.set('error', error);
+  params.set('error_description', description);
+  if (state !== undefined) params.set('state', state);
+  if (mode === 'fragment') url.hash = params.toString();
   return url.toString();
 }
 
 export async function validateAuthorizeRequest(raw: Record<string, unknown>, clients: ClientStore, config: Config): Promise<AuthorizeValidation> {
-  for (const name of AUTHORIZE_PARAMS) {
+  for (const name of [...AUTHORIZE_PARAMS, ...REFUSED_PARAMS]) {
     if (raw[name] !== undefined && typeof raw[name] !== 'string') {
       return { kind: 'page', title: 'Invalid sign-in request', message: `The parameter "${name}" was sent more than once or is malformed. Start the sign-in again from the application.` };
     }
@@ -53,10 +62,13 @@ export async function validateAuthorizeRequest(raw: Record<string, unknown>, cli
     };
   }
   const state = p.state;
-  const fail = (error: string, description: string): AuthorizeValidation => ({ kind: 'redirect', url: errorRedirect(redirectUri!, error, description, state), error, description });
+  let mode: 'query' | 'fragment' = 'query';
+  const fail = (error: string, description: string): AuthorizeValidation => ({ kind: 'redirect', url: errorRedirect(redirectUri!, error, description, state, mode), error, description });
 
   if (!p.response_type) return fail('invalid_request', 'Missing parameter: response_type.');
-  if (p.response_type !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
+  const responseType = checkResponseType(p.response_type);
+  if (!responseType.ok) return fail(responseType.error, responseType.description);
+  if (responseType.value !== 'code') mode = 'fragment';
   if (!client.grants.includes('authorization_code')) return fail('unauthorized_client', 'This client may not use the authorization code grant.');
   if (state !== undefined && state.length > 2048) return fail('invalid_request', 'state is too long.');
 
@@ -64,6 +76,8 @@ export async function validateAuthorizeRequest(raw: Record<string, unknown>, cli
   const scope = requested.length ? [...new Set(requested)] : config.defaultScopes;
   const unknown = scope.filter((s) => !config.scopes.includes(s));
   if (unknown.length) return fail('invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
+  const oidc = checkOidcParams(p, scope, responseType.value);
+  if (!oidc.ok) return fail(oidc.error, oidc.description);
 
   let codeChallengeMethod: 'S256' | 'plain' | undefined;
   const codeChallenge = p.code_challenge || undefined;
@@ -78,5 +92,5 @@ export async function validateAuthorizeRequest(raw: Record<string, unknown>, cli
   } else if (client.requirePkce || client.type === 'public') {
     return fail('invalid_request', 'Code challenge required: this client must use PKCE (code_challenge with code_challenge_method=S256).');
   }
-  return { kind: 'ok', request: { client, redirectUri, scope, state, codeChallenge, codeChallengeMethod } };
+  return { kind: 'ok', request: { client, redirectUri, scope, state, codeChallenge, codeChallengeMethod, responseType: responseType.value, oidc: oidc.value } };
 }

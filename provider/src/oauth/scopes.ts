@@ -3,6 +3,11 @@
 // that ask for "read write" keep working. Other modules (OIDC) add scopes here.
 export const USERINFO_FIELDS_BY_SCOPE: Record<string, readonly string[]> = {
   read: ['sub', 'id', 'username', 'preferred_username', 'email', 'email_verified', 'name', 'given_name', 'family_name', 'department', 'job_title'],
+  // OpenID Connect scopes (oidc/claims.ts), for clients that keep this body (Rocket.Chat presets).
+  openid: ['sub', 'id'],
+  profile: ['sub', 'id', 'username', 'preferred_username', 'name', 'given_name', 'family_name'],
+  email: ['sub', 'id', 'email', 'email_verified'],
+  hr: ['sub', 'id', 'department', 'job_title'],
 };
 
 /** The scope a client must hold to read userinfo at all (named in the 403 challenge). */

@@ -8,6 +8,7 @@ import { requireCsrf } from '../web/csrf';
 import { endSession, startSession } from '../web/current-user';
 import type { LoginGuard } from '../web/rate-limit-login';
 import { clientIpKey } from '../web/rate-limits';
+import { loginHintFromNext } from '../oidc/authorize-params';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
 export function safeNext(next: unknown): string {
@@ -36,7 +37,7 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
   router.get('/accounts/login/', async (req: Request, res: Response) => {
     const next = safeNext(req.query.next);
     if (res.locals.currentUser && req.query.next) return res.redirect(303, next);
-    res.set('Cache-Control', 'no-store').render('login.njk', { next, clientName: await clientNameFor(next, deps.clients) });
+    res.set('Cache-Control', 'no-store').render('login.njk', { next, username: loginHintFromNext(next), clientName: await clientNameFor(next, deps.clients) });
   });
 
   // A stale login page submitted after signing in elsewhere (another tab): just continue.

@@ -1,10 +1,13 @@
-// RFC 8414 authorization server metadata (also served at the OpenID discovery path,
-// which some clients probe; no ID tokens are issued).
+// RFC 8414 authorization server metadata, with the OpenID Provider metadata (oidc/discovery.ts)
+// in the same document: it is served at every discovery path.
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
+import type { Database } from '../db/connect';
+import { openIdMetadata } from '../oidc/discovery';
 
-export function metadataBody(config: Config) {
+export function metadataBody(config: Config, pkceMethods: string[] = ['S256']) {
   const i = config.issuer;
+  const oidc = openIdMetadata(config);
   return {
     issuer: i,
     authorization_endpoint: `${i}/o/authorize/`,
@@ -12,22 +15,27 @@ export function metadataBody(config: Config) {
     revocation_endpoint: `${i}/o/revoke_token/`,
     introspection_endpoint: `${i}/o/introspect/`,
     userinfo_endpoint: `${i}/api/v2/o/userinfo/`,
-    response_types_supported: ['code'],
-    response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'],
+    device_authorization_endpoint: `${i}/o/device-authorization/`,
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     scopes_supported: config.scopes,
-    code_challenge_methods_supported: ['S256', 'plain'],
-    subject_types_supported: ['public'],
-    claims_supported: ['sub', 'id', 'username', 'preferred_username', 'email', 'email_verified', 'name', 'given_name', 'family_name', 'department', 'job_title'],
+    code_challenge_methods_supported: pkceMethods,
     service_documentation: `${i}/`,
+    ...oidc,
+    // The DOT-style userinfo fields (id, username) and the OpenID Connect claims.
+    claims_supported: [...new Set(['id', 'username', ...oidc.claims_supported])],
   };
 }
 
-export function metadataHandler(config: Config) {
-  return (_req: Request, res: Response) => {
-    res.set('Cache-Control', 'public, max-age=300').json(metadataBody(config));
+/** "plain" is advertised only while some client is allowed to use it (RFC 9700 §2.1.1). */
+async function pkceMethods(db: Database): Promise<string[]> {
+  return (await db.clients.countDocuments({ allowPlainPkce: true }, { limit: 1 })) > 0 ? ['S256', 'plain'] : ['S256'];
+}
+
+export function metadataHandler(config: Config, db: Database) {
+  return async (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'public, max-age=300').json(metadataBody(config, await pkceMethods(db)));
   };
 }

@@ -14,6 +14,7 @@ import { refreshGrant, type TokenResponseBody } from '../oauth/refresh-grant';
 import type { Config } from '../config';
 import type { TokenStore } from '../store/tokens';
 import { sendOAuthError } from './oauth-errors';
+import type { OidcService } from '../oidc/service';
 import type { LoginAttempt, LoginGuard } from '../web/rate-limit-login';
 import { clientIpKey, sendTooManyRequests } from '../web/rate-limits';
 
@@ -24,6 +25,8 @@ export interface TokenHandlerDeps {
   config: Config;
   log: Logger;
   loginGuard?: LoginGuard;
+  /** OpenID Connect: adds id_token to the answers of `openid` grants. */
+  oidc?: OidcService;
 }
 
 export function tokenHandler(deps: TokenHandlerDeps) {
@@ -77,7 +80,9 @@ export function tokenHandler(deps: TokenHandlerDeps) {
         answer = libraryResponse.body as TokenResponseBody;
       }
       deps.log.info({ event: 'token_issued', clientId: client._id, grantType }, 'token issued');
-      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(answer);
+      // OpenID Connect: an `openid` grant also gets an ID token.
+      const reply = deps.oidc ? await deps.oidc.tokenResponse(answer as unknown as Record<string, unknown>, grantType) : answer;
+      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(reply);
     } catch (err) {
       if (passwordAttempt?.allowed) passwordAttempt.failed();
       const known = err instanceof OAuthError ? err : libraryErrorCode(err);

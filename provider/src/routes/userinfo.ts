@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { pickFields, USERINFO_SCOPE, userinfoFields } from '../oauth/scopes';
 import type { ClientStore } from '../store/clients';
 import type { TokenStore } from '../store/tokens';
+import type { OidcService } from '../oidc/service';
 
 export function userinfoBody(u: UserDoc) {
   return {
@@ -41,7 +42,7 @@ function bearerToken(req: Request): { token?: string; error?: string; fromQuery?
   return { token: fromQuery ?? fromBody, fromQuery: fromQuery !== undefined };
 }
 
-export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: string): Promise<UserDoc | null> }; clients: ClientStore; config?: Config; log: Logger }) {
+export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: string): Promise<UserDoc | null> }; clients: ClientStore; config?: Config; log: Logger; oidc?: OidcService }) {
   return async (req: Request, res: Response) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const { token, error, fromQuery } = bearerToken(req);
@@ -68,6 +69,9 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: st
       res.set('WWW-Authenticate', `Bearer realm="hrm", error="invalid_request", error_description="${why}"`);
       return res.status(400).json({ error: 'invalid_request', error_description: why });
     }
+    // OpenID Connect clients get OIDC-shaped claims (oidc/service.ts); Rocket.Chat and DOT-style clients the body below.
+    const oidcBody = await deps.oidc?.userinfo(doc, user);
+    if (oidcBody) return res.json(oidcBody);
     const fields = userinfoFields(doc.scope);
     if (fields.size === 0) {
       const why = `The access token's scope does not include "${USERINFO_SCOPE}".`;

@@ -26,6 +26,7 @@ export const PRESET_POLICIES: Record<ClientPreset, ConsentPolicy> = {
   'rocketchat-wordpress': { alwaysAskConsent: false, honourPromptConsent: false, closeRedirectVariant: true },
   'rocketchat-app': { alwaysAskConsent: true, honourPromptConsent: true, closeRedirectVariant: false },
   generic: { alwaysAskConsent: false, honourPromptConsent: true, closeRedirectVariant: false },
+  'oidc-web': { alwaysAskConsent: false, honourPromptConsent: true, closeRedirectVariant: false },
 };
 
 /** The URIs plus their `?close` variants (for URIs without a query of their own). */

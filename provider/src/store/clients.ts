@@ -13,9 +13,10 @@ function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 import { PRESET_POLICIES, withCloseVariants } from './client-policies';
+import { validateAllowedOrigin } from '../oidc/origins';
 
-export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password'];
-export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic'];
+export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
+export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic', 'oidc-web'];
 
 /** Per-client token lifetimes (seconds); unset fields fall back to the provider-wide defaults. */
 export interface TokenLifetimes {
@@ -83,6 +84,15 @@ export const PRESET_DEFAULTS: Record<ClientPreset, PresetDefaults> = {
     requirePkce: false,
     allowQueryAccessToken: false,
   },
+  'oidc-web': {
+    description: 'OpenID Connect relying party (web application: Grafana, GitLab, Nextcloud, …): confidential, authorization code + refresh, ID tokens with scope openid',
+    type: 'confidential',
+    grants: ['authorization_code', 'refresh_token'],
+    allowQueryCredentials: false,
+    allowTokenOnlyRevocation: false,
+    requirePkce: false,
+    allowQueryAccessToken: false,
+  },
 };
 
 export function validateRedirectUri(uri: string): string {
@@ -112,6 +122,12 @@ export const newClientSchema = z.object({
   ...lifetimeFields(),
   allowQueryAccessToken: z.boolean().optional(),
   allowIntrospection: z.boolean().optional(),
+  /** OpenID Connect RP-initiated logout: allowed post_logout_redirect_uri values (exact match). */
+  postLogoutRedirectUris: z.array(z.string()).default([]),
+  /** RP-initiated logout also revokes this client's tokens for the user. */
+  revokeTokensOnLogout: z.boolean().default(false),
+  /** CORS: https origins of browser apps that call the token, revocation and userinfo endpoints. */
+  allowedOrigins: z.array(z.string()).default([]),
 });
 
 function lifetimeFields() {
@@ -191,6 +207,9 @@ export class ClientStore {
       }),
       alwaysAskConsent: policy.alwaysAskConsent,
       honourPromptConsent: policy.honourPromptConsent,
+      postLogoutRedirectUris: [...new Set(c.postLogoutRedirectUris.map(validateRedirectUri))],
+      revokeTokensOnLogout: c.revokeTokensOnLogout,
+      allowedOrigins: [...new Set(c.allowedOrigins.map(validateAllowedOrigin))],
       createdAt: now,
       updatedAt: now,
     };
@@ -245,7 +264,7 @@ export class ClientStore {
     return secret;
   }
 
-  async update(id: string, changes: { name?: string; redirectUris?: string[]; grants?: GrantType[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; allowQueryAccessToken?: boolean; allowIntrospection?: boolean } & TokenLifetimes): Promise<ClientDoc> {
+  async update(id: string, changes: { name?: string; redirectUris?: string[]; grants?: GrantType[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; allowQueryAccessToken?: boolean; allowIntrospection?: boolean; postLogoutRedirectUris?: string[]; revokeTokensOnLogout?: boolean; allowedOrigins?: string[] } & TokenLifetimes): Promise<ClientDoc> {
     const client = await this.require(id);
     const $set: Partial<ClientDoc> = { updatedAt: new Date() };
     if (changes.grants !== undefined) {
@@ -276,6 +295,9 @@ export class ClientStore {
     if (changes.skipAuthorization !== undefined) $set.skipAuthorization = changes.skipAuthorization;
     if (changes.requirePkce !== undefined) $set.requirePkce = client.type === 'public' ? true : changes.requirePkce;
     if (changes.allowPlainPkce !== undefined) $set.allowPlainPkce = changes.allowPlainPkce;
+    if (changes.postLogoutRedirectUris !== undefined) $set.postLogoutRedirectUris = [...new Set(changes.postLogoutRedirectUris.map((u) => u.trim()).filter(Boolean).map(validateRedirectUri))];
+    if (changes.revokeTokensOnLogout !== undefined) $set.revokeTokensOnLogout = changes.revokeTokensOnLogout;
+    if (changes.allowedOrigins !== undefined) $set.allowedOrigins = [...new Set(changes.allowedOrigins.map((o) => o.trim()).filter(Boolean).map(validateAllowedOrigin))];
     await this.db.clients.updateOne({ _id: client._id }, { $set });
     this.forget(client._id);
     return { ...client, ...$set };

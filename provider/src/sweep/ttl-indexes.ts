@@ -19,6 +19,10 @@ export const EXPIRES_AT_RULES: TtlRule[] = [
   { collection: 'rate_limits', field: 'resetAt', expireAfterSeconds: 0 },
   { collection: 'sessions', field: 'expires', expireAfterSeconds: 0 },
   { collection: 'sweep_leases', field: 'expiresAt', expireAfterSeconds: 0 },
+  // OpenID Connect (oidc/): grant context, device codes, initial access tokens.
+  { collection: 'oidc_grants', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'device_codes', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'registration_tokens', field: 'expiresAt', expireAfterSeconds: 0 },
 ];
 
 /**

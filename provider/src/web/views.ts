@@ -6,6 +6,10 @@ import type { Config } from '../config';
 export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   read: 'See your profile: name, username, email address, department and job title.',
   write: 'Act on your behalf in the connected application.',
+  openid: 'Sign you in with your HRM account (your account id).',
+  profile: 'See your name and username.',
+  email: 'See your email address.',
+  hr: 'See your department and job title.',
 };
 
 export function createViews(config: Config): nunjucks.Environment {

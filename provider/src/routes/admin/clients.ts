@@ -15,6 +15,7 @@ export const PRESET_LABELS: Record<ClientPreset, string> = {
   'rocketchat-wordpress': 'Rocket.Chat WordPress login (every edition)',
   'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
   generic: 'Generic OAuth 2.0 client',
+  'oidc-web': 'OpenID Connect web application',
 };
 
 const PRESET_HELP: Record<ClientPreset, string> = {
@@ -22,6 +23,7 @@ const PRESET_HELP: Record<ClientPreset, string> = {
   'rocketchat-wordpress': 'Rocket.Chat 9+ Community: sign in through Rocket.Chat’s built-in WordPress provider with server type “custom” (Custom OAuth is Premium from 9.0). Redirect URI: <Site_Url>/_oauth/wordpress',
   'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Shows the consent page on every login; also accepts the query-string credentials and token-only revocation that app versions up to 0.1.0 sent, for this client only.',
   generic: 'Any other standard OAuth 2.0 application (RFC 6749 with the RFC 9700 security defaults).',
+  'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
 };
 
 function lifetimeDefaults(config: Config) {
