@@ -1,7 +1,9 @@
 // Database round trips per request on the token endpoints (issue 10.C), counted from the
 // driver's own commandStarted events: userinfo and introspect ≤ 1 on a valid token,
 // client_credentials ≤ 3, code exchange and refresh ≤ 4. Client and profile caches are warm (the
-// steady state); the rate limiter's counter commands are reported apart (the limiter's stage).
+// steady state); the rate limiter's counter commands are reported apart (the limiter's stage), and
+// so is the embedded database's expiry bookkeeping: on FerretDB (no TTL indexes) each issue adds
+// one due-list insert (sweep/expiry.ts), asserted to be exactly one; MongoDB's TTL indexes need none.
 import type { CommandStartedEvent } from 'mongodb';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';
@@ -24,14 +26,16 @@ beforeAll(async () => {
 afterAll(() => p.stop());
 
 /** Runs one request and returns the database commands it caused, rate-limit counters apart. */
-async function commandsOf<T>(request: () => Promise<T>): Promise<{ result: T; commands: string[]; rateLimit: number }> {
+async function commandsOf<T>(request: () => Promise<T>): Promise<{ result: T; commands: string[]; rateLimit: number; dueList: string[] }> {
   seen = [];
   const result = await request();
   // Commands issued after the response (none expected) would still be in flight: let them land.
   await new Promise((r) => setTimeout(r, 50));
   const rateLimit = seen.filter((s) => s.collection === 'rate_limits').length;
-  const commands = seen.filter((s) => s.collection !== 'rate_limits').map((s) => `${s.name} ${s.collection}`);
-  return { result, commands, rateLimit };
+  const isDue = (s: { collection: string }) => s.collection.startsWith('expiry_due_');
+  const dueList = seen.filter(isDue).map((s) => s.name);
+  const commands = seen.filter((s) => s.collection !== 'rate_limits' && !isDue(s)).map((s) => `${s.name} ${s.collection}`);
+  return { result, commands, rateLimit, dueList };
 }
 
 const auth = () => ({ authorization: basic(c.client_id, c.client_secret) });
@@ -66,7 +70,11 @@ test('round trips per request stay within the targets', async () => {
 
   const table = { userinfo: ui.commands, introspect: intro.commands, client_credentials: cc.commands, code_exchange: ex.commands, refresh: rf.commands };
   // Printed so a failure (or a reviewer) sees exactly which commands a request ran.
-  console.log(JSON.stringify({ commands: table, rateLimitCommands: { token: ex.rateLimit, introspect: intro.rateLimit, userinfo: ui.rateLimit } }, null, 1));
+  const dueList = { client_credentials: cc.dueList, code_exchange: ex.dueList, refresh: rf.dueList };
+  console.log(JSON.stringify({ commands: table, dueListCommands: dueList, rateLimitCommands: { token: ex.rateLimit, introspect: intro.rateLimit, userinfo: ui.rateLimit } }, null, 1));
+  // Expiry bookkeeping: one insert per issued token set (access and refresh share a bucket).
+  expect(dueList).toEqual({ client_credentials: ['insert'], code_exchange: ['insert'], refresh: ['insert'] });
+  expect(ui.dueList).toEqual([]);
   expect(ui.commands.length).toBeLessThanOrEqual(1);
   expect(intro.commands.length).toBeLessThanOrEqual(1);
   expect(cc.commands.length).toBeLessThanOrEqual(3);

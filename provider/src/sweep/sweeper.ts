@@ -61,6 +61,9 @@ export class Sweeper {
     private readonly log?: Logger,
   ) {}
 
+  private ttlPrepared?: Promise<void>;
+  private stopping = false;
+
   /** Runs every intervalSeconds (unref'd: it never keeps the process alive). */
   start(): void {
     if (this.timer) return;
@@ -69,11 +72,16 @@ export class Sweeper {
     }, this.opts.intervalSeconds * 1000);
     this.timer.unref();
     // TTL indexes at start, so MongoDB begins expiring at once.
-    void this.prepareTtl().catch((err) => this.log?.warn({ err: { message: (err as Error).message } }, 'TTL indexes could not be created'));
+    // stop() waits for it, so a quick shutdown never closes the database under it (a false warning).
+    this.ttlPrepared = this.prepareTtl().catch((err) => {
+      if (!this.stopping) this.log?.warn({ err: { message: (err as Error).message } }, 'TTL indexes could not be created');
+    });
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    await this.ttlPrepared;
     this.timer = undefined;
     await this.running?.catch(() => undefined);
   }
