@@ -17,7 +17,8 @@ ARG EXTRA_CA_CERT=""
 COPY package.json package-lock.json .npmrc app.json /src/
 COPY provider/ /src/provider/
 # Only the provider workspace (its dependencies and its compiler), not the app's or the tests';
-# then the runtime tree without dev dependencies, gathered in /out.
+# then the runtime tree without dev dependencies, gathered in /out (provider/node_modules holds
+# versions that differ from the root's hoisted ones, e.g. jose 5 beside openid-client's jose 4).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
  && if [ -n "$EXTRA_CA_CERT" ]; then printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/build-extra.crt && update-ca-certificates; fi \
@@ -31,6 +32,7 @@ RUN apt-get update \
  && mkdir -p /out/provider \
  && cp -a node_modules package.json app.json /out/ \
  && cp -a provider/dist provider/bin provider/package.json /out/provider/ \
+ && if [ -d provider/node_modules ]; then cp -a provider/node_modules /out/provider/; fi \
  && rm -f /out/provider/dist/.tsbuildinfo
 
 FROM debian:${DEBIAN_RELEASE}-slim

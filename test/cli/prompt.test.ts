@@ -7,8 +7,9 @@ import { openCliDatabase, type CliDatabase } from './cli-database';
 import { cliEnv } from './run-cli';
 import { CLI_BIN, ensureBuilt } from '../support/build';
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
-const itWithPty = hasScript ? it : it.skip;
+// util-linux `script` (Debian: bsdutils, always installed) provides the pseudo-terminal.
+const itWithPty = it;
+if (spawnSync('script', ['--version']).status !== 0) throw new Error('`script` (util-linux) is needed for the terminal prompt tests');
 
 let cli: CliDatabase;
 let db: Database;

@@ -4,6 +4,7 @@
 // runs the CLI, runs as a non-root user with node as PID 1, and exits 0 on SIGTERM.
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../provider/src/config';
 import { connectDatabase } from '../../provider/src/db/connect';
@@ -27,6 +28,17 @@ function docker(args: string[], opts: { input?: string; allowFailure?: boolean; 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * This machine reaches the npm registry through a TLS-inspecting proxy whose CA is installed
+ * locally (/usr/local/share/ca-certificates); the image build needs it too, exactly as
+ * docs/operations.md tells admins behind such a proxy to pass it.
+ */
+function extraCaBuildArgs(): string[] {
+  const dir = '/usr/local/share/ca-certificates';
+  const pems = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.crt')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim()) : [];
+  return pems.length ? ['--build-arg', `EXTRA_CA_CERT=${pems.join('\n')}`] : [];
+}
+
 beforeAll(async () => {
   const started = spawnSync('bash', [SETUP, 'start'], { encoding: 'utf8', timeout: 600000 });
   if (started.status !== 0) throw new Error(`scripts/setup-docker.sh start failed: ${started.stderr}`);
@@ -34,7 +46,7 @@ beforeAll(async () => {
   if (!host) throw new Error(`setup-docker.sh printed no DOCKER_HOST: ${started.stdout}`);
   env = { ...process.env, DOCKER_HOST: host };
   const t0 = Date.now();
-  docker(['build', '--network', 'host', '-t', IMAGE, REPO_ROOT], { timeoutMs: 900000 });
+  docker(['build', '--network', 'host', ...extraCaBuildArgs(), '-t', IMAGE, REPO_ROOT], { timeoutMs: 900000 });
   buildSeconds = (Date.now() - t0) / 1000;
   database = await startTestDatabase();
   const port = await freePort();
@@ -45,7 +57,12 @@ beforeAll(async () => {
     '-e', `ISSUER=${baseUrl}`, '-e', `SESSION_SECRET=${crypto.randomBytes(32).toString('base64url')}`, '-e', 'PASSWORD_SCRYPT_COST=1024',
     IMAGE,
   ]);
-  await waitUntil(async () => (await rawRequest(`${baseUrl}/readyz`)).status === 200, 60000, `the container to be ready: ${docker(['logs', NAME], { allowFailure: true }).stdout}`);
+  try {
+    await waitUntil(async () => (await rawRequest(`${baseUrl}/readyz`)).status === 200, 60000, 'the container to be ready');
+  } catch (err) {
+    const logs = docker(['logs', NAME], { allowFailure: true });
+    throw new Error(`${(err as Error).message}; container log:\n${logs.stdout}${logs.stderr}`);
+  }
 }, 900000);
 
 afterAll(async () => {

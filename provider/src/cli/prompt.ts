@@ -39,6 +39,8 @@ function readLine(): Promise<string> {
 /** Raw mode turns echo off; we handle Enter, Backspace and Ctrl-C ourselves. */
 function readHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
+  // Echo goes off before the prompt shows: typing that starts as soon as it appears is never echoed.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
@@ -59,7 +61,6 @@ function readHidden(prompt: string): Promise<string> {
         else if (ch >= ' ') value += ch;
       }
     };
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
   });
