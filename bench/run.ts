@@ -10,6 +10,7 @@
 //   BENCH_POOL=4000          single-use refresh tokens / codes prepared per round
 //   BENCH_FERRETDB_SYNC=normal  SQLite synchronous=NORMAL for the bench's FerretDB (default: FerretDB's FULL)
 //   BENCH_DOT=1              also Django OAuth Toolkit 3.4.1 on gunicorn (2 workers) + PostgreSQL, interleaved
+//   BENCH_DOT_WORKER=gthread gunicorn worker class for DOT: gthread (1 thread, keep-alive; default) or sync
 //                            with ours in every round, seeded with the same number of tokens
 //                            (setup: bash scripts/setup-bench-dot.sh; see bench/lib/dot.ts)
 //   BENCH_PROFILE=1          the provider runs with --cpu-prof; profiles in bench/results/profiles/
@@ -182,7 +183,7 @@ async function bench(work: string, procs: Proc[]) {
   }
   const loaded = { node: rssMb(provider.pid), ferretdb: rssMb(ferret.pid) };
   await d.close();
-  report({ rows, idle, loaded, machine, ferretVersion, indexed, dotDatabase: dot?.database });
+  report({ rows, idle, loaded, machine, ferretVersion, indexed, dotDatabase: dot?.database, dotWorker: dot?.worker });
 }
 
 async function specFor(test: string, c: { issuer: string; ws: WorkingSet; form: Record<string, string>; config: ReturnType<typeof loadConfig>; d: Awaited<ReturnType<typeof connectDatabase>>; userId: string }): Promise<LoadSpec | undefined> {
@@ -246,7 +247,7 @@ function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
 
-function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<string, number>; machine: Array<{ size: number; load1: number; busy: number }>; ferretVersion: string; indexed: boolean; dotDatabase?: string }) {
+function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<string, number>; machine: Array<{ size: number; load1: number; busy: number }>; ferretVersion: string; indexed: boolean; dotDatabase?: string; dotWorker?: string }) {
   const cpus = os.cpus();
   const lines: string[] = [];
   lines.push(`# Benchmark ${new Date().toISOString()}`, '');
@@ -254,7 +255,7 @@ function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<s
   lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}.`);
   lines.push(`Machine load during the rounds (1-min load average / busy share of all CPUs): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
   lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`);
-  if (r.dotDatabase) lines.push(`DOT: Django OAuth Toolkit 3.4.1 on gunicorn (2 sync workers) + ${r.dotDatabase}; idle RSS gunicorn (master + workers) ${r.idle.dot_gunicorn} MB${r.idle.dot_postgresql ? ` + PostgreSQL (all processes) ${r.idle.dot_postgresql} MB` : ''}.`);
+  if (r.dotDatabase) lines.push(`DOT: Django OAuth Toolkit 3.4.1 on gunicorn (2 workers, ${r.dotWorker}) + ${r.dotDatabase}; idle RSS gunicorn (master + workers) ${r.idle.dot_gunicorn} MB${r.idle.dot_postgresql ? ` + PostgreSQL (all processes) ${r.idle.dot_postgresql} MB` : ''}.`);
   lines.push('');
   const dotHead = r.dotDatabase ? ' DOT rps | DOT p50 ms | DOT p99 ms | DOT CPU s/1k req | ours / DOT |' : '';
   lines.push(`| stored tokens | test | rps | p50 ms | p99 ms | non-2xx | CPU s/1k req: node | FerretDB |${dotHead} bare Express rps | ours / bare |`);

@@ -33,6 +33,8 @@ export interface DotSystem {
   baseUrl: string;
   /** 'PostgreSQL 15.x' or 'SQLite (PostgreSQL unavailable: why)'. */
   database: string;
+  /** gunicorn's worker class (BENCH_DOT_WORKER). */
+  worker: string;
   /** gunicorn master (measured with its workers) and the PostgreSQL postmaster (with its backends). */
   pids: Record<string, number>;
   ws: DotWorkingSet;
@@ -131,7 +133,11 @@ export async function startDot(work: string): Promise<DotSystem> {
   const ws = JSON.parse((await manage(['bench_dot', 'setup'])).trim().split('\n').pop()!) as DotWorkingSet;
 
   const port = await freePort();
-  const gunicorn = spawn(path.join(path.dirname(python), 'gunicorn'), ['--bind', `127.0.0.1:${port}`, '--workers', '2', 'hrm.wsgi'], { cwd: FIXTURE, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_DOT_WORKER=sync (gunicorn's default: one request per connection, then close) or
+  // gthread (with --threads 1: the same one-request-at-a-time workers, with keep-alive).
+  const workerClass = process.env.BENCH_DOT_WORKER ?? 'gthread';
+  const workerArgs = workerClass === 'gthread' ? ['--worker-class', 'gthread', '--threads', '1', '--keep-alive', '5'] : ['--worker-class', workerClass];
+  const gunicorn = spawn(path.join(path.dirname(python), 'gunicorn'), ['--bind', `127.0.0.1:${port}`, '--workers', '2', ...workerArgs, 'hrm.wsgi'], { cwd: FIXTURE, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const gproc = track('gunicorn', gunicorn);
   measureAsTree(gproc.pid);
   if (pg) measureAsTree(pg.proc.pid);
@@ -143,6 +149,7 @@ export async function startDot(work: string): Promise<DotSystem> {
   return {
     baseUrl,
     database,
+    worker: workerClass === 'gthread' ? 'gthread, 1 thread, keep-alive' : workerClass,
     pids,
     ws,
     filler: async (n) => {
