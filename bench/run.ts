@@ -9,6 +9,10 @@
 //   BENCH_TESTS=…            comma list of: userinfo,introspect,client_credentials,password,refresh,code,login_under_load
 //   BENCH_POOL=4000          single-use refresh tokens / codes prepared per round
 //   BENCH_FERRETDB_SYNC=normal  SQLite synchronous=NORMAL for the bench's FerretDB (default: FerretDB's FULL)
+//   BENCH_DOT=1              also Django OAuth Toolkit 3.4.1 on gunicorn (2 workers) + PostgreSQL, interleaved
+//   BENCH_DOT_WORKER=gthread gunicorn worker class for DOT: gthread (1 thread, keep-alive; default) or sync
+//                            with ours in every round, seeded with the same number of tokens
+//                            (setup: bash scripts/setup-bench-dot.sh; see bench/lib/dot.ts)
 //   BENCH_PROFILE=1          the provider runs with --cpu-prof; profiles in bench/results/profiles/
 //                            (summarise with: node --import tsx bench/profile-summary.ts <file>)
 //   UV_THREADPOOL_SIZE, PASSWORD_SCRYPT_COST, …: passed to the provider as usual
@@ -22,6 +26,7 @@ import { connectDatabase } from '../provider/src/db/connect';
 import { launch, freePort, waitFor, canConnect, rssMb, loadAverage, machineSample, type Proc } from './lib/procs';
 import { runLoad, median, type LoadResult, type LoadSpec } from './lib/load';
 import { seedFiller, seedWorkingSet, issue, issueCodes, type WorkingSet } from './lib/seed';
+import { startDot, type DotSystem } from './lib/dot';
 
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -31,6 +36,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '1e3,1e4' : '1e3,1e5,1e6')).split(',').map(Number).sort((a, b) => a - b);
 const TESTS = (process.env.BENCH_TESTS ?? 'userinfo,introspect,client_credentials,password,refresh,code,login_under_load').split(',');
 const POOL = Number(process.env.BENCH_POOL ?? (QUICK ? 600 : 4000));
+const DOT = process.env.BENCH_DOT === '1';
 const DB_NAME = 'hrm_bench';
 
 interface Row {
@@ -38,6 +44,7 @@ interface Row {
   test: string;
   ours: LoadResult[];
   base?: LoadResult[];
+  dot?: LoadResult[];
   extra?: Record<string, number[]>;
 }
 
@@ -106,8 +113,15 @@ async function bench(work: string, procs: Proc[]) {
   procs.push(baseline);
   await waitFor(() => canConnect(basePort), 'baseline');
   await new Promise((r) => setTimeout(r, 1000));
-  const idle = { node: rssMb(provider.pid), ferretdb: rssMb(ferret.pid), baseline: rssMb(baseline.pid) };
-  log(`idle RSS: provider ${idle.node} MB, FerretDB ${idle.ferretdb} MB, baseline ${idle.baseline} MB`);
+  let dot: DotSystem | undefined;
+  if (DOT) {
+    dot = await startDot(work);
+    procs.push({ name: 'dot', pid: 0, child: undefined as never, stop: () => dot!.stop() });
+    log(`DOT on gunicorn (2 workers) + ${dot.database} at ${dot.baseUrl}`);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle: Record<string, number> = { node: rssMb(provider.pid), ferretdb: rssMb(ferret.pid), baseline: rssMb(baseline.pid), ...(dot ? prefixed('dot_', dot.idleRssMb()) : {}) };
+  log(`idle RSS (MB): ${JSON.stringify(idle)}`);
 
   const ws = await seedWorkingSet(config, d);
   const userId = (await d.users.findOne({ _id: { $exists: true }, username: ws.username } as never))?._id as string;
@@ -120,11 +134,11 @@ async function bench(work: string, procs: Proc[]) {
   let stored = 0;
   for (const size of SIZES) {
     const t0 = Date.now();
-    await seedFiller(d, size - stored, (n) => { if (n % 100_000 === 0) log(`  seeded ${stored + n}`); });
+    await Promise.all([seedFiller(d, size - stored, (n) => { if (n % 100_000 === 0) log(`  seeded ${stored + n}`); }), dot?.filler(size - stored)]);
     log(`size ${size}: seeded ${size - stored} filler tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     stored = size;
     const byTest = new Map<string, Row>();
-    const row = (test: string) => byTest.get(test) ?? byTest.set(test, { size, test, ours: [], base: [], extra: {} }).get(test)!;
+    const row = (test: string) => byTest.get(test) ?? byTest.set(test, { size, test, ours: [], base: [], dot: [], extra: {} }).get(test)!;
     for (let round = 0; round < ROUNDS; round++) {
       const m0 = machineSample();
       for (const test of TESTS) {
@@ -142,6 +156,21 @@ async function bench(work: string, procs: Proc[]) {
           row(test).ours.push(await runLoad(spec, pids));
         }
         log(`size ${size} round ${round + 1} ${test}: ${row(test).ours.at(-1)!.rps.toFixed(0)} rps`);
+        if (dot) {
+          // DOT right after ours, in the same round (interleaved), with its own credentials.
+          const dspec = await dotSpecFor(test, dot);
+          if (test === 'login_under_load') {
+            const ui: LoadSpec = { url: `${dot.baseUrl}/api/v2/o/userinfo/`, headers: { authorization: `Bearer ${dot.ws.access_token}` }, connections: CONNECTIONS, durationSeconds: DURATION };
+            const [login, userinfo] = await Promise.all([runLoad(dspec, dot.pids), runLoad(ui, {})]);
+            row(test).dot!.push(login);
+            const r = row(test);
+            r.extra!.dot_userinfo_rps = [...(r.extra!.dot_userinfo_rps ?? []), userinfo.rps];
+            r.extra!.dot_userinfo_p99 = [...(r.extra!.dot_userinfo_p99 ?? []), userinfo.p99];
+          } else {
+            row(test).dot!.push(await runLoad(dspec, dot.pids));
+          }
+          log(`size ${size} round ${round + 1} ${test} (DOT): ${row(test).dot!.at(-1)!.rps.toFixed(0)} rps`);
+        }
         if (test === 'userinfo') {
           // The baseline right after, in the same round (interleaved).
           row(test).base!.push(await runLoad({ url: `http://127.0.0.1:${basePort}/api/v2/o/userinfo/`, connections: CONNECTIONS, durationSeconds: DURATION }, { node: baseline.pid }));
@@ -154,7 +183,7 @@ async function bench(work: string, procs: Proc[]) {
   }
   const loaded = { node: rssMb(provider.pid), ferretdb: rssMb(ferret.pid) };
   await d.close();
-  report({ rows, idle, loaded, machine, ferretVersion, indexed });
+  report({ rows, idle, loaded, machine, ferretVersion, indexed, dotDatabase: dot?.database, dotWorker: dot?.worker });
 }
 
 async function specFor(test: string, c: { issuer: string; ws: WorkingSet; form: Record<string, string>; config: ReturnType<typeof loadConfig>; d: Awaited<ReturnType<typeof connectDatabase>>; userId: string }): Promise<LoadSpec | undefined> {
@@ -182,26 +211,71 @@ async function specFor(test: string, c: { issuer: string; ws: WorkingSet; form: 
   }
 }
 
+function prefixed(prefix: string, o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [prefix + k, v]));
+}
+
+/** The same test against DOT: its applications are one per grant type (DOT allows one each). */
+async function dotSpecFor(test: string, dot: DotSystem): Promise<LoadSpec> {
+  const base = { connections: CONNECTIONS, durationSeconds: DURATION };
+  const form = (app: { client_id: string; client_secret: string }) => ({ 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from(`${encodeURIComponent(app.client_id)}:${encodeURIComponent(app.client_secret)}`).toString('base64') });
+  const ws = dot.ws;
+  switch (test) {
+    case 'userinfo':
+      return { ...base, url: `${dot.baseUrl}/api/v2/o/userinfo/`, headers: { authorization: `Bearer ${ws.access_token}` } };
+    case 'introspect':
+      return { ...base, url: `${dot.baseUrl}/o/introspect/`, method: 'POST', headers: form(ws.code), body: `token=${encodeURIComponent(ws.access_token)}` };
+    case 'client_credentials':
+      return { ...base, url: `${dot.baseUrl}/o/token/`, method: 'POST', headers: form(ws.client_credentials), body: 'grant_type=client_credentials&scope=read' };
+    case 'password':
+    case 'login_under_load':
+      return { ...base, connections: test === 'password' ? CONNECTIONS : 2, url: `${dot.baseUrl}/o/token/`, method: 'POST', headers: form(ws.password), body: new URLSearchParams({ grant_type: 'password', username: ws.username, password: ws.password_value, scope: 'read' }).toString() };
+    case 'refresh': {
+      const pool = await dot.pool('refresh', POOL);
+      return { ...base, url: `${dot.baseUrl}/o/token/`, method: 'POST', headers: form(ws.code), nextBody: () => { const t = pool.pop(); return t && `grant_type=refresh_token&refresh_token=${encodeURIComponent(t)}`; } };
+    }
+    case 'code': {
+      const pool = await dot.pool('code', POOL);
+      return { ...base, url: `${dot.baseUrl}/o/token/`, method: 'POST', headers: form(ws.code), nextBody: () => { const c = pool.pop(); return c && `grant_type=authorization_code&code=${encodeURIComponent(c)}&redirect_uri=${encodeURIComponent(ws.redirect_uri)}`; } };
+    }
+    default:
+      throw new Error(`unknown BENCH_TESTS entry: ${test}`);
+  }
+}
+
 function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
 
-function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<string, number>; machine: Array<{ size: number; load1: number; busy: number }>; ferretVersion: string; indexed: boolean }) {
+function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<string, number>; machine: Array<{ size: number; load1: number; busy: number }>; ferretVersion: string; indexed: boolean; dotDatabase?: string; dotWorker?: string }) {
   const cpus = os.cpus();
   const lines: string[] = [];
   lines.push(`# Benchmark ${new Date().toISOString()}`, '');
   lines.push(`Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, FerretDB ${r.ferretVersion} (${r.indexed ? '_id lookups use the index' : 'UNPATCHED: _id lookups scan'}).`);
   lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}.`);
   lines.push(`Machine load during the rounds (1-min load average / busy share of all CPUs): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
-  lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`, '');
-  lines.push('| stored tokens | test | rps | p50 ms | p99 ms | non-2xx | CPU s/1k req: node | FerretDB | bare Express rps | ours / bare |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`);
+  if (r.dotDatabase) lines.push(`DOT: Django OAuth Toolkit 3.4.1 on gunicorn (2 workers, ${r.dotWorker}) + ${r.dotDatabase}; idle RSS gunicorn (master + workers) ${r.idle.dot_gunicorn} MB${r.idle.dot_postgresql ? ` + PostgreSQL (all processes) ${r.idle.dot_postgresql} MB` : ''}.`);
+  lines.push('');
+  const dotHead = r.dotDatabase ? ' DOT rps | DOT p50 ms | DOT p99 ms | DOT CPU s/1k req | ours / DOT |' : '';
+  lines.push(`| stored tokens | test | rps | p50 ms | p99 ms | non-2xx | CPU s/1k req: node | FerretDB |${dotHead} bare Express rps | ours / bare |`);
+  lines.push(`|---|---|---|---|---|---|---|---|${r.dotDatabase ? '---|---|---|---|---|' : ''}---|---|`);
   for (const row of r.rows) {
     const rps = median(row.ours.map((x) => x.rps));
     const cpuPer = (k: string) => median(row.ours.map((x) => (x.cpu[k] ?? NaN) / Math.max(1, x.requests - x.non2xx) * 1000));
     const baseRps = row.base?.length ? median(row.base.map((x) => x.rps)) : NaN;
-    lines.push(`| ${row.size.toLocaleString('en')} | ${row.test} | ${fmt(rps)} | ${fmt(median(row.ours.map((x) => x.p50)), 1)} | ${fmt(median(row.ours.map((x) => x.p99)), 1)} | ${row.ours.reduce((a, x) => a + x.non2xx, 0)} | ${fmt(cpuPer('node'), 2)} | ${fmt(cpuPer('ferretdb'), 2)} | ${fmt(baseRps)} | ${Number.isFinite(baseRps) ? fmt(rps / baseRps, 2) + '×' : ''} |`);
-    if (row.extra?.userinfo_rps) lines.push(`| ${row.size.toLocaleString('en')} | ↳ userinfo meanwhile | ${fmt(median(row.extra.userinfo_rps))} | | ${fmt(median(row.extra.userinfo_p99!), 1)} | | | | | |`);
+    let dotCells = '';
+    if (r.dotDatabase) {
+      const d = row.dot ?? [];
+      const dotRps = median(d.map((x) => x.rps));
+      const dotCpu = median(d.map((x) => Object.values(x.cpu).reduce((a, b) => a + b, 0) / Math.max(1, x.requests - x.non2xx) * 1000));
+      dotCells = ` ${fmt(dotRps)} | ${fmt(median(d.map((x) => x.p50)), 1)} | ${fmt(median(d.map((x) => x.p99)), 1)} | ${fmt(dotCpu, 2)} | ${Number.isFinite(dotRps) && dotRps > 0 ? fmt(rps / dotRps, 2) + '×' : ''} |`;
+    }
+    lines.push(`| ${row.size.toLocaleString('en')} | ${row.test} | ${fmt(rps)} | ${fmt(median(row.ours.map((x) => x.p50)), 1)} | ${fmt(median(row.ours.map((x) => x.p99)), 1)} | ${row.ours.reduce((a, x) => a + x.non2xx, 0)} | ${fmt(cpuPer('node'), 2)} | ${fmt(cpuPer('ferretdb'), 2)} |${dotCells} ${fmt(baseRps)} | ${Number.isFinite(baseRps) ? fmt(rps / baseRps, 2) + '×' : ''} |`);
+    if (row.extra?.userinfo_rps) {
+      const dotUi = row.extra.dot_userinfo_rps ? ` ${fmt(median(row.extra.dot_userinfo_rps))} | | ${fmt(median(row.extra.dot_userinfo_p99!), 1)} | | |` : r.dotDatabase ? ' | | | | |' : '';
+      lines.push(`| ${row.size.toLocaleString('en')} | ↳ userinfo meanwhile | ${fmt(median(row.extra.userinfo_rps))} | | ${fmt(median(row.extra.userinfo_p99!), 1)} | | | |${dotUi} | |`);
+    }
   }
   const byTest = new Map<string, Row[]>();
   for (const row of r.rows) byTest.set(row.test, [...(byTest.get(row.test) ?? []), row]);
@@ -219,7 +293,7 @@ function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<s
   fs.mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(path.join(dir, `${stamp}.md`), text);
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ settings: { ROUNDS, DURATION, CONNECTIONS, SIZES, TESTS, POOL }, ...r }, null, 2));
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ settings: { ROUNDS, DURATION, CONNECTIONS, SIZES, TESTS, POOL, DOT }, ...r }, null, 2));
   log(`written to bench/results/${stamp}.md`);
 }
 

@@ -1,6 +1,6 @@
 // One load run with autocannon, with per-process CPU seconds from /proc around it.
 import autocannon from 'autocannon';
-import { cpuSeconds } from './procs';
+import { cpuOf } from './procs';
 
 export interface LoadSpec {
   url: string;
@@ -25,7 +25,7 @@ export interface LoadResult {
 }
 
 export async function runLoad(spec: LoadSpec, pids: Record<string, number>): Promise<LoadResult> {
-  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuOf(pid)]));
   const started = Date.now();
   let exhausted = false;
   const opts: autocannon.Options = {
@@ -63,7 +63,7 @@ export async function runLoad(spec: LoadSpec, pids: Record<string, number>): Pro
     }, 50);
   });
   const seconds = (Date.now() - started) / 1000;
-  const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - before[k]]));
+  const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuOf(pid) - before[k]]));
   const requests = result.requests.total;
   return {
     // Only answered requests count: a refused or failed one is not throughput.

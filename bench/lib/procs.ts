@@ -40,8 +40,69 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime (fields 14, 15)
 }
 
+/** Processes measured with all their descendants (gunicorn's workers, PostgreSQL's backends). */
+const trees = new Set<number>();
+export function measureAsTree(pid: number): void {
+  trees.add(pid);
+}
+
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // exited meanwhile
+  }
+}
+
+/** CPU seconds of a process, or of it and every live descendant (plus reaped children) for measureAsTree roots. */
+export function cpuOf(pid: number): number {
+  if (!trees.has(pid)) return cpuSeconds(pid);
+  const parent = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(Number(name));
+    if (f) parent.set(Number(name), Number(f[1]));
+  }
+  const inTree = (p: number): boolean => {
+    for (let q: number | undefined = p, hops = 0; q && hops < 10; q = parent.get(q), hops++) if (q === pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const p of parent.keys()) {
+    if (!inTree(p)) continue;
+    const f = statFields(p);
+    if (f) total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK; // utime stime cutime cstime
+  }
+  return total;
+}
+
+/** RSS of a process, or of its whole tree for measureAsTree roots. */
+export function treeRssMb(pid: number): number {
+  if (!trees.has(pid)) return rssMb(pid);
+  const parent = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(Number(name));
+    if (f) parent.set(Number(name), Number(f[1]));
+  }
+  let total = 0;
+  for (const p of parent.keys()) {
+    let q: number | undefined = p;
+    for (let hops = 0; q && q !== pid && hops < 10; hops++) q = parent.get(q);
+    if (q === pid) total += rssMb(p) || 0;
+  }
+  return total;
+}
+
 export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let status = '';
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return NaN;
+  }
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 

@@ -2,7 +2,7 @@
 // (scripts/ferretdb/), and explain() tells whether a query is an index search or a scan.
 import type { Collection, Db, Document, Filter } from 'mongodb';
 
-export const PATCHED_FERRETDB_VERSION = 'v1.24.2-hrm.1';
+export const PATCHED_FERRETDB_VERSION = 'v1.24.2-hrm.2';
 
 /** FerretDB's version (buildInfo.ferretdbVersion), or undefined on MongoDB. */
 export async function ferretDbVersion(db: Db): Promise<string | undefined> {
@@ -35,4 +35,32 @@ export async function explainFind<T extends Document>(coll: Collection<T>, filte
 /** True when SQLite answers from an index: "SEARCH <table> USING INDEX <table>__id_ (<expr>=?)". */
 export function usesIdIndex(p: QueryPlan): boolean {
   return p.filterPushdown && p.plan.some((l) => /detail=SEARCH \S+ USING INDEX \S+__id_ \(<expr>=\?\)/.test(l)) && !p.plan.some((l) => /detail=SCAN/.test(l));
+}
+
+/** True when SQLite answers from any index (SEARCH ... USING [COVERING ]INDEX) and scans nothing. */
+export function usesIndex(p: QueryPlan): boolean {
+  return p.filterPushdown && p.plan.some((l) => /detail=SEARCH \S+ USING (COVERING )?INDEX /.test(l)) && !p.plan.some((l) => /detail=SCAN/.test(l));
+}
+
+/** The filters a command applies, per collection: find/count/delete/update/findAndModify and an aggregate's leading $match. */
+export function filtersOf(name: string, command: Document): Array<{ collection: string; filter: Document }> {
+  const coll = String(command[name] ?? '');
+  switch (name) {
+    case 'find':
+      return [{ collection: coll, filter: command.filter ?? {} }];
+    case 'count':
+      return [{ collection: coll, filter: command.query ?? {} }];
+    case 'delete':
+      return (command.deletes as Array<{ q: Document }>).map((d) => ({ collection: coll, filter: d.q }));
+    case 'update':
+      return (command.updates as Array<{ q: Document }>).map((u) => ({ collection: coll, filter: u.q }));
+    case 'findAndModify':
+      return [{ collection: coll, filter: command.query ?? {} }];
+    case 'aggregate': {
+      const first = (command.pipeline as Document[])[0];
+      return [{ collection: coll, filter: first && '$match' in first ? first.$match : {} }];
+    }
+    default:
+      return [];
+  }
 }

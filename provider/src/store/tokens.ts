@@ -19,6 +19,7 @@
 //   expired (keep revoked/retired ones until they expire — they detect reuse); codes and claims
 //   past `expiresAt`; revocation markers past `expiresAt`.
 import crypto from 'node:crypto';
+import type { Collection, Filter } from 'mongodb';
 import type { Clock } from '../clock';
 import type { Database } from '../db/connect';
 import type { AccessTokenDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
@@ -27,6 +28,7 @@ import { seal, unseal } from '../security/seal';
 import { markerKeys, type RevocationStore } from './revocations';
 import { isDuplicateKey } from './users';
 import { trackExpiry } from '../sweep/expiry';
+import { retryIdempotent } from '../db/retry';
 
 export interface IssueRequest {
   client: ClientDoc;
@@ -216,23 +218,73 @@ export class TokenStore {
   /**
    * Deletes expired rows and revoked access tokens. Revoked refresh tokens and used codes stay
    * until they expire: they are what detects reuse and replay.
+   *
+   * Batched and bounded at any backlog (`hrm-sso tokens clear`): each collection is read once as
+   * a cursor of `_id`s, `batchSize` (≤ 1,000) at a time, and each batch deleted by one
+   * `{_id: {$in: batch}}` delete (an index search). One `deleteMany` matching more than ~32,000 documents
+   * fails on FerretDB ("too many SQL variables"). The filters themselves are not indexed: this is
+   * a housekeeping pass over the token collections, streamed, never held in memory; the
+   * server's own sweep uses the due lists instead (sweep/expiry.ts).
    */
-  async clear(now = this.clock.now()): Promise<{ accessTokens: number; refreshTokens: number; codes: number }> {
-    await Promise.all([this.db.claims.deleteMany({ expiresAt: { $lte: now } }), this.revocations.sweep(now)]);
+  async clear(now = this.clock.now(), opts: { batchSize?: number } = {}): Promise<{ accessTokens: number; refreshTokens: number; codes: number }> {
+    const batch = Math.min(1000, opts.batchSize ?? CLEAR_BATCH_SIZE);
+    const expired = { expiresAt: { $lte: now } };
     const [a, r, c] = await Promise.all([
-      this.db.accessTokens.deleteMany({ $or: [{ expiresAt: { $lte: now } }, { revokedAt: { $ne: null } }] }),
-      this.db.refreshTokens.deleteMany({ expiresAt: { $lte: now } }),
-      this.db.codes.deleteMany({ expiresAt: { $lte: now } }),
+      deleteMatching(this.db.accessTokens as never, { $or: [expired, { revokedAt: { $ne: null } }] }, batch),
+      deleteMatching(this.db.refreshTokens as never, expired, batch),
+      deleteMatching(this.db.codes as never, expired, batch),
+      deleteMatching(this.db.claims as never, expired, batch),
+      deleteMatching(this.db.revocations as never, expired, batch),
     ]);
-    return { accessTokens: a.deletedCount, refreshTokens: r.deletedCount, codes: c.deletedCount };
+    return { accessTokens: a, refreshTokens: r, codes: c };
   }
 
+  /**
+   * Live access tokens per client, from the clientId index: one bounded `count` per client
+   * (at most ACTIVE_COUNT_CAP documents read each, so a figure at the cap means "at least").
+   * Never an aggregate over the whole collection, which FerretDB would read and filter in Go.
+   */
   async activeCountsByClient(now = this.clock.now()): Promise<Record<string, number>> {
-    const rows = await this.db.accessTokens
-      .aggregate<{ _id: string; count: number }>([{ $match: { revokedAt: null, expiresAt: { $gt: now } } }, { $group: { _id: '$clientId', count: { $sum: 1 } } }])
-      .toArray();
-    return Object.fromEntries(rows.map((r) => [r._id, r.count]));
+    const ids = (await this.db.clients.find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id as string);
+    const counts = await Promise.all(ids.map((id) => this.activeCount('access_tokens', { clientId: id }, now)));
+    return Object.fromEntries(ids.map((id, i) => [id, counts[i]]).filter(([, n]) => (n as number) > 0));
   }
+
+  /** Live tokens matching an indexed equality (`{clientId}` / `{userId}`), counted up to ACTIVE_COUNT_CAP. */
+  async activeCount(collection: 'access_tokens' | 'refresh_tokens', by: { clientId: string } | { userId: string }, now = this.clock.now()): Promise<number> {
+    const res = await retryIdempotent(() => this.db.db.command({ count: collection, query: { ...by, revokedAt: null, expiresAt: { $gt: now } }, limit: ACTIVE_COUNT_CAP }));
+    return Number(res.n ?? 0);
+  }
+}
+
+/** Documents read and deleted per command by clear(). */
+export const CLEAR_BATCH_SIZE = 1000;
+/** The most documents activeCount reads for one client or user (a bound, shown as "at least"). */
+export const ACTIVE_COUNT_CAP = 100_000;
+
+/** Streams the `_id`s matching `filter` and deletes them `batch` at a time; returns how many were deleted. */
+async function deleteMatching(coll: Collection<{ _id: string }>, filter: Filter<{ _id: string }>, batch: number): Promise<number> {
+  let deleted = 0;
+  let ids: string[] = [];
+  const flush = async () => {
+    const part = ids;
+    ids = [];
+    if (part.length === 0) return;
+    // One statement, `_id $in` (≤ 1,000): an index search on FerretDB (scripts/ferretdb/0002) and MongoDB.
+    const res = await retryIdempotent(() => coll.deleteMany({ _id: { $in: part } } as Filter<{ _id: string }>));
+    deleted += res.deletedCount;
+  };
+  const cursor = coll.find(filter, { projection: { _id: 1 }, batchSize: batch });
+  try {
+    for await (const doc of cursor) {
+      ids.push(doc._id);
+      if (ids.length >= batch) await flush();
+    }
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+  await flush();
+  return deleted;
 }
 
 /** A fresh family id for grants that do not come from a code (password grant). */
