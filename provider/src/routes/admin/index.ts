@@ -6,6 +6,7 @@ import { clientRoutes } from './clients';
 import { formNonce, requireAdmin, type PageDeps } from './support';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
+import { employmentRoutes } from '../../hr/admin-routes';
 
 export function adminRoutes(deps: PageDeps) {
   const admin = Router();
@@ -25,6 +26,7 @@ export function adminRoutes(deps: PageDeps) {
   });
   admin.use(clientRoutes(deps));
   admin.use(userRoutes(deps));
+  admin.use(employmentRoutes(deps));
   admin.use(tokenRoutes(deps));
   admin.use(auditRoutes(deps));
 
