@@ -29,6 +29,8 @@ function challenge(res: Response, status: number, error: string, description: st
 /** The person as a colleague sees them: only the allowed fields. */
 export async function colleague(u: UserDoc, config: Config, managerOf: (name: string) => Promise<UserDoc | null>): Promise<Record<string, unknown>> {
   const allowed = new Set(config.HRM_DIRECTORY_FIELDS.split(',').map((f) => f.trim()));
+  // A leave's end date goes with the status it qualifies.
+  if (allowed.has('employment_status')) allowed.add('leave_until');
   const claims = await hrClaims(u, config, managerOf);
   const all: Record<string, unknown> = { username: u.username, name: u.name, email: u.email, ...claims };
   return Object.fromEntries(Object.entries(all).filter(([k, v]) => allowed.has(k) && v !== undefined));
