@@ -188,4 +188,17 @@ describe('HR lifecycle on the provider', () => {
     expect((await getJson(`${p.baseUrl}/api/v2/hrm/people/leo/`, auth)).status).toBe(404);
     expect((await getJson(`${p.baseUrl}/api/v2/hrm/people/nobody/`, auth)).status).toBe(404);
   });
+
+  test('Connect Rocket.Chat page: Custom OAuth group → channel map and roles to sync from departments, teams and HR_ROLE_MAP', async () => {
+    const login = await p.createClient({ name: 'RC login', redirectUris: ['https://chat.example.test/_oauth/hrm'], preset: 'rocketchat-login' });
+    const http = await signIn(p.baseUrl, 'boss', pw('boss'));
+    const page = await http.request(`${p.baseUrl}/admin/clients/${login.client_id}/connect`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    const map = /<pre id="value-groups-channel-map">([^<]*)<\/pre>/.exec(html)![1].replace(/&quot;/g, '"');
+    expect(JSON.parse(map)).toEqual({ data: 'data', engineering: 'engineering', platform: 'platform', 'research-development': 'research-development' });
+    expect(html).toContain('<code id="value-roles-to-sync">admin,leader</code>');
+    expect(html).toContain('OVERWRITE_SETTING_Accounts_OAuth_Custom-Hrm-roles_to_sync=admin,leader');
+    expect(html).toContain('OVERWRITE_SETTING_Accounts_OAuth_Custom-Hrm-scope=read write hrm');
+  });
 });
