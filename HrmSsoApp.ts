@@ -27,6 +27,9 @@ import { parseProviderConfig } from './app-src/settings/providerConfig';
 import { readRawSettings } from './app-src/settings/readSettings';
 import { hrJobProcessor, scheduleHrJob } from './app-src/hr/processor';
 import { HR_SETTINGS, HrSettingId, readHrSettings } from './app-src/hr/settings';
+import { handleProfileButton, PROFILE_BUTTON } from './app-src/directory/profileButton';
+import { IUIKitResponse, UIKitActionButtonInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import { IModify, IPersistence } from '@rocket.chat/apps-engine/definition/accessors';
 
 export class HrmSsoApp extends App {
     private readonly services: HrmServices;
@@ -68,6 +71,11 @@ export class HrmSsoApp extends App {
         }
     }
 
+    /** The "HRM profile" message action (app-src/directory/profileButton.ts). */
+    public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+        return handleProfileButton(this.services, context, read, http, persistence, modify);
+    }
+
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
         await configuration.settings.provideSetting(PROVIDER_URL_SETTING);
         await setupGuardedOAuthClient(this.services, configuration);
@@ -78,6 +86,7 @@ export class HrmSsoApp extends App {
             await configuration.settings.provideSetting(setting);
         }
         await configuration.scheduler.registerProcessors([hrJobProcessor(this.services)]);
+        configuration.ui.registerButton(PROFILE_BUTTON);
         await configuration.slashCommands.provideSlashCommand(new HrmCommand(this.services));
     }
 }

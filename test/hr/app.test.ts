@@ -5,6 +5,7 @@
  * deactivations, room joins and messages.
  */
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { AppInterface } from '@rocket.chat/apps-engine/definition/metadata';
 import { AppHost } from '../support/apphost/AppHost';
 import { authorizeWithForms } from '../support/authorize-with-forms';
 import { startTestProvider, TestProvider } from '../support/provider';
@@ -174,5 +175,24 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(await host.say(user('rc-ada'), 'find sales')).toBe('Nobody in the HRM directory matches "sales".');
         expect(await host.say(user('rc-ada'), 'find zzz')).toBe('Nobody in the HRM directory matches "zzz".');
         expect(await host.say(user('rc-ada'), 'find e --page x')).toMatch(/^Usage: `\/hrm find/);
+    });
+
+    test('the "HRM profile" message action shows the author\'s card to whoever clicked it', async () => {
+        const buttons = host.manager.getUIActionButtonManager().getAllActionButtons();
+        expect(buttons).toEqual(expect.arrayContaining([expect.objectContaining({ appId: host.appId, actionId: 'hrm-profile', context: 'messageAction', labelI18n: 'hrm-profile-button' })]));
+        const before = host.bridges.messages.notifications.length;
+        // As Rocket.Chat delivers a click: the IUIKitInteractionHandler listener with the interaction payload.
+        await host.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: 'actionButton' as never,
+            appId: host.appId,
+            actionId: 'hrm-profile',
+            triggerId: 'trigger-1',
+            user: user('rc-zoe'),
+            room: host.room,
+            message: { id: 'msg-1', room: host.room, sender: user('rc-ada'), text: 'hello' },
+            payload: { context: 'messageAction' },
+        } as never);
+        const sent = host.bridges.messages.notifications.slice(before).filter((n) => n.userId === 'rc-zoe');
+        expect(sent.map((n) => n.text)).toEqual(['*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)']);
     });
 });
