@@ -25,7 +25,7 @@ describe('HR lifecycle on the provider', () => {
     fetch(`${p.baseUrl}/api/v2/hrm/status/`, { method: 'POST', headers: { authorization: auth, 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => undefined), headers: r.headers }));
 
   beforeAll(async () => {
-    p = await startTestProvider({ env: { HR_ROLE_MAP: '{"hr-admin":"admin","lead":"leader"}', HRM_STATUS_BATCH_MAX: '5', HRM_DIRECTORY_PAGE_SIZE: '2' } });
+    p = await startTestProvider({ env: { HR_ROLE_MAP: '{"hr-admin":"admin","lead":"leader"}', HRM_STATUS_BATCH_MAX: '5', HRM_DIRECTORY_PAGE_SIZE: '2', HRM_STATUS_RATE_LIMIT: '15', HRM_DIRECTORY_RATE_LIMIT: '15' } });
     cliEnv = { MONGO_URL: p.mongoUrl, MONGO_DB: 'hrm_test' };
     generic = await p.createClient({ name: 'Generic', redirectUris: [REDIRECT], preset: 'generic', skipAuthorization: true });
     app = await p.createClient({ name: 'Rocket.Chat app', redirectUris: ['https://chat.example.test/api/apps/public/x/hrm-callback'], preset: 'rocketchat-app' });
@@ -200,5 +200,22 @@ describe('HR lifecycle on the provider', () => {
     expect(html).toContain('<code id="value-roles-to-sync">admin,leader</code>');
     expect(html).toContain('OVERWRITE_SETTING_Accounts_OAuth_Custom-Hrm-roles_to_sync=admin,leader');
     expect(html).toContain('OVERWRITE_SETTING_Accounts_OAuth_Custom-Hrm-scope=read write hrm');
+  });
+
+  test('status and directory are rate limited (429 with Retry-After), per client and per user', async () => {
+    const other = await p.createClient({ name: 'Second app', redirectUris: ['https://chat2.example.test/api/apps/public/x/hrm-callback'], preset: 'rocketchat-app' });
+    const codes: number[] = [];
+    for (let i = 0; i < 16; i++) codes.push((await status({ ids: ['ada'] }, basic(other.client_id, other.client_secret))).status);
+    expect(codes.slice(0, 15).every((c) => c === 200)).toBe(true);
+    const limited = await status({ ids: ['ada'] }, basic(other.client_id, other.client_secret));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.json.error).toBe('temporarily_unavailable');
+
+    const t = await tokensFor('boss', 'hrm');
+    const seen: number[] = [];
+    for (let i = 0; i < 16; i++) seen.push((await getJson(`${p.baseUrl}/api/v2/hrm/people/ada/`, { authorization: `Bearer ${t.access_token}` })).status);
+    expect(seen.slice(0, 15).every((c) => c === 200)).toBe(true);
+    expect(seen[15]).toBe(429);
   });
 });
