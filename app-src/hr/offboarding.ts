@@ -104,7 +104,16 @@ async function handleOne(deps: RunDeps, config: Parameters<typeof unlinkLeaver>[
         summary.unlinked++;
         deps.services.logger().info(`HR job: unlinked ${link.userId} (HRM status ${person.status}).`);
         if (settings.deactivateLeavers && person.status !== 'unknown' && user && user.isEnabled !== false) {
-            await deps.modify.getUpdater().getUserUpdater().deactivate(user.id, true);
+            // confirmRelinquish=false: Rocket.Chat refuses to deactivate the last owner of a room
+            // rather than hand the room over or delete it; the admin decides (reported below).
+            try {
+                await deps.modify.getUpdater().getUserUpdater().deactivate(user.id, false);
+            } catch (error) {
+                summary.failed++;
+                const why = error instanceof Error ? error.message.slice(0, 200) : 'refused';
+                summary.problems.push(`${who} was unlinked but not deactivated (${why}): deactivate them by hand, e.g. after transferring the rooms they own.`);
+                return;
+            }
             summary.deactivated++;
             deps.services.logger().info(`HR job: deactivated Rocket.Chat user ${user.id}.`);
         }

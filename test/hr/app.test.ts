@@ -195,4 +195,14 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         const sent = host.bridges.messages.notifications.slice(before).filter((n) => n.userId === 'rc-zoe');
         expect(sent.map((n) => n.text)).toEqual(['*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)']);
     });
+
+    test('a deactivation Rocket.Chat refuses (last owner of a room) is reported; the link is still removed', async () => {
+        host.bridges.users.refuseDeactivation.set('rc-zoe', 'user-last-owner');
+        await setEmployment('zoe', { status: 'left' });
+        await host.runJob(JOB);
+        expect(linked('rc-zoe')).toBe(false);
+        expect(user('rc-zoe').isEnabled).toBe(true);
+        expect(lastReport()).toContain('Checked 2 · unlinked 1 · deactivated 0');
+        expect(lastReport()).toContain('@zoe was unlinked but not deactivated (user-last-owner): deactivate them by hand');
+    });
 });

@@ -23,6 +23,8 @@ export class MemoryUserBridge extends UserBridge {
     public readonly deactivations: string[] = [];
     /** Users whose updates fail (as a Rocket.Chat database error would), to test that one failure blocks no one else. */
     public readonly failUpdatesFor = new Set<string>();
+    /** Deactivations Rocket.Chat refuses (user id → its error), as for the last owner of a room. */
+    public readonly refuseDeactivation = new Map<string, string>();
 
     protected async getById(id: string): Promise<IUser> {
         return this.users.get(id) as IUser;
@@ -87,6 +89,10 @@ export class MemoryUserBridge extends UserBridge {
     }
 
     protected async deactivate(userId: string): Promise<boolean> {
+        const refused = this.refuseDeactivation.get(userId);
+        if (refused) {
+            throw new Error(refused);
+        }
         this.deactivations.push(userId);
         return this.update({ id: userId } as IUser, { isEnabled: false });
     }
