@@ -77,6 +77,10 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(host.bridges.scheduler.recurring.get(`${JOB}_${host.appId}`)).toMatchObject({ interval: '15 minutes' });
     });
 
+    test('/hrm check says the HR job can use the status endpoint', async () => {
+        expect(await host.say(host.adminUser, 'check')).toContain(':white_check_mark: The HR status endpoint answers: the HR job can check leavers');
+    });
+
     test('linking synced the HR profile into custom fields (merged) and joined the department channel', () => {
         expect(user('rc-ada').customFields).toEqual({
             favouriteColour: 'blue',
