@@ -25,6 +25,11 @@ import { setupGuardedOAuthClient } from './app-src/oauth/engineSetup';
 import { ENDPOINT_SETTINGS, PROVIDER_URL_SETTING } from './app-src/settings/definitions';
 import { parseProviderConfig } from './app-src/settings/providerConfig';
 import { readRawSettings } from './app-src/settings/readSettings';
+import { hrJobProcessor, scheduleHrJob } from './app-src/hr/processor';
+import { HR_SETTINGS, HrSettingId, readHrSettings } from './app-src/hr/settings';
+import { handleProfileButton, PROFILE_BUTTON } from './app-src/directory/profileButton';
+import { IUIKitResponse, UIKitActionButtonInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import { IModify, IPersistence } from '@rocket.chat/apps-engine/definition/accessors';
 
 export class HrmSsoApp extends App {
     private readonly services: HrmServices;
@@ -39,8 +44,14 @@ export class HrmSsoApp extends App {
         this.services = services;
     }
 
-    public async onEnable(environment: IEnvironmentRead): Promise<boolean> {
+    public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
         applyConfig(this.clientOptions, parseProviderConfig(await readRawSettings(environment.getSettings())));
+        // The HR job (app-src/hr/): checks linked users against the HRM every N minutes.
+        try {
+            await scheduleHrJob(configurationModify.scheduler, (await readHrSettings(environment.getSettings())).jobIntervalMinutes);
+        } catch (error) {
+            this.getLogger().error('Could not schedule the HR job; grant the app its scheduler permission.');
+        }
         return true;
     }
 
@@ -53,8 +64,16 @@ export class HrmSsoApp extends App {
     }
 
     /** Settings take effect at once: the OAuth client's options object is updated in place. */
-    public async onSettingUpdated(_setting: ISetting, _configurationModify: IConfigurationModify, read: IRead, _http: IHttp): Promise<void> {
+    public async onSettingUpdated(setting: ISetting, configurationModify: IConfigurationModify, read: IRead, _http: IHttp): Promise<void> {
         await this.services.loadConfig(read);
+        if (setting.id === HrSettingId.JobIntervalMinutes) {
+            await scheduleHrJob(configurationModify.scheduler, (await readHrSettings(read.getEnvironmentReader().getSettings())).jobIntervalMinutes);
+        }
+    }
+
+    /** The "HRM profile" message action (app-src/directory/profileButton.ts). */
+    public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+        return handleProfileButton(this.services, context, read, http, persistence, modify);
     }
 
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
@@ -63,6 +82,11 @@ export class HrmSsoApp extends App {
         for (const setting of ENDPOINT_SETTINGS) {
             await configuration.settings.provideSetting(setting);
         }
+        for (const setting of HR_SETTINGS) {
+            await configuration.settings.provideSetting(setting);
+        }
+        await configuration.scheduler.registerProcessors([hrJobProcessor(this.services)]);
+        configuration.ui.registerButton(PROFILE_BUTTON);
         await configuration.slashCommands.provideSlashCommand(new HrmCommand(this.services));
     }
 }

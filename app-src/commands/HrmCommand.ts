@@ -16,10 +16,11 @@ import { logout } from './logout';
 import { parseCommand, ParsedCommand } from './parse';
 import { status } from './status';
 import { whoami } from './whoami';
+import { find, who } from '../directory/commands';
 
-type Handler = (ctx: RequestContext) => Promise<Reply>;
+type Handler = (ctx: RequestContext, args: readonly string[]) => Promise<Reply>;
 
-const HANDLERS: Record<Extract<ParsedCommand, { kind: 'run' }>['subcommand'], Handler> = { login, logout, status, whoami, check };
+const HANDLERS: Record<Extract<ParsedCommand, { kind: 'run' }>['subcommand'], Handler> = { login, logout, status, whoami, check, who, find };
 
 export class HrmCommand implements ISlashCommand {
     public command = 'hrm';
@@ -51,7 +52,7 @@ export class HrmCommand implements ISlashCommand {
     private async answer(parsed: ParsedCommand, ctx: RequestContext): Promise<Reply> {
         switch (parsed.kind) {
             case 'run':
-                return HANDLERS[parsed.subcommand](ctx);
+                return HANDLERS[parsed.subcommand](ctx, parsed.args ?? []);
             case 'help':
                 return reply(helpText(parsed.topic));
             case 'unknown':

@@ -11,6 +11,7 @@ import { fetchMetadata, ServerMetadata } from '../provider/metadata';
 import { Result } from '../lib/result';
 import { inspectSettings, ProviderConfig } from '../settings/providerConfig';
 import { readRawSettings } from '../settings/readSettings';
+import { statusEndpointLine } from '../hr/statusProbe';
 
 export const CLIENT_PRESET = 'rocketchat-app';
 const OK = ':white_check_mark:';
@@ -100,9 +101,9 @@ export async function check(ctx: RequestContext): Promise<Reply> {
     let kind: ProviderKind = 'unknown';
     if (config) {
         lines.push(`${OK} Settings are complete (provider ${config.providerUrl}, scopes "${config.scopes.join(' ')}").`);
-        const [metadata, probe] = await Promise.all([fetchMetadata(ctx.http, config), probeClient(ctx.http, config, redirectUri)]);
+        const [metadata, probe, hr] = await Promise.all([fetchMetadata(ctx.http, config), probeClient(ctx.http, config, redirectUri), statusEndpointLine(ctx.http, config)]);
         kind = providerKind(metadata);
-        lines.push(...metadataLines(config, metadata), probeLine(probe));
+        lines.push(...metadataLines(config, metadata), probeLine(probe), hr);
     } else {
         lines.push('The provider was not contacted: fix the settings above first.');
     }

@@ -1,10 +1,13 @@
 /** Parsing `/hrm …` arguments into what to run. Pure; unit-tested. */
-export const SUBCOMMANDS = ['login', 'logout', 'status', 'whoami', 'check', 'help'] as const;
+export const SUBCOMMANDS = ['login', 'logout', 'status', 'whoami', 'check', 'who', 'find', 'help'] as const;
+
+/** Subcommands that take arguments (the rest take none). */
+export const WITH_ARGUMENTS: readonly Subcommand[] = ['who', 'find'];
 
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export type ParsedCommand =
-    | { readonly kind: 'run'; readonly subcommand: Exclude<Subcommand, 'help'> }
+    | { readonly kind: 'run'; readonly subcommand: Exclude<Subcommand, 'help'>; readonly args?: readonly string[] }
     | { readonly kind: 'help'; readonly topic?: Subcommand }
     | { readonly kind: 'unknown'; readonly given: string }
     | { readonly kind: 'extra_arguments'; readonly subcommand: Subcommand };
@@ -28,6 +31,9 @@ export function parseCommand(args: readonly string[]): ParsedCommand {
         }
         const topic = words[1].toLowerCase();
         return words.length === 2 && isSubcommand(topic) ? { kind: 'help', topic } : { kind: 'extra_arguments', subcommand: 'help' };
+    }
+    if (WITH_ARGUMENTS.includes(first)) {
+        return { kind: 'run', subcommand: first, args: words.slice(1) };
     }
     if (words.length > 1) {
         return { kind: 'extra_arguments', subcommand: first };

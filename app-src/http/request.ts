@@ -14,6 +14,8 @@ export interface HttpRequest {
     readonly headers?: Record<string, string>;
     /** Sent as application/x-www-form-urlencoded. */
     readonly form?: Record<string, string>;
+    /** Sent as application/json (the HR status endpoint). */
+    readonly json?: unknown;
     readonly timeoutMs?: number;
 }
 
@@ -55,6 +57,9 @@ export async function send(http: IHttp, request: HttpRequest): Promise<Result<Ht
     if (request.form) {
         content = formEncode(request.form);
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (request.json !== undefined) {
+        content = JSON.stringify(request.json);
+        headers['Content-Type'] = 'application/json';
     }
     const timedOut = fail<HttpAnswer>('provider_timeout', `The HRM provider did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
     const started = Date.now();

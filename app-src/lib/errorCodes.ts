@@ -21,4 +21,8 @@ export type ErrorCode =
     /** The refresh token is no longer valid: the user must log in again. */
     | 'session_expired'
     /** The user has no HRM link. */
-    | 'not_linked';
+    | 'not_linked'
+    /** The token lacks the scope an endpoint needs (the HRM directory needs `hrm`). */
+    | 'insufficient_scope'
+    /** The provider rate-limited the request. */
+    | 'rate_limited';

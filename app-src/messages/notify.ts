@@ -21,12 +21,17 @@ export async function notifyUser(read: IRead, modify: IModify, user: IUser, room
     if (room) {
         builder.setRoom(room);
     }
-    if (message.button) {
+    if (message.button || message.image) {
         const blocks = modify.getCreator().getBlockBuilder();
-        blocks.addSectionBlock({ text: blocks.newMarkdownTextObject(message.text) });
-        blocks.addActionsBlock({
-            elements: [blocks.newButtonElement({ text: blocks.newPlainTextObject(message.button.label), url: message.button.url, actionId: 'hrm-open-link' })],
+        blocks.addSectionBlock({
+            text: blocks.newMarkdownTextObject(message.text),
+            ...(message.image ? { accessory: blocks.newImageElement({ imageUrl: message.image.url, altText: message.image.alt }) } : {}),
         });
+        if (message.button) {
+            blocks.addActionsBlock({
+                elements: [blocks.newButtonElement({ text: blocks.newPlainTextObject(message.button.label), url: message.button.url, actionId: 'hrm-open-link' })],
+            });
+        }
         builder.setBlocks(blocks);
     }
     await modify.getNotifier().notifyUser(user, builder.getMessage());

@@ -21,6 +21,7 @@ import { readTokens } from '../storage/engineTokens';
 import { identityFromProfile, saveIdentity } from '../storage/identities';
 import { identityMatchesUser } from './identityMatch';
 import { revokeQuietly } from './revocation';
+import { runHrJob } from '../hr/offboarding';
 
 /** Thrown to veto: the engine logs it and shows its failure page; the message holds no secrets. */
 export class CallbackRejected extends Error {
@@ -103,6 +104,15 @@ export function makeAuthorizationCallback(services: HrmServices) {
         const who = describeIdentity(identity);
         services.logger().info(`User ${user.id} linked to HRM subject ${identity.sub}.`);
         await tell(`Linked to HRM as ${who}.`);
+        // Profile sync and department channels at once (best effort: the link stands whatever happens).
+        try {
+            const synced = await runHrJob({ services, read, modify, http, persis }, [user.id]);
+            if (synced.problems.length > 0 || synced.aborted) {
+                services.logger().warn(`HR sync on link for user ${user.id}: ${synced.aborted ?? synced.problems.join('; ')}`);
+            }
+        } catch (error) {
+            services.logger().warn(`HR sync on link failed for user ${user.id}.`);
+        }
         return { responseContent: linkedPage(who) };
     };
 }

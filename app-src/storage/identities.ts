@@ -12,6 +12,8 @@ export interface LinkedIdentity {
     readonly linkedAt: number;
     /** Epoch ms; absent when the provider gave no expires_in. */
     readonly accessTokenExpiresAt?: number;
+    /** The Rocket.Chat user id, so the offboarding job can list every link (app-src/hr/links.ts). */
+    readonly userId?: string;
 }
 
 export function identityFromProfile(profile: HrmProfile, linkedAt: number, accessTokenExpiresAt: number | undefined): LinkedIdentity {
@@ -31,7 +33,7 @@ export async function readIdentity(read: IPersistenceRead, userId: string): Prom
 }
 
 export async function saveIdentity(persis: IPersistence, userId: string, identity: LinkedIdentity): Promise<void> {
-    await persis.updateByAssociations(userRecord(userId, RecordKind.Identity), identity, true);
+    await persis.updateByAssociations(userRecord(userId, RecordKind.Identity), { ...identity, userId }, true);
 }
 
 export async function removeIdentity(persis: IPersistence, userId: string): Promise<void> {

@@ -30,6 +30,7 @@ import { oidcRoutes } from './oidc/routes';
 import { DEVICE_CODE_GRANT, deviceCodeGrantType } from './oidc/device';
 import { deviceRoutes } from './oidc/device-routes';
 import { mountOidcMachineEndpoints } from './oidc/machine-routes';
+import { hrmApiRoutes } from './hr/routes';
 
 export interface ProviderApp {
   app: express.Express;
@@ -73,6 +74,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   const userinfo = userinfoHandler({ tokens, users: userCache, clients, config, log, oidc });
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
+  app.use(hrmApiRoutes(services, log));
   for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
     app.all(p, (_req, res) => { res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'Use POST.' }); });
   }

@@ -51,8 +51,8 @@ export const configSchema = z.object({
   CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** USER_CACHE_SECONDS: how long userinfo/introspection reuse a profile they read (revocation never waits for it). */
   USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
-  /** SCOPES: space-separated scopes the provider knows (openid, profile, email and hr drive OpenID Connect claims). */
-  SCOPES: z.string().default('read write openid profile email hr'),
+  /** SCOPES: space-separated scopes the provider knows (openid, profile, email and hr drive OpenID Connect claims; hrm releases the HR lifecycle claims and the directory, docs/hr-lifecycle.md). */
+  SCOPES: z.string().default('read write openid profile email hr hrm'),
   /** DEFAULT_SCOPES: scopes granted when a request names none. */
   DEFAULT_SCOPES: z.string().default('read'),
   /** SESSION_SECRET: signs browser session cookies (at least 32 characters); generated into DATA_DIR in development; this or SESSION_SECRETS is required in production. (default: generated into DATA_DIR/session-secret) */
@@ -112,6 +112,32 @@ export const configSchema = z.object({
   DYNAMIC_CLIENT_REGISTRATION: bool.default('false'),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // HR lifecycle (provider/src/hr/, docs/hr-lifecycle.md).
+  /** HR_ROLE_MAP: JSON object mapping HR roles to Rocket.Chat role names, released as the `roles` claim (scope hrm), e.g. {"hr-admin":"admin","manager":"leader"}; HR roles not in it are not released. */
+  HR_ROLE_MAP: z
+    .string()
+    .refine((v) => {
+      try {
+        const m = JSON.parse(v) as unknown;
+        return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((r) => typeof r === 'string' && r.length > 0);
+      } catch {
+        return false;
+      }
+    }, 'must be a JSON object of HR role → Rocket.Chat role name, e.g. {"hr-admin":"admin"}')
+    .default('{}'),
+  /** HRM_STATUS_BATCH_MAX: most HRM users one POST /api/v2/hrm/status/ request may ask about. */
+  HRM_STATUS_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /** HRM_STATUS_RATE_LIMIT: status requests allowed per client per window (RATE_LIMIT_WINDOW_SECONDS). */
+  HRM_STATUS_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  /** HRM_DIRECTORY_RATE_LIMIT: directory searches and colleague lookups allowed per user per window. */
+  HRM_DIRECTORY_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  /** HRM_DIRECTORY_PAGE_SIZE: people per page of GET /api/v2/hrm/directory/. */
+  HRM_DIRECTORY_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** HRM_DIRECTORY_FIELDS: comma-separated fields the directory shows colleagues (of username, name, job_title, department, manager, picture, employee_number, employment_status, email, groups). */
+  HRM_DIRECTORY_FIELDS: z
+    .string()
+    .refine((v) => v.split(',').map((f) => f.trim()).filter(Boolean).every((f) => ['username', 'name', 'job_title', 'department', 'manager', 'picture', 'employee_number', 'employment_status', 'email', 'groups'].includes(f)), 'must list only username, name, job_title, department, manager, picture, employee_number, employment_status, email or groups')
+    .default('username,name,job_title,department,manager,picture,employment_status'),
 });
 
 export type Config = z.infer<typeof configSchema> & {

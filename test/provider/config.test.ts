@@ -11,7 +11,7 @@ test('defaults match DOT and the README', () => {
   expect(c.AUTHORIZATION_CODE_EXPIRE_SECONDS).toBe(60);
   expect(c.ROTATE_REFRESH_TOKEN).toBe(true);
   expect(c.SHUTDOWN_TIMEOUT_SECONDS).toBe(10);
-  expect(c.scopes).toEqual(['read', 'write', 'openid', 'profile', 'email', 'hr']);
+  expect(c.scopes).toEqual(['read', 'write', 'openid', 'profile', 'email', 'hr', 'hrm']);
   expect(c.issuer).toBe('http://localhost:8000');
   expect(c.secureCookies).toBe(false);
   expect(c.sessionSecrets).toEqual([]);

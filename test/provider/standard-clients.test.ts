@@ -95,7 +95,7 @@ test('metadata (RFC 8414) lists endpoints, grants, auth methods, scopes and PKCE
       introspection_endpoint: `${p.baseUrl}/o/introspect/`,
       userinfo_endpoint: `${p.baseUrl}/api/v2/o/userinfo/`,
       response_types_supported: ['code', 'code id_token'],
-      scopes_supported: ['read', 'write', 'openid', 'profile', 'email', 'hr'],
+      scopes_supported: ['read', 'write', 'openid', 'profile', 'email', 'hr', 'hrm'],
       code_challenge_methods_supported: expect.arrayContaining(['S256']),
       token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
       grant_types_supported: expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),

@@ -8,6 +8,7 @@ import { endUserAccess } from '../store/user-access';
 import { AppError } from '../errors';
 import { UsageError } from './output';
 import type { UserStore } from '../store/users';
+import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from '../hr/cli';
 
 interface CreateOptions {
   username: string;
@@ -120,7 +121,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
       });
     });
 
-  user
+  addEmploymentOptions(user
     .command('edit')
     .description("change a user's profile (username and id never change)")
     .argument('<username>', 'the user')
@@ -131,15 +132,23 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .option('--department <department>', 'department ("" clears it)')
     .option('--job-title <title>', 'job title ("" clears it)')
     .option('--admin', 'may use the admin pages')
-    .option('--no-admin', 'may not use the admin pages')
+    .option('--no-admin', 'may not use the admin pages'))
     .action(async (username: string, opts: EditOptions) => {
-      const changes = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-      if (Object.keys(changes).length === 0) throw new UsageError('Nothing to change: give at least one of --email, --name, --given-name, --family-name, --department, --job-title, --admin/--no-admin.');
-      await withServices(globals().json, async ({ users, audit, out }) => {
+      // HR lifecycle flags (hr/cli.ts) are applied by hr/employment.ts, the rest by the user store.
+      const { employment, rest: changes } = takeEmploymentOptions(opts as Record<string, unknown>);
+      if (Object.keys(changes).length === 0 && Object.keys(employment).length === 0) throw new UsageError('Nothing to change: give at least one of --email, --name, --given-name, --family-name, --department, --job-title, --admin/--no-admin, --status, --leave-until, --left-at, --manager, --employee-number, --teams, --picture-url, --hr-roles.');
+      await withServices(globals().json, async (services) => {
+        const { users, audit, out } = services;
         const doc = await users.require(username);
-        const updated = await users.update(doc._id, changes);
-        await audit.record('cli', 'user.edit', updated.username, { id: updated._id, fields: Object.keys(changes) });
-        out.result(userJson(updated), () => [`Updated ${updated.username}: ${Object.keys(changes).join(', ')}.`]);
+        let updated = doc;
+        if (Object.keys(changes).length > 0) {
+          updated = await users.update(doc._id, changes);
+          await audit.record('cli', 'user.edit', updated.username, { id: updated._id, fields: Object.keys(changes) });
+        }
+        const hr = Object.keys(employment).length > 0 ? await applyEmploymentFromCli(services, updated, employment) : undefined;
+        if (hr) updated = hr.user;
+        const changed = [...Object.keys(changes), ...Object.keys(employment)];
+        out.result(hr ? { ...userJson(updated), ...employmentJson(updated) } : userJson(updated), () => [`Updated ${updated.username}: ${changed.join(', ')}.`, ...(hr?.lines ?? [])]);
       });
     });
 

@@ -16,6 +16,20 @@ export interface UserDoc {
   sessionsEndedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
+  // HR lifecycle (provider/src/hr/): all optional, absent on users created before it.
+  /** active (default), on_leave (until leaveUntil) or left (since leftAt; the account is also inactive). */
+  employmentStatus?: 'active' | 'on_leave' | 'left';
+  leaveUntil?: Date;
+  leftAt?: Date;
+  /** Username of the user's manager. */
+  manager?: string;
+  employeeNumber?: string;
+  /** Team slugs; the department's slug is derived from `department` (hr/groups.ts). */
+  teams?: string[];
+  /** Absolute https URL or a path on this provider. */
+  pictureUrl?: string;
+  /** HR roles (e.g. hr-admin), mapped to Rocket.Chat roles by HR_ROLE_MAP. */
+  hrRoles?: string[];
 }
 
 export type ClientType = 'confidential' | 'public';
@@ -61,6 +75,8 @@ export interface ClientDoc {
   allowedOrigins?: string[];
   createdAt: Date;
   updatedAt: Date;
+  /** May call POST /api/v2/hrm/status/ (hr/status-route.ts); absent = on for the rocketchat-app preset only. */
+  allowHrmStatus?: boolean;
 }
 
 export interface AuthorizationCodeDoc {

@@ -8,6 +8,8 @@ export const USERINFO_FIELDS_BY_SCOPE: Record<string, readonly string[]> = {
   profile: ['sub', 'id', 'username', 'preferred_username', 'name', 'given_name', 'family_name'],
   email: ['sub', 'id', 'email', 'email_verified'],
   hr: ['sub', 'id', 'department', 'job_title'],
+  // HR lifecycle claims are added by routes/userinfo.ts through hr/claims.ts.
+  hrm: ['sub', 'id'],
 };
 
 /** The scope a client must hold to read userinfo at all (named in the 403 challenge). */

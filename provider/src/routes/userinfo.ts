@@ -10,6 +10,7 @@ import { pickFields, USERINFO_SCOPE, userinfoFields } from '../oauth/scopes';
 import type { ClientStore } from '../store/clients';
 import type { TokenStore } from '../store/tokens';
 import type { OidcService } from '../oidc/service';
+import { hrClaims, HRM_SCOPE } from '../hr/claims';
 
 export function userinfoBody(u: UserDoc) {
   return {
@@ -42,7 +43,7 @@ function bearerToken(req: Request): { token?: string; error?: string; fromQuery?
   return { token: fromQuery ?? fromBody, fromQuery: fromQuery !== undefined };
 }
 
-export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: string): Promise<UserDoc | null> }; clients: ClientStore; config?: Config; log: Logger; oidc?: OidcService }) {
+export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: string): Promise<UserDoc | null>; byUsername?(username: string): Promise<UserDoc | null> }; clients: ClientStore; config?: Config; log: Logger; oidc?: OidcService }) {
   return async (req: Request, res: Response) => {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     const { token, error, fromQuery } = bearerToken(req);
@@ -70,8 +71,10 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: st
       return res.status(400).json({ error: 'invalid_request', error_description: why });
     }
     // OpenID Connect clients get OIDC-shaped claims (oidc/service.ts); Rocket.Chat and DOT-style clients the body below.
+    // Scope hrm adds the HR lifecycle claims to either body (hr/claims.ts, docs/hr-lifecycle.md).
+    const hr = deps.config && doc.scope.includes(HRM_SCOPE) ? await hrClaims(user, deps.config, (name) => deps.users.byUsername?.(name) ?? Promise.resolve(null)) : {};
     const oidcBody = await deps.oidc?.userinfo(doc, user);
-    if (oidcBody) return res.json(oidcBody);
+    if (oidcBody) return res.json({ ...oidcBody, ...hr });
     const fields = userinfoFields(doc.scope);
     if (fields.size === 0) {
       const why = `The access token's scope does not include "${USERINFO_SCOPE}".`;
@@ -79,6 +82,6 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: st
       res.set('WWW-Authenticate', `Bearer realm="hrm", error="insufficient_scope", scope="${USERINFO_SCOPE}", error_description="${why}"`);
       return res.status(403).json({ error: 'insufficient_scope', error_description: why });
     }
-    res.json(pickFields(userinfoBody(user), fields));
+    res.json({ ...pickFields(userinfoBody(user), fields), ...hr });
   };
 }

@@ -23,6 +23,11 @@ export class UserCache {
     return user;
   }
 
+  /** Not cached: only the HR claims' manager lookup uses it (scope hrm). */
+  async byUsername(username: string): Promise<UserDoc | null> {
+    return this.users.byUsername(username);
+  }
+
   forget(id: string): void {
     this.entries.delete(id);
   }

@@ -17,6 +17,7 @@ export function createViews(config: Config): nunjucks.Environment {
   env.addGlobal('productName', config.PRODUCT_NAME);
   env.addGlobal('organizationName', config.ORGANIZATION_NAME);
   env.addFilter('scopeText', (s: string) => SCOPE_DESCRIPTIONS[s] ?? `Use the "${s}" permission.`);
+  env.addFilter('isoDay', (d: Date | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''));
   env.addFilter('date', (d: Date | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—'));
   return env;
 }

@@ -214,6 +214,16 @@ export class AppHost {
         });
     }
 
+    /** A channel the app can find by name; members are tracked by the room bridge. */
+    public addRoom(name: string, type: RoomType = RoomType.CHANNEL): IRoom {
+        return this.bridges.rooms.add({ id: `room-${name}`, slugifiedName: name, displayName: name, type, creator: this.admin, usernames: [] });
+    }
+
+    /** Runs one of the app's scheduler processors through the engine (as Rocket.Chat's scheduler does). */
+    public async runJob(id: string): Promise<void> {
+        await this.bridges.scheduler.run(`${id}_${this.appId}`);
+    }
+
     public async stop(): Promise<void> {
         try {
             await this.manager.unload(false);

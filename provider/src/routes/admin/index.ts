@@ -6,6 +6,8 @@ import { clientRoutes } from './clients';
 import { formNonce, requireAdmin, type PageDeps } from './support';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
+import { employmentRoutes } from '../../hr/admin-routes';
+import { connectSyncLocals } from '../../hr/connect-sync';
 
 export function adminRoutes(deps: PageDeps) {
   const admin = Router();
@@ -23,8 +25,10 @@ export function adminRoutes(deps: PageDeps) {
     ]);
     res.render('admin/index.njk', { section: 'overview', counts: { clients, users, activeUsers, accessTokens }, lastAudit });
   });
+  admin.use(connectSyncLocals(deps));
   admin.use(clientRoutes(deps));
   admin.use(userRoutes(deps));
+  admin.use(employmentRoutes(deps));
   admin.use(tokenRoutes(deps));
   admin.use(auditRoutes(deps));
 

@@ -91,6 +91,8 @@ export const NOTICES: Record<string, string> = {
   'password-reset': 'The password was changed.',
   'user-deactivated': 'The user was deactivated: their sessions end at their next request and their tokens were revoked.',
   'user-activated': 'The user was reactivated.',
+  'employment-saved': 'Employment saved.',
+  'user-left': 'The user was marked as left: their account is deactivated and every session, token, code and consent ended.',
   'tokens-revoked': 'Tokens revoked.',
 };
 

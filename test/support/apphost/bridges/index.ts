@@ -37,6 +37,7 @@ import { MemoryPersistenceBridge } from './persistence';
 import { MemoryApiBridge, MemoryCommandBridge } from './registry';
 import { MemoryServerSettingBridge } from './settings';
 import { MemoryUserBridge } from './users';
+import { MemoryRoomBridge } from './rooms';
 
 /** An instance of an abstract bridge class with no behaviour of its own. */
 function empty<T>(base: abstract new (...args: any[]) => T): T {
@@ -76,13 +77,13 @@ export class MemoryAppBridges extends AppBridges {
     public readonly apis = new MemoryApiBridge();
     private readonly internal = new MemoryInternalBridge();
     private readonly federation = new KeyPairFederationBridge();
-    private readonly scheduler = new MemorySchedulerBridge();
+    public readonly scheduler = new MemorySchedulerBridge();
+    public readonly rooms = new MemoryRoomBridge({ get: (id) => this.users.get(id), byUsername: (name) => this.users.byUsername(name) });
     private readonly activation = new SilentActivationBridge();
     private readonly detailChanges = new SilentDetailChangesBridge();
     private readonly others = {
         env: empty(EnvironmentalVariableBridge),
         livechat: empty(LivechatBridge),
-        room: empty(RoomBridge),
         upload: empty(UploadBridge),
         uiInteraction: empty(UiInteractionBridge),
         cloud: empty(CloudWorkspaceBridge),
@@ -134,7 +135,7 @@ export class MemoryAppBridges extends AppBridges {
     }
 
     public getRoomBridge(): RoomBridge {
-        return this.others.room;
+        return this.rooms;
     }
 
     public getInternalBridge(): IInternalBridge {

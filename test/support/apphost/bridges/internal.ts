@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'crypto';
 import { IInternalFederationBridge, SchedulerBridge } from '@rocket.chat/apps-engine/server/bridges';
 import { InternalBridge } from '@rocket.chat/apps-engine/server/bridges/InternalBridge';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
+import { IJobContext, IProcessor, IRecurringSchedule } from '@rocket.chat/apps-engine/definition/scheduler';
 
 export class MemoryInternalBridge extends InternalBridge {
     protected async getUsernamesOfRoomById(): Promise<string[]> {
@@ -35,14 +36,37 @@ export class KeyPairFederationBridge implements IInternalFederationBridge {
     }
 }
 
+/** Keeps the processors (wrapped by the engine) and recurring schedules, so tests can run a job as the engine would. */
 export class MemorySchedulerBridge extends SchedulerBridge {
-    protected async registerProcessors(): Promise<void> {}
+    public readonly processors = new Map<string, IProcessor>();
+    public readonly recurring = new Map<string, IRecurringSchedule>();
+
+    protected async registerProcessors(processors: IProcessor[] = []): Promise<void> {
+        for (const p of processors) {
+            this.processors.set(p.id, p);
+        }
+    }
 
     protected async scheduleOnce(): Promise<void> {}
 
-    protected async scheduleRecurring(): Promise<void> {}
+    protected async scheduleRecurring(job: IRecurringSchedule): Promise<void> {
+        this.recurring.set(job.id, job);
+    }
 
-    protected async cancelJob(): Promise<void> {}
+    protected async cancelJob(jobId: string): Promise<void> {
+        this.recurring.delete(jobId);
+    }
 
-    protected async cancelAllJobs(): Promise<void> {}
+    protected async cancelAllJobs(): Promise<void> {
+        this.recurring.clear();
+    }
+
+    /** Runs a processor through the engine's wrapper (sandbox, accessors, logging), as Rocket.Chat's agenda does. */
+    public async run(processorId: string): Promise<void> {
+        const p = this.processors.get(processorId);
+        if (!p) {
+            throw new Error(`No processor ${processorId}; registered: ${[...this.processors.keys()].join(', ')}`);
+        }
+        await p.processor({} as IJobContext, undefined as never, undefined as never, undefined as never, undefined as never);
+    }
 }

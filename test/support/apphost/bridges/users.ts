@@ -14,6 +14,18 @@ export class MemoryUserBridge extends UserBridge {
         return this.users.get(id);
     }
 
+    public byUsername(username: string): IUser | undefined {
+        return [...this.users.values()].find((u) => u.username === username);
+    }
+
+    /** Every update the app made, in order (user id and the fields it set), for assertions. */
+    public readonly updates: Array<{ userId: string; updates: Partial<IUser> }> = [];
+    public readonly deactivations: string[] = [];
+    /** Users whose updates fail (as a Rocket.Chat database error would), to test that one failure blocks no one else. */
+    public readonly failUpdatesFor = new Set<string>();
+    /** Deactivations Rocket.Chat refuses (user id → its error), as for the last owner of a room. */
+    public readonly refuseDeactivation = new Map<string, string>();
+
     protected async getById(id: string): Promise<IUser> {
         return this.users.get(id) as IUser;
     }
@@ -55,6 +67,10 @@ export class MemoryUserBridge extends UserBridge {
     }
 
     protected async update(user: IUser, updates: Partial<IUser>): Promise<boolean> {
+        if (this.failUpdatesFor.has(user.id)) {
+            throw new Error('simulated database error');
+        }
+        this.updates.push({ userId: user.id, updates: JSON.parse(JSON.stringify(updates)) });
         const current = this.users.get(user.id);
         if (!current) {
             return false;
@@ -73,6 +89,11 @@ export class MemoryUserBridge extends UserBridge {
     }
 
     protected async deactivate(userId: string): Promise<boolean> {
+        const refused = this.refuseDeactivation.get(userId);
+        if (refused) {
+            throw new Error(refused);
+        }
+        this.deactivations.push(userId);
         return this.update({ id: userId } as IUser, { isEnabled: false });
     }
 }

@@ -1,0 +1,39 @@
+/**
+ * The "HRM profile" message action: shows the HR card of a message's author to whoever clicked
+ * it, exactly as `/hrm who @author` would (same checks, same one-sentence answers). Rocket.Chat
+ * 6.x offers no button on the user-info panel to apps, so the message menu is where it lives.
+ */
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { UIActionButtonContext } from '@rocket.chat/apps-engine/definition/ui';
+import { IUIActionButtonDescriptor } from '@rocket.chat/apps-engine/definition/ui/IUIActionButtonDescriptor';
+import { IUIKitResponse, UIKitActionButtonInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import { HrmServices } from '../core/services';
+import { notifyUser } from '../messages/notify';
+import { reply } from '../messages/reply';
+import { who } from './commands';
+
+export const PROFILE_ACTION_ID = 'hrm-profile';
+
+export const PROFILE_BUTTON: IUIActionButtonDescriptor = {
+    actionId: PROFILE_ACTION_ID,
+    context: UIActionButtonContext.MESSAGE_ACTION,
+    labelI18n: 'hrm-profile-button',
+};
+
+export async function handleProfileButton(services: HrmServices, context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+    const data = context.getInteractionData();
+    const responder = context.getInteractionResponder();
+    if (data.actionId !== PROFILE_ACTION_ID) {
+        return responder.successResponse();
+    }
+    const author = data.message?.sender?.username;
+    try {
+        const answer = author
+            ? await who({ services, user: data.user, room: data.room, read, modify, http, persis, now: Date.now() }, [`@${author}`])
+            : reply('This message has no author with a username, so there is no HRM card to show.');
+        await notifyUser(read, modify, data.user, data.room, answer);
+    } catch (error) {
+        services.logger().error(`The HRM profile button failed for user ${data.user.id}.`);
+    }
+    return responder.successResponse();
+}

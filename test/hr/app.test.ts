@@ -1,0 +1,212 @@
+/**
+ * The HR job, profile sync, department channels and the colleague directory in the real
+ * Apps-Engine 1.42.1 host, against this repository's provider on a real FerretDB. The job is
+ * run through the engine's scheduler wrapper; the host's bridges record user updates,
+ * deactivations, room joins and messages.
+ */
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { AppInterface } from '@rocket.chat/apps-engine/definition/metadata';
+import { AppHost } from '../support/apphost/AppHost';
+import { authorizeWithForms } from '../support/authorize-with-forms';
+import { startTestProvider, TestProvider } from '../support/provider';
+import { changeEmployment } from '../../provider/src/hr/employment';
+
+const JOB = 'hrm-hr-job';
+const pw = (u: string) => `${u}-long-password`;
+const PEOPLE = [
+    { id: 'rc-ada', username: 'ada', email: 'ada@example.test', name: 'Ada Lovelace', department: 'Engineering', jobTitle: 'Analyst' },
+    { id: 'rc-leo', username: 'leo', email: 'leo@example.test', name: 'Leo Leaver', department: 'Sales', jobTitle: 'Account manager' },
+    { id: 'rc-zoe', username: 'zoe', email: 'zoe@example.test', name: 'Zoe Zed', department: 'Engineering', jobTitle: 'Engineer' },
+];
+
+describe('HR lifecycle in the real Apps-Engine host', () => {
+    let provider: TestProvider;
+    let host: AppHost;
+    let reports: ReturnType<AppHost['addRoom']>;
+    let dev: ReturnType<AppHost['addRoom']>;
+
+    const user = (id: string) => host.user(id);
+    const linked = (id: string) => host.record(id, 'hrm-linked-identity') !== undefined && host.record(id, 'hrm-oauth-connection') !== undefined;
+    const lastReport = () => host.bridges.messages.created.filter((m) => m.room?.id === reports.id).pop()?.text ?? '';
+    const setEmployment = async (username: string, input: Parameters<typeof changeEmployment>[3]) => {
+        const doc = (await provider.db.users.findOne({ username }))!;
+        await changeEmployment(provider.db, provider.running.services.tokens, doc, input);
+    };
+    async function link(u: IUser) {
+        const replies = await host.command(u, 'login');
+        const landing = await authorizeWithForms(replies[0].buttonUrls[0], { username: u.username, password: pw(u.username) });
+        const response = await host.followRedirect(landing);
+        expect(response.status).toBe(200);
+    }
+
+    beforeAll(async () => {
+        provider = await startTestProvider({ env: { HRM_DIRECTORY_PAGE_SIZE: '2' } });
+        host = await AppHost.start();
+        for (const p of PEOPLE) {
+            host.addUser(p);
+            await provider.createUser({ ...p, password: pw(p.username) });
+        }
+        await provider.createUser({ username: 'boss', email: 'boss@example.test', name: 'Grace Boss', password: pw('boss'), department: 'Engineering', jobTitle: 'CTO' });
+        await setEmployment('ada', { manager: 'boss', employeeNumber: 'E-042', pictureUrl: 'https://photos.example.test/ada.jpg' });
+        reports = host.addRoom('hr-reports');
+        dev = host.addRoom('dev');
+        const redirectUri = `${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`;
+        const client = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [redirectUri], preset: 'rocketchat-app' });
+        await host.setSetting('hrm-provider-url', provider.baseUrl);
+        await host.setSetting('hrm-oauth-client-id', client.client_id);
+        await host.setSetting('hrm-oauth-clientsecret', client.client_secret);
+        await host.setSetting('hrm-scopes', 'read write hrm');
+        await host.setSetting('hrm-offboarding-report-room', 'hr-reports');
+        await host.setSetting('hrm-department-channels', '{"engineering": ["dev", "no-such-channel"]}');
+        // Ada already has a custom field from elsewhere: sync must keep it.
+        host.bridges.users.add({ ...user('rc-ada'), customFields: { favouriteColour: 'blue' } });
+        for (const p of PEOPLE) {
+            await link(user(p.id));
+        }
+    }, 120_000);
+
+    afterAll(async () => {
+        await host?.stop();
+        await provider?.stop();
+    });
+
+    test('the job is a scheduler processor, scheduled hourly by default and rescheduled when the setting changes', async () => {
+        expect([...host.bridges.scheduler.processors.keys()]).toEqual([`${JOB}_${host.appId}`]);
+        expect(host.bridges.scheduler.recurring.get(`${JOB}_${host.appId}`)).toMatchObject({ interval: '60 minutes', skipImmediate: true });
+        await host.setSetting('hrm-offboarding-interval-minutes', 15);
+        expect(host.bridges.scheduler.recurring.get(`${JOB}_${host.appId}`)).toMatchObject({ interval: '15 minutes' });
+    });
+
+    test('/hrm check says the HR job can use the status endpoint', async () => {
+        expect(await host.say(host.adminUser, 'check')).toContain(':white_check_mark: The HR status endpoint answers: the HR job can check leavers');
+    });
+
+    test('linking synced the HR profile into custom fields (merged) and joined the department channel', () => {
+        expect(user('rc-ada').customFields).toEqual({
+            favouriteColour: 'blue',
+            hrmDepartment: 'Engineering',
+            hrmJobTitle: 'Analyst',
+            hrmManager: 'Grace Boss (@boss)',
+            hrmEmployeeNumber: 'E-042',
+        });
+        expect(user('rc-leo').customFields).toEqual({ hrmDepartment: 'Sales', hrmJobTitle: 'Account manager' });
+        expect(host.bridges.rooms.memberIds(dev.id).sort()).toEqual(['rc-ada', 'rc-zoe']);
+    });
+
+    test('a run reports checks and bad channel mappings in the report room, and changes nothing that is already right', async () => {
+        const updatesBefore = host.bridges.users.updates.length;
+        await host.runJob(JOB);
+        const text = lastReport();
+        expect(text).toContain('Checked 3 · unlinked 0 · deactivated 0 · profiles updated 0 · channel joins 0 · failed 0');
+        expect(text).toContain('@ada: channel #no-such-channel does not exist');
+        expect(host.bridges.users.updates.length).toBe(updatesBefore);
+        expect(host.logs.dump()).toContain('Checked 3');
+    });
+
+    test('on leave: "On leave until …" status text, restored when the leave ends', async () => {
+        host.bridges.users.add({ ...user('rc-zoe'), statusText: 'Coding' });
+        await setEmployment('zoe', { status: 'on_leave', leaveUntil: '2099-01-31' });
+        await host.runJob(JOB);
+        expect(user('rc-zoe').statusText).toBe('On leave until 2099-01-31');
+        expect(lastReport()).toContain('profiles updated 1');
+        await setEmployment('zoe', { status: 'active' });
+        await host.runJob(JOB);
+        expect(user('rc-zoe').statusText).toBe('Coding');
+    });
+
+    test('dry run: reports who would be unlinked and changes nothing', async () => {
+        await setEmployment('leo', { status: 'left' });
+        await host.setSetting('hrm-offboarding-dry-run', true);
+        await host.setSetting('hrm-offboarding-deactivate', true);
+        await host.runJob(JOB);
+        expect(lastReport()).toContain('dry run: nothing was changed');
+        expect(lastReport()).toContain('would unlink @leo (left)');
+        expect(linked('rc-leo')).toBe(true);
+        expect(host.bridges.users.deactivations).toEqual([]);
+        await host.setSetting('hrm-offboarding-dry-run', false);
+    });
+
+    test('provider down: nothing changes, the summary says it will try next run', async () => {
+        await host.setSetting('hrm-provider-url', 'http://127.0.0.1:9');
+        await host.runJob(JOB);
+        await host.setSetting('hrm-provider-url', provider.baseUrl);
+        expect(lastReport()).toMatch(/could not be reached\. Nothing was changed; the job tries again at its next run\./);
+        expect(linked('rc-leo')).toBe(true);
+        expect(host.bridges.users.deactivations).toEqual([]);
+    });
+
+    test('a leaver is unlinked and deactivated in one run; one failing user blocks no one else', async () => {
+        host.bridges.users.failUpdatesFor.add('rc-zoe');
+        await setEmployment('zoe', { status: 'on_leave', leaveUntil: '2099-02-01' });
+        await host.runJob(JOB);
+        host.bridges.users.failUpdatesFor.delete('rc-zoe');
+        expect(linked('rc-leo')).toBe(false);
+        expect(host.recordsOf('rc-leo')).toEqual([]);
+        expect(host.bridges.users.deactivations).toEqual(['rc-leo']);
+        expect(user('rc-leo').isEnabled).toBe(false);
+        const text = lastReport();
+        expect(text).toContain('Checked 3 · unlinked 1 · deactivated 1');
+        expect(text).toContain('failed 1');
+        expect(text).toContain('@zoe: simulated database error');
+        expect(linked('rc-ada')).toBe(true);
+        expect(linked('rc-zoe')).toBe(true);
+    });
+
+    test('re-running is idempotent: nobody is unlinked or deactivated twice', async () => {
+        await host.runJob(JOB);
+        expect(lastReport()).toContain('Checked 2 · unlinked 0 · deactivated 0');
+        expect(host.bridges.users.deactivations).toEqual(['rc-leo']);
+    });
+
+    test('/hrm who shows a linked colleague\'s card with photo; unlinked and unknown users get one clear sentence', async () => {
+        const [card] = await host.command(user('rc-zoe'), 'who @ada');
+        expect(card.text).toBe('*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)');
+        expect(card.blockText).toContain('https://photos.example.test/ada.jpg');
+        expect(await host.say(user('rc-ada'), 'who @zoe')).toContain('On leave until 2099-02-01');
+        expect(await host.say(user('rc-ada'), 'who @leo')).toBe('@leo has not linked an HRM account, so there is no HRM card for them.');
+        expect(await host.say(user('rc-ada'), 'who @nobody')).toBe('There is no Rocket.Chat user @nobody.');
+        expect(await host.say(user('rc-ada'), 'who')).toBe('Usage: `/hrm who @username`');
+        expect(await host.say(user('rc-leo'), 'who @ada')).toMatch(/not linked an HRM account yet/);
+    });
+
+    test('/hrm find searches the directory, paged', async () => {
+        const text = await host.say(user('rc-ada'), 'find analyst');
+        expect(text).toBe('Found 1 person for "analyst" (page 1 of 1):\n• *Ada Lovelace* (@ada) — Analyst, Engineering');
+        // Department matches too; leo left and is not listed.
+        const first = await host.say(user('rc-ada'), 'find engineering');
+        expect(first).toBe('Found 3 people for "engineering" (page 1 of 2):\n• *Ada Lovelace* (@ada) — Analyst, Engineering\n• *Grace Boss* (@boss) — CTO, Engineering\nMore: `/hrm find engineering --page 2`');
+        expect(await host.say(user('rc-ada'), 'find engineering --page 2')).toBe('Found 3 people for "engineering" (page 2 of 2):\n• *Zoe Zed* (@zoe) — Engineer, Engineering');
+        expect(await host.say(user('rc-ada'), 'find sales')).toBe('Nobody in the HRM directory matches "sales".');
+        expect(await host.say(user('rc-ada'), 'find zzz')).toBe('Nobody in the HRM directory matches "zzz".');
+        expect(await host.say(user('rc-ada'), 'find e --page x')).toMatch(/^Usage: `\/hrm find/);
+    });
+
+    test('the "HRM profile" message action shows the author\'s card to whoever clicked it', async () => {
+        const buttons = host.manager.getUIActionButtonManager().getAllActionButtons();
+        expect(buttons).toEqual(expect.arrayContaining([expect.objectContaining({ appId: host.appId, actionId: 'hrm-profile', context: 'messageAction', labelI18n: 'hrm-profile-button' })]));
+        const before = host.bridges.messages.notifications.length;
+        // As Rocket.Chat delivers a click: the IUIKitInteractionHandler listener with the interaction payload.
+        await host.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: 'actionButton' as never,
+            appId: host.appId,
+            actionId: 'hrm-profile',
+            triggerId: 'trigger-1',
+            user: user('rc-zoe'),
+            room: host.room,
+            message: { id: 'msg-1', room: host.room, sender: user('rc-ada'), text: 'hello' },
+            payload: { context: 'messageAction' },
+        } as never);
+        const sent = host.bridges.messages.notifications.slice(before).filter((n) => n.userId === 'rc-zoe');
+        expect(sent.map((n) => n.text)).toEqual(['*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)']);
+    });
+
+    test('a deactivation Rocket.Chat refuses (last owner of a room) is reported; the link is still removed', async () => {
+        host.bridges.users.refuseDeactivation.set('rc-zoe', 'user-last-owner');
+        await setEmployment('zoe', { status: 'left' });
+        await host.runJob(JOB);
+        expect(linked('rc-zoe')).toBe(false);
+        expect(user('rc-zoe').isEnabled).toBe(true);
+        expect(lastReport()).toContain('Checked 2 · unlinked 1 · deactivated 0');
+        expect(lastReport()).toContain('@zoe was unlinked but not deactivated (user-last-owner): deactivate them by hand');
+    });
+});
