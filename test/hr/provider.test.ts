@@ -105,6 +105,9 @@ describe('HR lifecycle on the provider', () => {
     const left = await submitForm(http, p.baseUrl, `/admin/users/${ada._id}/`, `/admin/users/${ada._id}/employment`, { employment_status: 'left', left_at: '', leave_until: '', manager: 'boss', employee_number: 'E-042', teams: 'platform, data', hr_roles: 'lead', picture_url: '/static/ada.png' });
     expect(left.res.status).toBe(303);
     expect(left.res.headers.get('location')).toContain('notice=user-left');
+    const shown = await (await http.request(`${p.baseUrl}/admin/users/${ada._id}/?notice=user-left`)).text();
+    expect(shown).toMatch(/<strong>Left the organisation<\/strong> on \d{4}-\d{2}-\d{2}: the account is deactivated\./);
+    expect(shown).toContain('The user was marked as left');
     expect((await getJson(`${p.baseUrl}/api/v2/o/userinfo/`, { authorization: `Bearer ${t.access_token}` })).status).toBe(401);
     expect(await p.db.audit.findOne({ action: 'user.left', target: 'user:ada', actor: 'boss' })).toBeTruthy();
     // Rehire: back to active restores sign-in.
