@@ -100,6 +100,11 @@ describe('HR lifecycle on the provider', () => {
     expect((await p.db.users.findOne({ _id: zoe._id }))!.active).toBe(true);
     const noCsrf = await http.request(`${p.baseUrl}${page}employment`, { form: { employment_status: 'left' } });
     expect(noCsrf.status).toBe(403);
+    const boss = (await p.db.users.findOne({ username: 'boss' }))!;
+    const self = await submitForm(http, p.baseUrl, `/admin/users/${boss._id}/`, `/admin/users/${boss._id}/employment`, { employment_status: 'left', left_at: '', leave_until: '', manager: '', employee_number: '', teams: '', hr_roles: '', picture_url: '' });
+    expect(self.res.status).toBe(400);
+    expect(self.html).toContain('You cannot mark your own account as left');
+    expect((await p.db.users.findOne({ _id: boss._id }))!.active).toBe(true);
     const t = await tokensFor('ada', 'read');
     const ada = (await p.db.users.findOne({ username: 'ada' }))!;
     const left = await submitForm(http, p.baseUrl, `/admin/users/${ada._id}/`, `/admin/users/${ada._id}/employment`, { employment_status: 'left', left_at: '', leave_until: '', manager: 'boss', employee_number: 'E-042', teams: 'platform, data', hr_roles: 'lead', picture_url: '/static/ada.png' });
