@@ -72,6 +72,15 @@ describe('HR lifecycle on the provider', () => {
     });
   });
 
+  test('the consent page says what scope hrm releases', async () => {
+    const http = await signIn(p.baseUrl, 'zoe', pw('zoe'));
+    const url = `${p.baseUrl}/o/authorize/?${new URLSearchParams({ response_type: 'code', client_id: app.client_id, redirect_uri: 'https://chat.example.test/api/apps/public/x/hrm-callback', scope: 'read hrm' })}`;
+    const page = await http.request(url);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('See your HR record: photo, manager, employee number, employment status');
+  });
+
   test('a user marked as left through the CLI loses every token at once and cannot sign in again', async () => {
     const t = await tokensFor('leo', 'read hrm');
     const r = await runCli(['user', 'edit', 'leo', '--status', 'left', '--left-at', '2026-11-30'], { env: cliEnv });
