@@ -209,4 +209,12 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(lastReport()).toContain('Checked 2 · unlinked 1 · deactivated 0');
         expect(lastReport()).toContain('@zoe was unlinked but not deactivated (user-last-owner): deactivate them by hand');
     });
+
+    test('a department mapping that is not JSON is reported in the summary and blocks nothing else', async () => {
+        await host.setSetting('hrm-department-channels', '{"engineering": ["dev"');
+        await host.runJob(JOB);
+        expect(lastReport()).toContain('Department channels skipped: the department → channel mapping is not valid JSON.');
+        expect(lastReport()).toContain('Checked 1 · unlinked 0 · deactivated 0');
+        expect(linked('rc-ada')).toBe(true);
+    });
 });

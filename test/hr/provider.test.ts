@@ -72,6 +72,15 @@ describe('HR lifecycle on the provider', () => {
     });
   });
 
+  test('the consent page says what scope hrm releases', async () => {
+    const http = await signIn(p.baseUrl, 'zoe', pw('zoe'));
+    const url = `${p.baseUrl}/o/authorize/?${new URLSearchParams({ response_type: 'code', client_id: app.client_id, redirect_uri: 'https://chat.example.test/api/apps/public/x/hrm-callback', scope: 'read hrm' })}`;
+    const page = await http.request(url);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('See your HR record: photo, manager, employee number, employment status');
+  });
+
   test('a user marked as left through the CLI loses every token at once and cannot sign in again', async () => {
     const t = await tokensFor('leo', 'read hrm');
     const r = await runCli(['user', 'edit', 'leo', '--status', 'left', '--left-at', '2026-11-30'], { env: cliEnv });
@@ -100,11 +109,19 @@ describe('HR lifecycle on the provider', () => {
     expect((await p.db.users.findOne({ _id: zoe._id }))!.active).toBe(true);
     const noCsrf = await http.request(`${p.baseUrl}${page}employment`, { form: { employment_status: 'left' } });
     expect(noCsrf.status).toBe(403);
+    const boss = (await p.db.users.findOne({ username: 'boss' }))!;
+    const self = await submitForm(http, p.baseUrl, `/admin/users/${boss._id}/`, `/admin/users/${boss._id}/employment`, { employment_status: 'left', left_at: '', leave_until: '', manager: '', employee_number: '', teams: '', hr_roles: '', picture_url: '' });
+    expect(self.res.status).toBe(400);
+    expect(self.html).toContain('You cannot mark your own account as left');
+    expect((await p.db.users.findOne({ _id: boss._id }))!.active).toBe(true);
     const t = await tokensFor('ada', 'read');
     const ada = (await p.db.users.findOne({ username: 'ada' }))!;
     const left = await submitForm(http, p.baseUrl, `/admin/users/${ada._id}/`, `/admin/users/${ada._id}/employment`, { employment_status: 'left', left_at: '', leave_until: '', manager: 'boss', employee_number: 'E-042', teams: 'platform, data', hr_roles: 'lead', picture_url: '/static/ada.png' });
     expect(left.res.status).toBe(303);
     expect(left.res.headers.get('location')).toContain('notice=user-left');
+    const shown = await (await http.request(`${p.baseUrl}/admin/users/${ada._id}/?notice=user-left`)).text();
+    expect(shown).toMatch(/<strong>Left the organisation<\/strong> on \d{4}-\d{2}-\d{2}: the account is deactivated\./);
+    expect(shown).toContain('The user was marked as left');
     expect((await getJson(`${p.baseUrl}/api/v2/o/userinfo/`, { authorization: `Bearer ${t.access_token}` })).status).toBe(401);
     expect(await p.db.audit.findOne({ action: 'user.left', target: 'user:ada', actor: 'boss' })).toBeTruthy();
     // Rehire: back to active restores sign-in.

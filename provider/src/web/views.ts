@@ -10,6 +10,7 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   profile: 'See your name and username.',
   email: 'See your email address.',
   hr: 'See your department and job title.',
+  hrm: 'See your HR record: photo, manager, employee number, employment status (incl. leave), department and team groups and roles; and look up your colleagues in the company directory.',
 };
 
 export function createViews(config: Config): nunjucks.Environment {
