@@ -8,6 +8,7 @@ import { endUserAccess } from '../store/user-access';
 import { AppError } from '../errors';
 import { UsageError } from './output';
 import type { UserStore } from '../store/users';
+import { twoFactorCommands } from './two-factor';
 
 interface CreateOptions {
   username: string;
@@ -155,6 +156,8 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
         out.result(userJson(doc), () => [before.active ? `${doc.username} is already active.` : `Reactivated ${doc.username}; they can sign in again.`]);
       });
     });
+
+  twoFactorCommands(user, globals);
 }
 
 /**

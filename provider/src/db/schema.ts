@@ -16,6 +16,18 @@ export interface UserDoc {
   sessionsEndedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
+  /** TOTP two-factor sign-in, when set up (two-factor/store.ts). */
+  twoFactor?: TwoFactorDoc;
+}
+
+export interface TwoFactorDoc {
+  /** The TOTP secret, AES-GCM sealed (two-factor/secret-box.ts); never stored in clear. */
+  sealedSecret: string;
+  enabledAt: Date;
+  /** The last time step a code was accepted for: a code of this step or an earlier one is a replay. */
+  lastStep: number;
+  /** SHA-256 digests of the unused recovery codes; a used one is pulled out. */
+  recoveryCodes: string[];
 }
 
 export type ClientType = 'confidential' | 'public';
@@ -61,6 +73,9 @@ export interface ClientDoc {
   allowedOrigins?: string[];
   createdAt: Date;
   updatedAt: Date;
+  /** Shown on the consent page: the application's logo (https URL) and home page. */
+  logoUri?: string;
+  homePageUri?: string;
 }
 
 export interface AuthorizationCodeDoc {

@@ -6,6 +6,7 @@ import { clientRoutes } from './clients';
 import { formNonce, requireAdmin, type PageDeps } from './support';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
+import { twoFactorResetRoutes } from './two-factor-reset';
 
 export function adminRoutes(deps: PageDeps) {
   const admin = Router();
@@ -27,6 +28,7 @@ export function adminRoutes(deps: PageDeps) {
   admin.use(userRoutes(deps));
   admin.use(tokenRoutes(deps));
   admin.use(auditRoutes(deps));
+  admin.use(twoFactorResetRoutes(deps));
 
   const router = Router();
   router.use('/admin', admin);

@@ -92,6 +92,8 @@ export const NOTICES: Record<string, string> = {
   'user-deactivated': 'The user was deactivated: their sessions end at their next request and their tokens were revoked.',
   'user-activated': 'The user was reactivated.',
   'tokens-revoked': 'Tokens revoked.',
+  'two-factor-reset': 'Two-factor sign-in was reset: the user signs in with the password alone (or sets it up again where it is required).',
+  'two-factor-was-off': 'Two-factor sign-in was already off for this user; nothing was changed.',
 };
 
 export function noticeFrom(req: Request): string | undefined {
