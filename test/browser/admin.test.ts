@@ -93,7 +93,7 @@ test('admin journey: create a Rocket.Chat login client, copy the secret, use it 
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Users' }).click();
   await screenshot(page, 'admin-users');
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Audit log' }).click();
-  expect(await page.locator('tbody tr').first().textContent()).toContain('client.create');
+  expect(await page.locator('tbody tr').first().textContent()).toContain('root created the client');
   await screenshot(page, 'admin-audit');
   expect(problems).toEqual([]);
   await close();

@@ -13,6 +13,7 @@ export function createViews(config: Config): nunjucks.Environment {
   env.addFilter('scopeSentences', scopeSentences);
   env.addFilter('plural', (n: number, one: string, many: string) => plural(Number(n) || 0, one, many));
   for (const [name, value] of Object.entries(brandingGlobals(config))) env.addGlobal(name, value);
+  env.addGlobal('isRocketChatPreset', (preset: string) => typeof preset === 'string' && preset.startsWith('rocketchat-'));
   env.addFilter('host', (u: string) => {
     try {
       return new URL(u).host;

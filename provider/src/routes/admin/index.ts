@@ -7,6 +7,7 @@ import { formNonce, requireAdmin, type PageDeps } from './support';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
 import { twoFactorResetRoutes } from './two-factor-reset';
+import { clientAppearanceRoutes } from './client-appearance';
 
 export function adminRoutes(deps: PageDeps) {
   const admin = Router();
@@ -29,6 +30,7 @@ export function adminRoutes(deps: PageDeps) {
   admin.use(tokenRoutes(deps));
   admin.use(auditRoutes(deps));
   admin.use(twoFactorResetRoutes(deps));
+  admin.use(clientAppearanceRoutes(deps));
 
   const router = Router();
   router.use('/admin', admin);

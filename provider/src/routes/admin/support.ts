@@ -161,7 +161,8 @@ export async function releaseSubmission(db: Database, key: string): Promise<void
  * Middleware for state-changing posts: claims the submission or answers a duplicate with a
  * clear page. The claim key is left in res.locals.submissionKey.
  */
-export function once(db: Database, fallbackHref: string, hint = 'Reload the page to see the current state.') {
+// Reloading would only post the form again: the advice is to follow the link to the first result.
+export function once(db: Database, fallbackHref: string, hint = 'Follow the link below to see what the first submission did. To make another change, open the form again from there.') {
   return async (req: Request, res: Response, next: NextFunction) => {
     const claim = await claimSubmission(db, req);
     if (claim === 'missing') {
