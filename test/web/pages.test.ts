@@ -57,7 +57,7 @@ describe('branding', () => {
     }
     const theme = await fetch(`${p.baseUrl}/static/theme.css`);
     expect(theme.headers.get('content-type')).toContain('text/css');
-    expect(await theme.text()).toContain('--accent: #0f766e; --on-accent: #ffffff;');
+    expect(await theme.text()).toMatch(/--accent: #0f766e; --on-accent: #ffffff; --link-dark: #[0-9a-f]{6};/);
     const icon = await fetch(`${p.baseUrl}/static/favicon.svg`);
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
     expect(await icon.text()).toContain('fill="#0f766e"');

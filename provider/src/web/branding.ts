@@ -41,10 +41,25 @@ export function textOnAccent(hex: string): string {
   return (1.05 / (l + 0.05) >= (l + 0.05) / 0.05) ? '#ffffff' : '#111418';
 }
 
+function contrast(a: string, b: string): number {
+  const [x, y] = [luminance(a), luminance(b)].sort((m, n) => n - m);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** The accent mixed with white until it reads on the dark background (WCAG AA, 4.5:1, with margin). */
+export function linkOnDark(hex: string, background = '#1d2127'): string {
+  const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  for (let w = 0; w <= 1; w += 0.05) {
+    const mixed = `#${channels.map((c) => Math.round(c + (255 - c) * w).toString(16).padStart(2, '0')).join('')}`;
+    if (contrast(mixed, background) >= 6) return mixed;
+  }
+  return '#ffffff';
+}
+
 export function brandingAssets(config: Config) {
   const router = Router();
   const accent = config.ACCENT_COLOR.toLowerCase();
-  const theme = `:root { --accent: ${accent}; --on-accent: ${textOnAccent(accent)}; }\n`;
+  const theme = `:root { --accent: ${accent}; --on-accent: ${textOnAccent(accent)}; --link-dark: ${linkOnDark(accent)}; }\n`;
   const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="${accent}"/><path d="M10 9v14M22 9v14M10 16h12" stroke="${textOnAccent(accent)}" stroke-width="3.2" stroke-linecap="round"/></svg>`;
   router.get('/static/theme.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('text/css').send(theme);

@@ -1,0 +1,130 @@
+// The pages in Chromium: axe-core finds no serious or critical violation on login, consent, the
+// account pages, two-factor set-up and the admin console (light and dark); sign-in and consent
+// work with the keyboard alone; screenshots at 1280 and 360 px go to test-artifacts/screenshots/;
+// at 360 px nothing scrolls sideways (tables become stacked cards).
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestProvider, type TestProvider } from '../support/provider';
+import { launchBrowser, screenshot, signInWithForm, watchConsole } from './support/browser';
+import { seriousViolations } from './support/axe';
+
+let p: TestProvider;
+let browser: Browser;
+let chat: { client_id: string };
+let app: { client_id: string };
+const RC = 'http://127.0.0.1:9/_oauth/hrm';
+const APP_CB = 'http://127.0.0.1:9/api/apps/public/x/hrm-callback';
+
+beforeAll(async () => {
+  [p, browser] = await Promise.all([startTestProvider({ env: { ORGANIZATION_NAME: 'Acme Corp', SUPPORT_CONTACT: 'it-help@acme.example' } }), launchBrowser()]);
+  await p.createUser({ username: 'root', email: 'root@example.com', name: 'Ada Admin', password: 'admin password', admin: true });
+  await p.createUser({ username: 'alice', email: 'alice@example.com', name: 'Alice Smith', password: 'correct horse battery', department: 'R&D' });
+  chat = await p.createClient({ name: 'Acme Chat', redirectUris: [RC], preset: 'rocketchat-login' });
+  app = await p.createClient({ name: 'Rocket.Chat (HRM SSO app)', redirectUris: [APP_CB], preset: 'rocketchat-app' });
+  await p.createClient({ name: 'Wiki', redirectUris: ['https://wiki.example/cb'], preset: 'generic' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await p?.stop();
+});
+
+async function context(width: number, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  const c = await browser.newContext({ baseURL: p.baseUrl, viewport: { width, height: 900 }, deviceScaleFactor: 1, colorScheme });
+  c.setDefaultTimeout(15000);
+  return c;
+}
+
+const authorizeUrl = (clientId: string, redirectUri: string) => `/o/authorize/?${new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid read write', state: 'st' })}`;
+
+/** axe on the current page, then a screenshot; fails with the rule ids and elements. */
+async function check(page: Page, name: string) {
+  expect([name, await seriousViolations(page)]).toEqual([name, []]);
+  await screenshot(page, name);
+}
+
+async function noSidewaysScroll(page: Page, name: string) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect([name, overflow]).toEqual([name, 0]);
+}
+
+test('axe, screenshots and no sideways scrolling: login, consent, account pages, two-factor set-up, admin console at 1280 and 360 px', async () => {
+  for (const width of [1280, 360]) {
+    const ctx = await context(width);
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    await page.goto(authorizeUrl(app.client_id, APP_CB));
+    await check(page, `pages-login-${width}`);
+    await signInWithForm(page, 'root', 'admin password');
+    await page.getByRole('heading', { name: /Allow .* to use your account\?/ }).waitFor();
+    await check(page, `pages-consent-${width}`);
+    await noSidewaysScroll(page, `consent-${width}`);
+    for (const [path, name] of [
+      ['/accounts/profile/', 'account'],
+      ['/accounts/password/', 'password'],
+      ['/accounts/two-factor/setup/', 'two-factor-setup'],
+      ['/accounts/sessions/', 'sessions'],
+      ['/admin/', 'admin-overview'],
+      ['/admin/clients/', 'admin-clients'],
+      [`/admin/clients/${chat.client_id}/connect`, 'admin-connect'],
+      ['/admin/users/', 'admin-users'],
+      ['/admin/audit/', 'admin-audit'],
+    ] as const) {
+      await page.goto(path);
+      await check(page, `pages-${name}-${width}`);
+      await noSidewaysScroll(page, `${name}-${width}`);
+    }
+    // At 360 px the clients table is a stack of cards: each cell labelled, one card per client.
+    if (width === 360) {
+      await page.goto('/admin/clients/');
+      expect(await page.locator('table.cards thead').evaluate((e) => getComputedStyle(e).position)).toBe('absolute');
+      expect(await page.locator('table.cards tbody tr').first().evaluate((e) => getComputedStyle(e).display)).toBe('block');
+    }
+    expect(problems).toEqual([]);
+    await ctx.close();
+  }
+});
+
+test('dark mode (prefers-color-scheme): dark background, readable, no serious axe findings', async () => {
+  const ctx = await context(1280, 'dark');
+  const page = await ctx.newPage();
+  await page.goto('/accounts/login/');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(bg).toBe('rgb(20, 23, 27)');
+  await check(page, 'pages-login-dark-1280');
+  await signInWithForm(page, 'alice', 'correct horse battery');
+  await page.goto('/accounts/two-factor/');
+  await check(page, 'pages-two-factor-dark-1280');
+  await ctx.close();
+});
+
+test('keyboard only: sign in and allow with Tab, typing and Enter; the Rocket.Chat app line is read out', async () => {
+  const ctx = await context(1280);
+  const page = await ctx.newPage();
+  await page.goto(authorizeUrl(chat.client_id, RC));
+  // The username field has focus on arrival; Tab moves to the password, Enter submits.
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('username');
+  await page.keyboard.type('alice');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+  await page.keyboard.type('correct horse battery');
+  await Promise.all([page.waitForURL(/\/o\/authorize\//), page.keyboard.press('Enter')]);
+  await page.getByRole('button', { name: 'Allow' }).waitFor();
+  // Tab through the page until Allow has focus (skip link, header, Switch account, links…).
+  let focused = '';
+  for (let i = 0; i < 25 && focused !== 'Allow'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
+    // Every stop shows a visible focus ring.
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect([focused, outline]).toEqual([focused, 'solid']);
+  }
+  expect(focused).toBe('Allow');
+  const [request] = await Promise.all([page.waitForRequest((r) => r.url().startsWith('http://127.0.0.1:9/_oauth/hrm')), page.keyboard.press('Enter')]);
+  expect(new URL(request.url()).searchParams.get('state')).toBe('st');
+  expect(new URL(request.url()).searchParams.get('code')).toBeTruthy();
+
+  // The app client's consent says what it links, in text a screen reader reaches.
+  const second = await ctx.newPage();
+  await second.goto(authorizeUrl(app.client_id, APP_CB));
+  await expect(second.locator('#rocketchat-link').innerText()).resolves.toContain('This links your Rocket.Chat account to your HRM account alice.');
+  await ctx.close();
+});
