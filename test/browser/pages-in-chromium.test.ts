@@ -1,8 +1,11 @@
 // The pages in Chromium: axe-core finds no serious or critical violation on login, consent, the
 // account pages, two-factor set-up and the admin console (light and dark); sign-in and consent
 // work with the keyboard alone; screenshots at 1280 and 360 px go to test-artifacts/screenshots/;
-// at 360 px nothing scrolls sideways (tables become stacked cards).
+// at 360 px nothing scrolls sideways (tables become stacked cards). And the account-security
+// journey: TOTP set-up with a code computed here, two-step sign-in, a recovery code once, the
+// live strength meter, a password change that signs out the other browser.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { authenticator } from 'otplib';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { launchBrowser, screenshot, signInWithForm, watchConsole } from './support/browser';
 import { seriousViolations } from './support/axe';
@@ -18,6 +21,7 @@ beforeAll(async () => {
   [p, browser] = await Promise.all([startTestProvider({ env: { ORGANIZATION_NAME: 'Acme Corp', SUPPORT_CONTACT: 'it-help@acme.example' } }), launchBrowser()]);
   await p.createUser({ username: 'root', email: 'root@example.com', name: 'Ada Admin', password: 'admin password', admin: true });
   await p.createUser({ username: 'alice', email: 'alice@example.com', name: 'Alice Smith', password: 'correct horse battery', department: 'R&D' });
+  await p.createUser({ username: 'tom', email: 'tom@example.com', name: 'Tom Field', password: 'tom first password' });
   chat = await p.createClient({ name: 'Acme Chat', redirectUris: [RC], preset: 'rocketchat-login' });
   app = await p.createClient({ name: 'Rocket.Chat (HRM SSO app)', redirectUris: [APP_CB], preset: 'rocketchat-app' });
   await p.createClient({ name: 'Wiki', redirectUris: ['https://wiki.example/cb'], preset: 'generic' });
@@ -126,5 +130,92 @@ test('keyboard only: sign in and allow with Tab, typing and Enter; the Rocket.Ch
   const second = await ctx.newPage();
   await second.goto(authorizeUrl(app.client_id, APP_CB));
   await expect(second.locator('#rocketchat-link').innerText()).resolves.toContain('This links your Rocket.Chat account to your HRM account alice.');
+  await ctx.close();
+});
+
+const codeAt = (secret: string, ms: number) => authenticator.clone({ epoch: ms }).generate(secret);
+
+async function signOut(page: Page) {
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign out' }).click()]);
+}
+
+async function enterCode(page: Page, code: string) {
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Verify and sign in' }).click()]);
+}
+
+test('account security journey: set up TOTP, sign in with a code, a recovery code works once, password change signs out the other browser', async () => {
+  const ctx = await context(1280);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto('/accounts/login/');
+  await signInWithForm(page, 'tom', 'tom first password');
+  await page.getByRole('link', { name: 'Two-factor sign-in' }).click();
+  await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+  expect(await page.getByRole('img', { name: /QR code for your authenticator app/ }).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+  const secret = (await page.locator('#manual-key').innerText()).replace(/\s+/g, '');
+  const enrolledAt = Date.now();
+  await page.getByLabel('Enter the 6-digit code the app shows').fill(codeAt(secret, enrolledAt));
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click()]);
+  await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+  const codes = (await page.locator('#recovery-codes code').allInnerTexts()).map((c) => c.trim());
+  expect(codes).toHaveLength(10);
+  await check(page, 'pages-recovery-codes-1280');
+  await page.getByRole('link', { name: /I have saved them/ }).click();
+  await expect(page.locator('main').innerText()).resolves.toContain('10 recovery codes left.');
+
+  // Two-step sign-in: password, then a wrong code (clear message), then the app's next code.
+  await signOut(page);
+  await page.goto('/accounts/login/');
+  await signInWithForm(page, 'tom', 'tom first password');
+  await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+  await check(page, 'pages-login-two-factor-1280');
+  await enterCode(page, '123456');
+  await expect(page.getByRole('alert').innerText()).resolves.toContain('That code is not right.');
+  await enterCode(page, codeAt(secret, enrolledAt + 30_000));
+  await page.getByRole('heading', { name: 'Your account' }).waitFor();
+
+  // A recovery code signs in once; the same code again does not.
+  await signOut(page);
+  await page.goto('/accounts/login/');
+  await signInWithForm(page, 'tom', 'tom first password');
+  await enterCode(page, codes[0]);
+  await page.getByRole('heading', { name: 'Your account' }).waitFor();
+  await signOut(page);
+  await page.goto('/accounts/login/');
+  await signInWithForm(page, 'tom', 'tom first password');
+  await enterCode(page, codes[0]);
+  await expect(page.getByRole('alert').innerText()).resolves.toContain('That code is not right.');
+  await enterCode(page, codes[1]);
+  await page.getByRole('heading', { name: 'Your account' }).waitFor();
+
+  // A second browser signed in as Tom.
+  const other = await context(360);
+  const phone = await other.newPage();
+  await phone.goto('/accounts/login/');
+  await signInWithForm(phone, 'tom', 'tom first password');
+  await enterCode(phone, codes[2]);
+  await phone.getByRole('heading', { name: 'Your account' }).waitFor();
+
+  // The strength meter follows typing; a strong password is accepted and the phone is signed out.
+  await page.getByRole('link', { name: 'Password' }).click();
+  await page.getByLabel('New password', { exact: true }).pressSequentially('password1', { delay: 5 });
+  await page.waitForFunction(() => /^Strength: (Very weak|Weak) — not enough yet/.test(document.getElementById('strength-label')?.textContent ?? ''));
+  expect(await page.locator('#strength-feedback li').count()).toBeGreaterThan(0);
+  const strong = 'quiet lantern orbit 4417 meadow';
+  await page.getByLabel('New password', { exact: true }).fill('');
+  await page.getByLabel('New password', { exact: true }).pressSequentially(strong, { delay: 2 });
+  await page.waitForFunction(() => /— good enough\.$/.test(document.getElementById('strength-label')?.textContent ?? ''));
+  expect(await page.locator('#strength-meter').getAttribute('value')).toMatch(/^[34]$/);
+  await screenshot(page, 'pages-password-meter-1280');
+  await page.getByLabel('Current password').fill('tom first password');
+  await page.getByLabel('New password again').fill(strong);
+  expect(await page.getByLabel('Sign out everywhere else').isChecked()).toBe(true);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Change password' }).click()]);
+  await expect(page.getByRole('status').first().innerText()).resolves.toContain('Your password was changed.');
+  await phone.goto('/accounts/profile/');
+  await phone.getByRole('heading', { name: 'Sign in' }).waitFor();
+  expect(problems).toEqual([]);
+  await other.close();
   await ctx.close();
 });
