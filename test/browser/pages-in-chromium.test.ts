@@ -217,5 +217,18 @@ test('account security journey: set up TOTP, sign in with a code, a recovery cod
   await phone.getByRole('heading', { name: 'Sign in' }).waitFor();
   expect(problems).toEqual([]);
   await other.close();
+
+  // The admin's audit log tells the story in sentences, the JSON one click away.
+  const adminCtx = await context(1280);
+  const adminPage = await adminCtx.newPage();
+  await adminPage.goto('/admin/audit/');
+  await signInWithForm(adminPage, 'root', 'admin password');
+  const rows = adminPage.locator('tbody tr');
+  await expect(rows.filter({ hasText: 'tom changed their password and signed out everywhere else' }).count()).resolves.toBe(1);
+  await expect(rows.filter({ hasText: 'tom signed in with a recovery code (9 left)' }).count()).resolves.toBe(1);
+  await expect(rows.filter({ hasText: 'tom turned on two-factor sign-in' }).count()).resolves.toBe(1);
+  await adminPage.getByText('Details').first().click();
+  await check(adminPage, 'pages-admin-audit-filled-1280');
+  await adminCtx.close();
   await ctx.close();
 });

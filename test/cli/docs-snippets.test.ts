@@ -40,6 +40,6 @@ test('every bash snippet in docs/cli.md runs and does what the page says', () =>
   expect(secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
   return Promise.all([db.users.findOne({ username: 'carol' }), db.clients.findOne({ _id: id })]).then(([carol, client]) => {
     expect(carol).toMatchObject({ active: true, admin: true, department: 'Payroll', jobTitle: 'Payroll lead' });
-    expect(client).toMatchObject({ name: 'Rocket.Chat (production)', requirePkce: true, redirectUris: ['https://chat.example.com/_oauth/hrm', 'https://chat2.example.com/_oauth/hrm'] });
+    expect(client).toMatchObject({ name: 'Rocket.Chat (production)', requirePkce: true, redirectUris: ['https://chat.example.com/_oauth/hrm', 'https://chat.example.com/_oauth/hrm?close', 'https://chat2.example.com/_oauth/hrm'] });
   });
 }, 180000);
