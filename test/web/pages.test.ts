@@ -113,7 +113,7 @@ describe('consent', () => {
     const res = await alice.request(`${p.baseUrl}${authorizePath(c.client_id, RC, 'openid email read write payroll')}`);
     const html = decodeEntities(await res.text());
     expect(res.status).toBe(200);
-    expect(html).toContain('<li data-scope="openid">Confirm who you are when you sign in (your account ID).</li>');
+    expect(html).toContain('<li data-scope="openid">Sign you in with your HRM account (your account ID).</li>');
     expect(html).toContain('<li data-scope="email">See your e-mail address.</li>');
     expect(html).toContain('<li data-scope="read">See your profile: name, username, e-mail address, department and job title.</li>');
     expect(html).toContain('<li data-scope="write">Act on your behalf in the application.</li>');

@@ -1,7 +1,7 @@
 // What each scope lets an application do, as a sentence a person understands (consent page,
 // connected apps). Unknown scopes (added to SCOPES by an administrator) get a plain fallback.
 export const SCOPE_SENTENCES: Record<string, string> = {
-  openid: 'Confirm who you are when you sign in (your account ID).',
+  openid: 'Sign you in with your HRM account (your account ID).',
   profile: 'See your name and username.',
   email: 'See your e-mail address.',
   hr: 'See your department and job title.',
