@@ -7,6 +7,7 @@ import { clientIpKey } from '../web/rate-limits';
 import type { LoginGuard } from '../web/rate-limit-login';
 import { endOtherSessions } from '../web/browser-sessions';
 import { passwordStrength, SCORE_LABELS } from '../security/password-strength';
+import { plural } from '../web/plural';
 import { checkbox, me, requireSignedIn, type PageDeps } from './admin/support';
 
 export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard }) {
@@ -43,7 +44,7 @@ export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard 
     const attempt = await deps.loginGuard.begin(clientIpKey(req), user.username);
     if (!attempt.allowed) {
       res.set('Retry-After', String(attempt.retryAfterSeconds));
-      return refuse(429, `Too many wrong passwords. Wait ${Math.ceil(attempt.retryAfterSeconds / 60)} minute(s) and try again.`);
+      return refuse(429, `Too many wrong passwords. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
     }
     const check = await users.checkPassword(user.username, current);
     if (!check.ok) {

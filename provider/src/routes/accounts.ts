@@ -10,6 +10,7 @@ import type { LoginGuard } from '../web/rate-limit-login';
 import { clientIpKey } from '../web/rate-limits';
 import { loginHintFromNext } from '../oidc/authorize-params';
 import { beginSecondStep, SECOND_STEP_PATH } from '../two-factor/login-step';
+import { plural } from '../web/plural';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
 export function safeNext(next: unknown): string {
@@ -55,7 +56,7 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     if (!attempt.allowed) {
       deps.log.warn({ event: 'login_rate_limited', ip: req.ip, limitedBy: attempt.limitedBy }, 'too many login attempts');
       res.set('Retry-After', String(attempt.retryAfterSeconds));
-      return again(429, `Too many sign-in attempts. Wait ${Math.ceil(attempt.retryAfterSeconds / 60)} minute(s) and try again.`);
+      return again(429, `Too many sign-in attempts. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
     }
     const result = await deps.users.checkPassword(username, password);
     if (!result.ok) {

@@ -4,6 +4,7 @@
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
 import { SlotLimiter } from '../web/rate-limit-store';
+import { plural } from '../web/plural';
 
 export function twoFactorLimiter(config: Config, db: Database): SlotLimiter {
   return new SlotLimiter(db, { prefix: 'two-factor:', limit: config.TWO_FACTOR_RATE_LIMIT, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000, leases: false });
@@ -11,5 +12,5 @@ export function twoFactorLimiter(config: Config, db: Database): SlotLimiter {
 
 export function waitMessage(retryAfterSeconds: number): string {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return `Too many wrong codes. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`;
+  return `Too many wrong codes. Wait ${plural(minutes, 'minute', 'minutes')} and try again.`;
 }

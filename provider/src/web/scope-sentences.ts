@@ -24,8 +24,3 @@ export function scopeSentences(scopes: string[]): Array<{ scope: string; sentenc
     return [{ scope, sentence }];
   });
 }
-
-/** "1 person", "2 people". */
-export function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -2,7 +2,8 @@
 import nunjucks from 'nunjucks';
 import path from 'node:path';
 import type { Config } from '../config';
-import { plural, scopeSentence, scopeSentences } from './scope-sentences';
+import { scopeSentence, scopeSentences } from './scope-sentences';
+import { plural } from './plural';
 import { brandingGlobals } from './branding';
 
 export function createViews(config: Config): nunjucks.Environment {
