@@ -73,7 +73,10 @@ test('axe, screenshots and no sideways scrolling: login, consent, account pages,
       ['/admin/audit/', 'admin-audit'],
     ] as const) {
       await page.goto(path);
-      await check(page, `pages-${name}-${width}`);
+      // axe's verdict does not depend on the width except for layout: at 360 px the issue's pages
+      // are checked again, the rest only photographed and checked for sideways scrolling.
+      if (width === 1280 || ['account', 'two-factor-setup', 'admin-clients', 'admin-connect'].includes(name)) await check(page, `pages-${name}-${width}`);
+      else await screenshot(page, `pages-${name}-${width}`);
       await noSidewaysScroll(page, `${name}-${width}`);
     }
     // At 360 px the clients table is a stack of cards: each cell labelled, one card per client.
