@@ -31,6 +31,9 @@ import { DEVICE_CODE_GRANT, deviceCodeGrantType } from './oidc/device';
 import { deviceRoutes } from './oidc/device-routes';
 import { mountOidcMachineEndpoints } from './oidc/machine-routes';
 import { hrmApiRoutes } from './hr/routes';
+import { accountSecurityRoutes, vendorScripts } from './routes/account-security';
+import { twoFactorGate } from './web/two-factor-gate';
+import { brandingAssets } from './web/branding';
 
 export interface ProviderApp {
   app: express.Express;
@@ -54,6 +57,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // API answers are JSON with no-store: a CSP and the other page headers are only cost there.
   app.use(unlessMachinePath(securityHeaders(config), apiHeaders(config.secureCookies)));
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: '1h', index: false }));
+  app.use(vendorScripts(), brandingAssets(config));
 
   const form = express.urlencoded({ extended: false, limit: config.MAX_BODY_BYTES, parameterLimit: 100 });
   // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
@@ -84,10 +88,12 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(resolveSessionSecret(config), config.secureCookies))));
+  app.use(unlessMachinePath(twoFactorGate(services.twoFactor)));
   app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
-  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard }));
+  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));
+  app.use(accountSecurityRoutes({ services, log, loginGuard: limiters.loginGuard }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
 

@@ -110,6 +110,26 @@ export const configSchema = z.object({
   DEVICE_CODE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   /** DYNAMIC_CLIENT_REGISTRATION: serve RFC 7591/7592 registration at /o/register/ (each registration needs an initial access token from `registration create-token`). */
   DYNAMIC_CLIENT_REGISTRATION: bool.default('false'),
+  /** LOGO_URL: logo shown in every page's header (an https URL or a path on this server such as /static/logo.svg); unset → the product name only. */
+  LOGO_URL: z.string().regex(/^(https:\/\/|\/(?!\/))\S+$/, 'must be an https:// URL or a path starting with /').optional(),
+  /** FAVICON_URL: the pages' favicon (an https URL or a path on this server); unset → a built-in icon in the accent colour. */
+  FAVICON_URL: z.string().regex(/^(https:\/\/|\/(?!\/))\S+$/, 'must be an https:// URL or a path starting with /').optional(),
+  /** ACCENT_COLOR: accent colour of buttons and links as #rrggbb; pick one with at least 4.5:1 contrast on white (the default has 6.9:1). */
+  ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1d4ed8').default('#1d4ed8'),
+  /** SUPPORT_CONTACT: where people get help (an e-mail address, URL or phone number), shown in every page's footer, on error pages and in CLI output for locked-out users; unset → "your administrators". */
+  SUPPORT_CONTACT: z.string().trim().max(200).optional(),
+  /** TWO_FACTOR_REQUIRED: who must use two-factor sign-in (TOTP): off (everyone may opt in), admins, or everyone. People who must but have not set it up are sent to set it up right after their password. */
+  TWO_FACTOR_REQUIRED: z.enum(['off', 'admins', 'everyone']).default('off'),
+  /** TWO_FACTOR_ENCRYPTION_KEY: secret (≥ 32 characters) that encrypts TOTP secrets in the database; unset → the session secret(s) do (a secret is re-encrypted with the current key at each use, so keep a rotated-out session secret listed until everyone has signed in). */
+  TWO_FACTOR_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** TWO_FACTOR_ENROLMENT_SECONDS: how long a started two-factor set-up (QR code shown, not yet confirmed with a code) stays valid. */
+  TWO_FACTOR_ENROLMENT_SECONDS: seconds.default(600),
+  /** TWO_FACTOR_LOGIN_SECONDS: how long the second sign-in step (code after a correct password) may take before the password must be entered again. */
+  TWO_FACTOR_LOGIN_SECONDS: seconds.default(300),
+  /** TWO_FACTOR_RATE_LIMIT: wrong two-factor or recovery codes allowed per account per window (RATE_LIMIT_WINDOW_SECONDS); a correct code resets it. */
+  TWO_FACTOR_RATE_LIMIT: z.coerce.number().int().positive().default(5),
+  /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
+  PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // HR lifecycle (provider/src/hr/, docs/hr-lifecycle.md).
@@ -158,7 +178,7 @@ export class ConfigError extends Error {
 export const KNOWN_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** Values never printed in error messages. */
-const SECRET_VARIABLES = /SECRET|^METRICS_TOKEN$|^MONGO_URL$/;
+const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$/;
 
 /** Reads the configuration; throws ConfigError whose message has one sentence per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

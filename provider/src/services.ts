@@ -10,6 +10,7 @@ import { UserStore } from './store/users';
 import { AuditLog } from './store/audit';
 import { Lifecycle } from './lifecycle';
 import { OidcService } from './oidc/service';
+import { TwoFactorStore } from './two-factor/store';
 
 export interface Services {
   config: Config;
@@ -22,6 +23,7 @@ export interface Services {
   audit: AuditLog;
   lifecycle: Lifecycle;
   oidc: OidcService;
+  twoFactor: TwoFactorStore;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -42,5 +44,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
+    twoFactor: new TwoFactorStore(db, config),
   };
 }

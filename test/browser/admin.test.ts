@@ -93,7 +93,7 @@ test('admin journey: create a Rocket.Chat login client, copy the secret, use it 
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Users' }).click();
   await screenshot(page, 'admin-users');
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Audit log' }).click();
-  expect(await page.locator('tbody tr').first().textContent()).toContain('client.create');
+  expect(await page.locator('tbody tr').first().textContent()).toContain('root created the client');
   await screenshot(page, 'admin-audit');
   expect(problems).toEqual([]);
   await close();
@@ -124,7 +124,7 @@ test('double-clicked Create and an expired form: one client, a clear page, nothi
   await page.getByLabel('Name', { exact: true }).fill('Double click');
   await page.getByLabel('Redirect URIs').fill('https://app.example.test/cb');
   await submitNewClient(page, () => page.getByRole('button', { name: 'Create client' }).dblclick());
-  expect(await page.textContent('h1')).toMatch(/Connect Rocket.Chat: Double click|Already submitted/);
+  expect(await page.textContent('h1')).toMatch(/Client credentials: Double click|Already submitted/);
   expect(await p.db.clients.countDocuments({ name: 'Double click' })).toBe(1);
 
   // The form's token goes stale while it is open (signed out and in again in another tab):

@@ -78,7 +78,7 @@ test('log in to Rocket.Chat with HRM: login, consent, identity; Back after conse
   await page.getByRole('link', { name: 'Your account', exact: true }).click();
   await page.waitForURL(/\/accounts\/profile\//);
   const app = page.locator('li.app', { hasText: 'Acme Chat' });
-  await expect(app.textContent()).resolves.toMatch(/read[\s\S]*write[\s\S]*First used .* last used/);
+  await expect(app.textContent()).resolves.toMatch(/See your profile[\s\S]*Act on your behalf[\s\S]*First used .* last used/);
   await screenshot(page, 'account-connected-apps');
   await app.getByRole('button', { name: 'Revoke access for Acme Chat' }).click();
   await page.waitForSelector('.notice');

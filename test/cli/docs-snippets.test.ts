@@ -40,8 +40,8 @@ test('every bash snippet in docs/cli.md runs and does what the page says', () =>
   expect(secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
   return Promise.all([db.users.findOne({ username: 'carol' }), db.clients.findOne({ _id: id })]).then(([carol, client]) => {
     expect(carol).toMatchObject({ active: true, admin: true, department: 'Payroll', jobTitle: 'Payroll lead' });
-    expect(client).toMatchObject({ name: 'Rocket.Chat (production)', requirePkce: true, // The rocketchat-login preset registers the `?close` variant (Rocket.Chat's mobile app) with the
-    // URI given at creation; --add-redirect-uri adds exactly the one URI it names.
-    redirectUris: ['https://chat.example.com/_oauth/hrm', 'https://chat.example.com/_oauth/hrm?close', 'https://chat2.example.com/_oauth/hrm'] });
+    // The rocketchat-login preset also registers the `?close` variant (Rocket.Chat's mobile app) of
+    // the URI given at creation; --add-redirect-uri adds exactly the one URI it names.
+    expect(client).toMatchObject({ name: 'Rocket.Chat (production)', requirePkce: true, redirectUris: ['https://chat.example.com/_oauth/hrm', 'https://chat.example.com/_oauth/hrm?close', 'https://chat2.example.com/_oauth/hrm'] });
   });
 }, 180000);

@@ -173,3 +173,24 @@ describe('user deactivate', () => {
     expect(actions.filter((a) => a.startsWith('user.create'))).toHaveLength(3);
   });
 });
+
+describe('user reset-2fa', () => {
+  it('turns off two-factor sign-in (audited), says so, is harmless when it is off, and names an unknown user', async () => {
+    const r0 = await runCli(['user', 'create', '--username', 'phoneless', '--email', 'phoneless@example.com', '--name', 'Lost Phone', '--password-stdin'], { env, input: 'phoneless-password\n' });
+    expect(r0.code).toBe(0);
+    const user = (await db.users.findOne({ username: 'phoneless' }))!;
+    expect(await services.twoFactor.enable(user._id, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 1)).toHaveLength(10);
+
+    const r = await runCli(['user', 'reset-2fa', 'phoneless'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Two-factor sign-in reset for phoneless: they sign in with their password.\n');
+    expect((await db.users.findOne({ username: 'phoneless' }))!.twoFactor).toBeUndefined();
+    expect(await db.audit.findOne({ action: 'two_factor.reset', target: 'phoneless' })).toMatchObject({ actor: 'cli', detail: { by: 'cli' } });
+
+    const again = await runJson(['user', 'reset-2fa', 'phoneless'], { env });
+    expect(again).toEqual({ id: user._id, username: 'phoneless', two_factor_reset: false });
+    expect(await db.audit.countDocuments({ action: 'two_factor.reset', target: 'phoneless' })).toBe(1);
+    expectOneLineError(await runCli(['user', 'reset-2fa', 'ghost'], { env }), /No user named "ghost"/);
+  });
+});

@@ -63,7 +63,7 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         for (const p of PEOPLE) {
             await link(user(p.id));
         }
-    }, 120_000);
+    }, 240_000);
 
     afterAll(async () => {
         await host?.stop();

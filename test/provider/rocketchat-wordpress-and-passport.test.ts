@@ -207,7 +207,7 @@ describe('prompt=consent, per client', () => {
     const again = await session.request(url);
     expect(again.status).toBe(200);
     const html = await again.text();
-    expect(html).toContain('This links a Rocket.Chat account to your HRM account alice.');
+    expect(html).toContain('This links your Rocket.Chat account to your HRM account alice.');
     expect(html).toContain('Rocket.Chat (HRM SSO app)');
   });
 });

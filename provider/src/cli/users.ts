@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { UsageError } from './output';
 import type { UserStore } from '../store/users';
 import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from '../hr/cli';
+import { twoFactorCommands } from './two-factor';
 
 interface CreateOptions {
   username: string;
@@ -164,6 +165,8 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
         out.result(userJson(doc), () => [before.active ? `${doc.username} is already active.` : `Reactivated ${doc.username}; they can sign in again.`]);
       });
     });
+
+  twoFactorCommands(user, globals);
 }
 
 /**

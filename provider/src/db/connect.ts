@@ -107,4 +107,9 @@ async function ensureIndexes(d: Database): Promise<void> {
   // Unique generation: concurrent first starts or rotations cannot both add a key.
   await d.signingKeys.createIndex({ generation: 1 }, { unique: true });
   await d.deviceCodes.createIndex({ userCode: 1 }, { unique: true });
+  // A user's own sessions (account pages: list, sign out others) and the audit log's filters.
+  await d.db.collection('sessions').createIndex({ 'session.userId': 1 });
+  await d.audit.createIndex({ actor: 1 });
+  await d.audit.createIndex({ target: 1 });
+  await d.audit.createIndex({ action: 1 });
 }

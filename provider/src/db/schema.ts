@@ -30,6 +30,18 @@ export interface UserDoc {
   pictureUrl?: string;
   /** HR roles (e.g. hr-admin), mapped to Rocket.Chat roles by HR_ROLE_MAP. */
   hrRoles?: string[];
+  /** TOTP two-factor sign-in, when set up (two-factor/store.ts). */
+  twoFactor?: TwoFactorDoc;
+}
+
+export interface TwoFactorDoc {
+  /** The TOTP secret, AES-GCM sealed (two-factor/secret-box.ts); never stored in clear. */
+  sealedSecret: string;
+  enabledAt: Date;
+  /** The last time step a code was accepted for: a code of this step or an earlier one is a replay. */
+  lastStep: number;
+  /** SHA-256 digests of the unused recovery codes; a used one is pulled out. */
+  recoveryCodes: string[];
 }
 
 export type ClientType = 'confidential' | 'public';
@@ -77,6 +89,9 @@ export interface ClientDoc {
   updatedAt: Date;
   /** May call POST /api/v2/hrm/status/ (hr/status-route.ts); absent = on for the rocketchat-app preset only. */
   allowHrmStatus?: boolean;
+  /** Shown on the consent page: the application's logo (https URL) and home page. */
+  logoUri?: string;
+  homePageUri?: string;
 }
 
 export interface AuthorizationCodeDoc {

@@ -159,6 +159,12 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
 
     async getUser(username, password) {
       const user = await deps.users.authenticate(username, password);
+      // The password grant cannot ask for the second factor: for an account that has one it answers
+      // exactly as for a wrong password (no oracle that confirms the password without the code).
+      if (user?.twoFactor) {
+        deps.log.info({ event: 'login_failed', reason: 'two_factor_required', username: user.username }, 'password grant refused: the account uses two-factor sign-in');
+        return false;
+      }
       return user ? ({ id: user._id } as GrantUser) : false;
     },
 

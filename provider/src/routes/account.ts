@@ -90,6 +90,7 @@ export function accountPageRoutes(deps: PageDeps) {
     const revokedName = revokedId ? (await clients.byId(revokedId))?.name ?? 'the application' : undefined;
     res.set('Cache-Control', 'no-store').render('account/profile.njk', {
       section: 'account',
+      tab: 'profile',
       user,
       apps: await connectedApps(deps, user._id),
       notice: revokedName ? `Access for ${revokedName} was revoked. It can no longer use your account; you will be asked again if you sign in to it.` : undefined,

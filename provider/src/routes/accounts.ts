@@ -9,6 +9,8 @@ import { endSession, startSession } from '../web/current-user';
 import type { LoginGuard } from '../web/rate-limit-login';
 import { clientIpKey } from '../web/rate-limits';
 import { loginHintFromNext } from '../oidc/authorize-params';
+import { beginSecondStep, SECOND_STEP_PATH } from '../two-factor/login-step';
+import { plural } from '../web/plural';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
 export function safeNext(next: unknown): string {
@@ -31,7 +33,7 @@ export function usernameForLog(typed: string, existing: string | undefined): { u
   return { typedNameHash: crypto.createHash('sha256').update(typed).digest('hex').slice(0, 12) };
 }
 
-export function accountRoutes(deps: { users: UserStore; clients: ClientStore; log: Logger; loginGuard: LoginGuard }) {
+export function accountRoutes(deps: { users: UserStore; clients: ClientStore; log: Logger; loginGuard: LoginGuard; secondStepSeconds?: number }) {
   const router = Router();
 
   router.get('/accounts/login/', async (req: Request, res: Response) => {
@@ -54,7 +56,7 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     if (!attempt.allowed) {
       deps.log.warn({ event: 'login_rate_limited', ip: req.ip, limitedBy: attempt.limitedBy }, 'too many login attempts');
       res.set('Retry-After', String(attempt.retryAfterSeconds));
-      return again(429, `Too many sign-in attempts. Wait ${Math.ceil(attempt.retryAfterSeconds / 60)} minute(s) and try again.`);
+      return again(429, `Too many sign-in attempts. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
     }
     const result = await deps.users.checkPassword(username, password);
     if (!result.ok) {
@@ -64,6 +66,12 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     }
     await attempt.succeeded();
     const user = result.user;
+    if (user.twoFactor) {
+      // Two-factor sign-in: not signed in yet; the code comes next (routes/login-two-factor.ts).
+      await beginSecondStep(req, user, next, deps.secondStepSeconds ?? 300);
+      deps.log.info({ event: 'login_password_ok', userId: user._id }, 'password correct; waiting for the second factor');
+      return res.redirect(303, SECOND_STEP_PATH);
+    }
     await startSession(req, user._id);
     deps.log.info({ event: 'login', userId: user._id }, 'user signed in');
     res.redirect(303, next);
@@ -75,6 +83,8 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     res.clearCookie('hrm_sso_session', { path: '/' });
     if (userId) deps.log.info({ event: 'logout', userId }, 'user signed out');
     res.locals.currentUser = undefined;
+    // "Not you? Switch account" (consent page): sign in again and return to the same request.
+    if (typeof req.body?.next === 'string' && req.body.next) return res.redirect(303, `/accounts/login/?next=${encodeURIComponent(safeNext(req.body.next))}`);
     res.set('Cache-Control', 'no-store').render('logged-out.njk');
   });
 

@@ -136,6 +136,8 @@ export function authorizeRoutes(deps: Deps) {
       scope: a.scope,
       extraClaims: deps.oidc.extraClaims(a.scope, a.oidc.claims),
       params: carriedParams(a, { afterLogin: true }),
+      // "Switch account": sign out, sign in as someone else, come back to this very request.
+      switchNext: `/o/authorize/?${new URLSearchParams(carriedParams(a, { afterLogin: true })).toString()}`,
       redirectOrigin: new URL(a.redirectUri).origin,
     });
   });

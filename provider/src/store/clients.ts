@@ -264,7 +264,7 @@ export class ClientStore {
     return secret;
   }
 
-  async update(id: string, changes: { name?: string; redirectUris?: string[]; grants?: GrantType[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; allowQueryAccessToken?: boolean; allowIntrospection?: boolean; postLogoutRedirectUris?: string[]; revokeTokensOnLogout?: boolean; allowedOrigins?: string[] } & TokenLifetimes): Promise<ClientDoc> {
+  async update(id: string, changes: { name?: string; redirectUris?: string[]; grants?: GrantType[]; skipAuthorization?: boolean; requirePkce?: boolean; allowPlainPkce?: boolean; allowQueryAccessToken?: boolean; allowIntrospection?: boolean; postLogoutRedirectUris?: string[]; revokeTokensOnLogout?: boolean; allowedOrigins?: string[]; logoUri?: string; homePageUri?: string } & TokenLifetimes): Promise<ClientDoc> {
     const client = await this.require(id);
     const $set: Partial<ClientDoc> = { updatedAt: new Date() };
     if (changes.grants !== undefined) {
@@ -297,6 +297,9 @@ export class ClientStore {
     if (changes.allowPlainPkce !== undefined) $set.allowPlainPkce = changes.allowPlainPkce;
     if (changes.postLogoutRedirectUris !== undefined) $set.postLogoutRedirectUris = [...new Set(changes.postLogoutRedirectUris.map((u) => u.trim()).filter(Boolean).map(validateRedirectUri))];
     if (changes.revokeTokensOnLogout !== undefined) $set.revokeTokensOnLogout = changes.revokeTokensOnLogout;
+    // Consent-page details ('' = none), validated by the caller (routes/admin/client-appearance.ts).
+    if (changes.logoUri !== undefined) $set.logoUri = changes.logoUri;
+    if (changes.homePageUri !== undefined) $set.homePageUri = changes.homePageUri;
     if (changes.allowedOrigins !== undefined) $set.allowedOrigins = [...new Set(changes.allowedOrigins.map((o) => o.trim()).filter(Boolean).map(validateAllowedOrigin))];
     await this.db.clients.updateOne({ _id: client._id }, { $set });
     this.forget(client._id);

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { UserDoc } from '../db/schema';
 import type { UserStore } from '../store/users';
 import { sessionEnded } from '../store/user-access';
+import './browser-sessions';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -33,6 +34,9 @@ export function startSession(req: Request, userId: string): Promise<void> {
       if (err) return reject(err);
       req.session.userId = userId;
       req.session.authTime = Date.now();
+      // For the user's own session list (routes/account-sessions.ts).
+      req.session.userAgent = req.get('user-agent')?.slice(0, 300);
+      req.session.ip = req.ip;
       req.session.save((e) => (e ? reject(e) : resolve()));
     });
   });

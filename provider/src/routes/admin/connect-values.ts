@@ -15,6 +15,9 @@ export interface ConnectValue {
   secret?: boolean;
 }
 
+/** Where Rocket.Chat (6.x and later) keeps its OAuth settings; the page and the docs both say this. */
+export const OAUTH_SETTINGS_PATH = 'Administration → Workspace → Settings → OAuth';
+
 /** The name given to the custom OAuth service in Rocket.Chat: it fixes the callback path. */
 export const CUSTOM_OAUTH_NAME = 'hrm';
 /** Rocket.Chat's built-in WordPress provider: its callback path is fixed. */
@@ -137,6 +140,7 @@ export function connectValues(client: ClientDoc, config: Config, secret?: string
     ];
   }
   return [
+    { id: 'enable', label: 'Enable', value: 'On', copy: false },
     { id: 'url', label: 'URL', value: issuer, copy: true },
     { id: 'token-path', label: 'Token Path', value: '/o/token/', copy: true },
     { id: 'token-sent-via', label: 'Token Sent Via', value: 'Header', copy: false, note: 'Choose it in the drop-down. “Payload” works too.' },
@@ -182,7 +186,7 @@ export function loginSetups(client: ClientDoc, config: Config, secret?: string):
       id: 'wordpress',
       title: 'WordPress provider, server type Custom',
       edition: 'every edition (Community included)',
-      intro: 'Administration → Settings → OAuth → WordPress:',
+      intro: `${OAUTH_SETTINGS_PATH} → WordPress:`,
       redirectTemplate: expectedRedirectTemplate(wordpress),
       values: connectValues(wordpress, config, secret),
       overwriteLines: overwriteSettingLines(wordpress, config),
@@ -192,7 +196,7 @@ export function loginSetups(client: ClientDoc, config: Config, secret?: string):
       id: 'custom-oauth',
       title: 'Custom OAuth “hrm”',
       edition: 'Premium from Rocket.Chat 9.0 (every edition before)',
-      intro: 'Administration → Settings → OAuth → Add custom oauth, named hrm, then Custom OAuth: Hrm:',
+      intro: `${OAUTH_SETTINGS_PATH} → Add custom oauth, named hrm, then Custom OAuth: Hrm:`,
       redirectTemplate: expectedRedirectTemplate(custom),
       values: connectValues(custom, config, secret),
       overwriteLines: overwriteSettingLines(custom, config),

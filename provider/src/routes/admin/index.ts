@@ -8,6 +8,8 @@ import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
 import { employmentRoutes } from '../../hr/admin-routes';
 import { connectSyncLocals } from '../../hr/connect-sync';
+import { twoFactorResetRoutes } from './two-factor-reset';
+import { clientAppearanceRoutes } from './client-appearance';
 
 export function adminRoutes(deps: PageDeps) {
   const admin = Router();
@@ -31,6 +33,8 @@ export function adminRoutes(deps: PageDeps) {
   admin.use(employmentRoutes(deps));
   admin.use(tokenRoutes(deps));
   admin.use(auditRoutes(deps));
+  admin.use(twoFactorResetRoutes(deps));
+  admin.use(clientAppearanceRoutes(deps));
 
   const router = Router();
   router.use('/admin', admin);

@@ -94,6 +94,8 @@ export const NOTICES: Record<string, string> = {
   'employment-saved': 'Employment saved.',
   'user-left': 'The user was marked as left: their account is deactivated and every session, token, code and consent ended.',
   'tokens-revoked': 'Tokens revoked.',
+  'two-factor-reset': 'Two-factor sign-in was reset: the user signs in with the password alone (or sets it up again where it is required).',
+  'two-factor-was-off': 'Two-factor sign-in was already off for this user; nothing was changed.',
 };
 
 export function noticeFrom(req: Request): string | undefined {
@@ -161,7 +163,8 @@ export async function releaseSubmission(db: Database, key: string): Promise<void
  * Middleware for state-changing posts: claims the submission or answers a duplicate with a
  * clear page. The claim key is left in res.locals.submissionKey.
  */
-export function once(db: Database, fallbackHref: string, hint = 'Reload the page to see the current state.') {
+// Reloading would only post the form again: the advice is to follow the link to the first result.
+export function once(db: Database, fallbackHref: string, hint = 'Follow the link below to see what the first submission did. To make another change, open the form again from there.') {
   return async (req: Request, res: Response, next: NextFunction) => {
     const claim = await claimSubmission(db, req);
     if (claim === 'missing') {
