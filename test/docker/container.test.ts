@@ -24,7 +24,7 @@ let buildSeconds = 0;
 
 function docker(args: string[], opts: { input?: string; allowFailure?: boolean; timeoutMs?: number } = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('docker', args, { env, encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeoutMs ?? 120000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0 && !opts.allowFailure) throw new Error(`docker ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.error ?? ''}`);
+  if (r.status !== 0 && !opts.allowFailure) throw new Error(`docker ${args[0]} failed (${r.status}): ${r.stderr}${r.error ?? ''}\n…${(r.stdout ?? '').slice(-3000)}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

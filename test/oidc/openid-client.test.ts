@@ -183,7 +183,7 @@ test('the claims parameter: essential and voluntary members in the ID token and 
   const res = await session.request(ask.url);
   expect(res.status).toBe(200);
   const html = await res.text();
-  expect(html).toMatch(/It also asks for: <strong>job_title, department, email<\/strong>/);
+  expect(html).toMatch(/See these details about you as well: job_title, department, email\./);
   const back = await loginAndReturn(ask.url, session);
   const tokens = await rp.callback(REDIRECT, returnedParams(back), ask.checks);
   expect(tokens.claims()).toMatchObject({ sub: aliceId, department: 'Finance', email: 'alice@example.com' });

@@ -205,7 +205,7 @@ describe('clients', () => {
     const t = await codeFlowTokens(id, secret);
     const confirm = await (await admin.request(`${p.baseUrl}/admin/clients/${id}/delete`)).text();
     expect(confirm).toContain('This client is in use');
-    expect(confirm).toMatch(/1 active access tokens, 1 refresh tokens, 1 people connected/);
+    expect(confirm).toMatch(/1 active access token, 1 refresh token, 1 person connected/);
     const wrong = await submitForm(admin, p.baseUrl, `/admin/clients/${id}/delete`, `/admin/clients/${id}/delete`, { confirm_name: 'doomed' });
     expect(wrong.res.status).toBe(400);
     expect(await p.db.clients.countDocuments({ _id: id })).toBe(1);
