@@ -30,12 +30,15 @@ for (const [id, t] of self) {
   const n = byId.get(id)!;
   const name = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}${n.callFrame.url.includes('/provider/src/') ? ':' + n.callFrame.url.split('/provider/src/')[1] : ''}`;
   fn.set(name, (fn.get(name) ?? 0) + t);
-  const p = where(n.callFrame.url);
+  const p = n.callFrame.functionName === '(idle)' ? '(idle)' : where(n.callFrame.url);
   pkg.set(p, (pkg.get(p) ?? 0) + t);
 }
-const pct = (t: number) => ((100 * t) / total).toFixed(1).padStart(5) + ' %';
+// Shares of all samples, and of the busy ones (everything but "(idle)": the main thread waiting).
+const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, t]) => a + t, 0);
+const busy = Math.max(1, total - idle);
+const pct = (t: number, isIdle = false) => ((100 * t) / total).toFixed(1).padStart(5) + ' %' + (isIdle ? ''.padStart(17) : ((100 * t) / busy).toFixed(1).padStart(7) + ' % of busy');
 const top = Number(topArg ?? 25);
-console.log(`total sampled: ${(total / 1e6).toFixed(1)} s\n\nby package:`);
-for (const [k, t] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${pct(t)}  ${k}`);
+console.log(`total sampled: ${(total / 1e6).toFixed(1)} s, main thread busy ${(busy / 1e6).toFixed(1)} s (${((100 * busy) / total).toFixed(0)} %)\n\nby package:`);
+for (const [k, t] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${pct(t, k.startsWith('(idle)'))}  ${k}`);
 console.log('\nby function (self time):');
-for (const [k, t] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${k}`);
+for (const [k, t] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t, k.startsWith('(idle)'))}  ${k}`);

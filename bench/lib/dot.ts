@@ -129,8 +129,18 @@ export async function startDot(work: string): Promise<DotSystem> {
     database = `SQLite (PostgreSQL unavailable: ${(err as Error).message.split('\n')[0]})`;
   }
   const manage = async (args: string[]) => (await run(python, ['manage.py', ...args], { cwd: FIXTURE, env, maxBuffer: 256 * 2 ** 20 })).stdout;
-  await manage(['migrate', '-v0']);
-  const ws = JSON.parse((await manage(['bench_dot', 'setup'])).trim().split('\n').pop()!) as DotWorkingSet;
+  let ws: DotWorkingSet;
+  try {
+    await manage(['migrate', '-v0']);
+    ws = JSON.parse((await manage(['bench_dot', 'setup'])).trim().split('\n').pop()!) as DotWorkingSet;
+  } catch (err) {
+    // Never leave the throwaway cluster running behind a failed setup.
+    if (pg) {
+      await pg.proc.stop();
+      fs.rmSync(pg.dir, { recursive: true, force: true });
+    }
+    throw err;
+  }
 
   const port = await freePort();
   // BENCH_DOT_WORKER=sync (gunicorn's default: one request per connection, then close) or
@@ -141,7 +151,16 @@ export async function startDot(work: string): Promise<DotSystem> {
   const gproc = track('gunicorn', gunicorn);
   measureAsTree(gproc.pid);
   if (pg) measureAsTree(pg.proc.pid);
-  await waitFor(() => canConnect(port), 'gunicorn (DOT)');
+  try {
+    await waitFor(() => canConnect(port), 'gunicorn (DOT)');
+  } catch (err) {
+    await gproc.stop();
+    if (pg) {
+      await pg.proc.stop();
+      fs.rmSync(pg.dir, { recursive: true, force: true });
+    }
+    throw err;
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
   // First requests open the workers' database connections.
   for (let i = 0; i < 4; i++) await fetch(`${baseUrl}/api/v2/o/userinfo/`, { headers: { authorization: `Bearer ${ws.access_token}` } }).then((r) => r.text());
