@@ -4,6 +4,7 @@ import { describeErrorAnswer, jsonObject } from '../http/json';
 import { send } from '../http/request';
 import { fail, failWith, ok, Result } from '../lib/result';
 import { ProviderConfig } from '../settings/providerConfig';
+import { boundedText as text } from '../lib/text';
 
 export const PEOPLE_PATH = '/api/v2/hrm/people/';
 export const DIRECTORY_PATH = '/api/v2/hrm/directory/';
@@ -25,10 +26,6 @@ export interface DirectoryPage {
     readonly pages: number;
     readonly total: number;
     readonly people: Colleague[];
-}
-
-function text(v: unknown): string | undefined {
-    return typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined;
 }
 
 export function parseColleague(raw: unknown): Colleague | undefined {

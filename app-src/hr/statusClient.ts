@@ -7,6 +7,7 @@ import { describeErrorAnswer, jsonObject } from '../http/json';
 import { basicAuthorization, send } from '../http/request';
 import { fail, failWith, ok, Result } from '../lib/result';
 import { ProviderConfig } from '../settings/providerConfig';
+import { boundedText as text } from '../lib/text';
 
 export const STATUS_PATH = '/api/v2/hrm/status/';
 /** The provider's default HRM_STATUS_BATCH_MAX. */
@@ -30,10 +31,6 @@ export interface HrmPerson {
 }
 
 const STATUSES: HrmStatus[] = ['active', 'on_leave', 'left', 'deactivated', 'unknown'];
-
-function text(v: unknown): string | undefined {
-    return typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined;
-}
 
 export function parsePerson(raw: unknown): HrmPerson | undefined {
     if (!raw || typeof raw !== 'object') {

@@ -3,12 +3,12 @@
 // PostgreSQL cluster (Debian's postgresql package: initdb + postgres as the postgres user, on a
 // free port, data under /tmp) — or over SQLite when no PostgreSQL can be started (reported).
 // Python side: .data/bench-venv (bash scripts/setup-bench-dot.sh; pinned in bench/requirements-dot.txt).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, measureAsTree, treeRssMb, waitFor, canConnect, type Proc } from './procs';
+import { freePort, measureAsTree, treeRssMb, waitFor, canConnect, track, type Proc } from './procs';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -58,26 +58,6 @@ function pgBinDir(): string | undefined {
   return versions[0] ? path.join(base, versions[0], 'bin') : undefined;
 }
 
-function track(name: string, child: ChildProcess): Proc {
-  let stderr = '';
-  child.stderr?.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
-  child.once('exit', (code, sig) => {
-    if (code) process.stderr.write(`[bench] ${name} exited with ${code ?? sig}: ${stderr}\n`);
-  });
-  return {
-    name,
-    pid: child.pid as number,
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10000).unref();
-      }),
-  };
-}
-
 interface Pg {
   proc: Proc;
   host: string;
@@ -100,7 +80,7 @@ async function startPostgres(): Promise<Pg> {
   const port = await freePort();
   // Defaults kept (fsync, synchronous_commit on: as durable as FerretDB's SQLite at synchronous=FULL).
   const child = spawn(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'], { ...asPg, stdio: ['ignore', 'ignore', 'pipe'] });
-  const proc = track('postgresql', child);
+  const proc = track('postgresql', child, 10000);
   await waitFor(() => canConnect(port), 'PostgreSQL');
   await waitFor(async () => (await run(path.join(bin, 'pg_isready'), ['-h', dir, '-p', String(port)]).then(() => true, () => false)), 'PostgreSQL ready');
   await run(path.join(bin, 'createdb'), ['-h', dir, '-p', String(port), '-U', 'postgres', 'dot'], asPg);
@@ -148,7 +128,7 @@ export async function startDot(work: string): Promise<DotSystem> {
   const workerClass = process.env.BENCH_DOT_WORKER ?? 'gthread';
   const workerArgs = workerClass === 'gthread' ? ['--worker-class', 'gthread', '--threads', '1', '--keep-alive', '5'] : ['--worker-class', workerClass];
   const gunicorn = spawn(path.join(path.dirname(python), 'gunicorn'), ['--bind', `127.0.0.1:${port}`, '--workers', '2', ...workerArgs, 'hrm.wsgi'], { cwd: FIXTURE, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const gproc = track('gunicorn', gunicorn);
+  const gproc = track('gunicorn', gunicorn, 10000);
   measureAsTree(gproc.pid);
   if (pg) measureAsTree(pg.proc.pid);
   try {

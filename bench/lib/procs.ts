@@ -13,11 +13,15 @@ export interface Proc {
 }
 
 export function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  return track(name, spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] }), 5000);
+}
+
+/** A started child as a Proc: its stderr tail reported if it fails, stop() = SIGTERM then SIGKILL after killAfterMs. */
+export function track(name: string, child: ChildProcess, killAfterMs: number): Proc {
   let stderr = '';
   child.stderr?.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   child.once('exit', (code, sig) => {
-    if (code && code !== 0) process.stderr.write(`[bench] ${name} exited with ${code ?? sig}: ${stderr}\n`);
+    if (code) process.stderr.write(`[bench] ${name} exited with ${code ?? sig}: ${stderr}\n`);
   });
   return {
     name,
@@ -28,7 +32,7 @@ export function launch(name: string, cmd: string, args: string[], env: NodeJS.Pr
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs).unref();
       }),
   };
 }
