@@ -34,7 +34,8 @@ describe('client create', () => {
     expect(r.stderr).toBe('');
     const id = r.stdout.match(/^client_id: +(\S+)$/m)?.[1];
     const secret = r.stdout.match(/^client_secret: +(\S+)$/m)?.[1];
-    expect(id).toMatch(/^[A-Za-z0-9_-]{40}$/);
+    // Letters and digits only: an id starting with `-` would be read as a CLI option.
+    expect(id).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(r.stdout).toMatch(/shown only this once/);
     loginId = id!;
@@ -183,4 +184,18 @@ describe('client create', () => {
     expect(actions.filter((a) => a === 'client.delete')).toHaveLength(2);
     expect(JSON.stringify(rows)).not.toMatch(/client_secret|secretDigest/);
   });
+});
+
+test('client ids are letters and digits (1,000 drawn); an older id starting with "-" works after --', async () => {
+  const { randomClientId } = await import('../../provider/src/security/tokens');
+  const ids = Array.from({ length: 1000 }, () => randomClientId());
+  expect(ids.every((id) => /^[A-Za-z0-9]{40}$/.test(id))).toBe(true);
+  expect(new Set(ids.map((id) => id[0])).size).toBeGreaterThan(40); // every first character is possible
+  const created = await runJson(['client', 'create', '--name', 'Legacy id', '--redirect-uri', 'https://legacy.example.com/cb'], { env });
+  const legacyId = `-${created.client_id.slice(1)}`;
+  await db.clients.insertOne({ ...(await stored(created.client_id)), _id: legacyId, name: 'Legacy id (old format)' } as never);
+  const bad = await runCli(['client', 'rotate-secret', legacyId], { env });
+  expect(bad.code).toBe(2);
+  const good = await runJson(['client', 'rotate-secret', '--', legacyId], { env });
+  expect(good.client_id).toBe(legacyId);
 });

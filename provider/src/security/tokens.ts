@@ -7,9 +7,21 @@ export function randomToken(bytes = 32): string {
   return crypto.randomBytes(bytes).toString('base64url');
 }
 
-/** DOT-like client ids: 40 URL-safe characters. */
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * DOT-like client ids: 40 letters and digits (~238 bits). No `-` or `_`: an id is typed as a CLI
+ * argument, and one starting with `-` would be read as an option.
+ */
 export function randomClientId(): string {
-  return crypto.randomBytes(30).toString('base64url');
+  let id = '';
+  while (id.length < 40) {
+    for (const byte of crypto.randomBytes(48)) {
+      // 248 = 4 × 62: rejecting larger bytes keeps every character equally likely.
+      if (byte < 248 && id.length < 40) id += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return id;
 }
 
 export function digest(value: string): string {
