@@ -1,6 +1,7 @@
 /**
  * The /hrm slash command: a dispatcher over small subcommand handlers. Every reply is
- * ephemeral (a colleague card opens as a contextual bar when Rocket.Chat sends a triggerId), and nothing escapes: an unexpected error becomes one sentence for the user and
+ * ephemeral (a colleague card opens as a modal when Rocket.Chat sends a triggerId), and
+ * nothing escapes: an unexpected error becomes one sentence for the user and
  * a log line without secrets for the admin.
  */
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';

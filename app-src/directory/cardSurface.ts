@@ -1,15 +1,18 @@
 /**
- * The colleague card as a UI-kit contextual bar: photo (image block), name, then only the
- * fields the provider returned (the HRM admin decides which, HRM_DIRECTORY_FIELDS).
+ * The colleague card as a UI-kit modal: photo (image block), name, then only the fields the
+ * provider returned (the HRM admin decides which, HRM_DIRECTORY_FIELDS).
+ * A modal, not a contextual bar: Rocket.Chat's mobile app renders app modals but answers
+ * `contextual_bar.open` with "unsupported" (nothing shown), so a bar would lose mobile users.
  * Plain UI-kit JSON: the engine's BlockBuilder is deprecated in 1.42.1 in favour of these types,
  * and openSurfaceView fills in appId and blockId.
  */
 import type { LayoutBlock, TextObject } from '@rocket.chat/ui-kit';
 import { IUIKitSurfaceViewParam } from '@rocket.chat/apps-engine/definition/accessors/IUIController';
-import { UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
+import { BlockElementType, TextObjectType, UIKitSurfaceType } from '@rocket.chat/apps-engine/definition/uikit';
 import { Colleague } from './client';
 
 export const CARD_VIEW_ID = 'hrm-colleague-card';
+export const CARD_CLOSE_ACTION_ID = 'hrm-colleague-card-close';
 
 const md = (text: string): TextObject => ({ type: 'mrkdwn', text });
 
@@ -46,8 +49,10 @@ export function cardBlocks(c: Colleague): LayoutBlock[] {
 export function cardSurface(c: Colleague): IUIKitSurfaceViewParam {
     return {
         id: CARD_VIEW_ID,
-        type: UIKitSurfaceType.CONTEXTUAL_BAR,
+        type: UIKitSurfaceType.MODAL,
         title: { type: 'plain_text', text: `HRM profile: ${c.name ?? c.username}` },
         blocks: cardBlocks(c),
+        // Read-only card: one Close button, no submit. Closing needs no answer from the app.
+        close: { type: BlockElementType.BUTTON, actionId: CARD_CLOSE_ACTION_ID, text: { type: TextObjectType.PLAINTEXT, text: 'Close' } },
     };
 }

@@ -1,5 +1,5 @@
 /**
- * The "HRM profile" message action: opens the HR card of a message's author (contextual bar,
+ * The "HRM profile" message action: opens the HR card of a message's author (a modal,
  * with the click's triggerId) for whoever clicked it, exactly as `/hrm who @author` would (same
  * checks, same one-sentence answers). Apps-Engine 1.42.1's UIActionButtonContext has no user-info
  * panel context (USER_DROPDOWN_ACTION is the user's own avatar menu), so the message menu is where

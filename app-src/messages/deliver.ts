@@ -1,5 +1,5 @@
 /**
- * Shows a Reply to the user who asked: a colleague card opens as a contextual bar when the
+ * Shows a Reply to the user who asked: a colleague card opens as a modal when the
  * interaction carries a triggerId (Rocket.Chat only opens surfaces in answer to a user's
  * action); everything else, and a card whose surface could not be opened, is an ephemeral message.
  */

@@ -6,7 +6,7 @@ export interface Reply {
     readonly button?: { readonly label: string; readonly url: string };
     /** Shown beside the text (a colleague's photo). */
     readonly image?: { readonly url: string; readonly alt: string };
-    /** A colleague card: opened as a contextual bar when possible, else `text` (and `image`) is sent. */
+    /** A colleague card: opened as a modal when possible, else `text` (and `image`) is sent. */
     readonly card?: Colleague;
 }
 

@@ -169,22 +169,23 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(await host.say(user('rc-leo'), 'who @ada')).toMatch(/not linked an HRM account yet/);
     });
 
-    test('/hrm who with a triggerId opens the card as a contextual bar: photo, name, title, department, manager, employment', async () => {
+    test('/hrm who with a triggerId opens the card as a modal: photo, name, title, department, manager, employment', async () => {
         const before = host.bridges.ui.opened.length;
         const replies = await host.command(user('rc-zoe'), 'who @ada', { triggerId: 'trigger-who' });
         expect(replies).toEqual([]);
         const opened = host.bridges.ui.opened.slice(before);
         expect(opened).toHaveLength(1);
-        const [bar] = opened;
-        expect(bar).toMatchObject({ userId: 'rc-zoe', appId: host.appId, type: 'contextual_bar.open', triggerId: 'trigger-who' });
-        expect(bar.view).toMatchObject({ id: 'hrm-colleague-card', type: 'contextualBar', title: { type: 'plain_text', text: 'HRM profile: Ada Lovelace' } });
-        expect(bar.view!.blocks[0]).toMatchObject({ type: 'image', imageUrl: 'https://photos.example.test/ada.jpg', altText: 'Photo of Ada Lovelace', appId: host.appId });
-        expect(bar.imageUrls).toEqual(['https://photos.example.test/ada.jpg']);
-        expect(bar.text).toContain('*Ada Lovelace* (@ada)');
-        expect(bar.text).toContain('*Job title*\nAnalyst');
-        expect(bar.text).toContain('*Department*\nEngineering');
-        expect(bar.text).toContain('*Manager*\nGrace Boss (@boss)');
-        expect(bar.text).toContain('*Employment*\nActive');
+        const [modal] = opened;
+        expect(modal).toMatchObject({ userId: 'rc-zoe', appId: host.appId, type: 'modal.open', triggerId: 'trigger-who' });
+        expect(modal.view).toMatchObject({ id: 'hrm-colleague-card', type: 'modal', title: { type: 'plain_text', text: 'HRM profile: Ada Lovelace' }, close: { type: 'button', text: { text: 'Close' } } });
+        expect(modal.view!.submit).toBeUndefined();
+        expect(modal.view!.blocks[0]).toMatchObject({ type: 'image', imageUrl: 'https://photos.example.test/ada.jpg', altText: 'Photo of Ada Lovelace', appId: host.appId });
+        expect(modal.imageUrls).toEqual(['https://photos.example.test/ada.jpg']);
+        expect(modal.text).toContain('*Ada Lovelace* (@ada)');
+        expect(modal.text).toContain('*Job title*\nAnalyst');
+        expect(modal.text).toContain('*Department*\nEngineering');
+        expect(modal.text).toContain('*Manager*\nGrace Boss (@boss)');
+        expect(modal.text).toContain('*Employment*\nActive');
         // Only what the provider returned: Zoe has no photo and no manager, and is on leave.
         await host.command(user('rc-ada'), 'who @zoe', { triggerId: 'trigger-zoe' });
         const zoe = host.bridges.ui.opened[host.bridges.ui.opened.length - 1];
@@ -195,7 +196,7 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(zoe.text).not.toContain('Manager');
     });
 
-    test('/hrm who: an unlinked or unknown colleague gets one sentence and no bar; no triggerId or a refused bar falls back to the message', async () => {
+    test('/hrm who: an unlinked or unknown colleague gets one sentence and no modal; no triggerId or a refused modal falls back to the message', async () => {
         const before = host.bridges.ui.opened.length;
         expect((await host.command(user('rc-ada'), 'who @leo', { triggerId: 't-1' })).map((n) => n.text)).toEqual(['@leo has not linked an HRM account, so there is no HRM card for them.']);
         expect((await host.command(user('rc-ada'), 'who @nobody', { triggerId: 't-2' })).map((n) => n.text)).toEqual(['There is no Rocket.Chat user @nobody.']);
@@ -226,7 +227,7 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         const buttons = host.manager.getUIActionButtonManager().getAllActionButtons();
         expect(buttons).toEqual(expect.arrayContaining([expect.objectContaining({ appId: host.appId, actionId: 'hrm-profile', context: 'messageAction', labelI18n: 'hrm-profile-button' })]));
         const before = host.bridges.messages.notifications.length;
-        const barsBefore = host.bridges.ui.opened.length;
+        const modalsBefore = host.bridges.ui.opened.length;
         // As Rocket.Chat delivers a click: the IUIKitInteractionHandler listener with the interaction payload.
         await host.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
             type: 'actionButton' as never,
@@ -240,8 +241,8 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         } as never);
         const sent = host.bridges.messages.notifications.slice(before).filter((n) => n.userId === 'rc-zoe');
         expect(sent).toEqual([]);
-        const bars = host.bridges.ui.opened.slice(barsBefore);
-        expect(bars.map((b) => [b.userId, b.type, b.triggerId, b.view?.id])).toEqual([['rc-zoe', 'contextual_bar.open', 'trigger-1', 'hrm-colleague-card']]);
+        const bars = host.bridges.ui.opened.slice(modalsBefore);
+        expect(bars.map((b) => [b.userId, b.type, b.triggerId, b.view?.id])).toEqual([['rc-zoe', 'modal.open', 'trigger-1', 'hrm-colleague-card']]);
         expect(bars[0].text).toContain('*Ada Lovelace* (@ada)');
         expect(bars[0].imageUrls).toEqual(['https://photos.example.test/ada.jpg']);
     });

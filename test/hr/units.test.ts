@@ -70,9 +70,9 @@ test('run summary: counts, dry run, abort, and long lists cut at 20 lines', () =
   expect(summaryText({ ...base, dryRun: true, wouldUnlink: ['@leo (left)'] })).toBe('*HRM job (dry run: nothing was changed)*\nChecked 3 linked users; 1 would be unlinked.\n• would unlink @leo (left)');
 });
 
-test('colleague card surface: a contextual bar with only the fields the provider returned', () => {
+test('colleague card surface: a modal with only the fields the provider returned', () => {
   const bare = cardSurface({ username: 'bob' });
-  expect(bare).toMatchObject({ id: 'hrm-colleague-card', type: 'contextualBar', title: { type: 'plain_text', text: 'HRM profile: bob' } });
+  expect(bare).toMatchObject({ id: 'hrm-colleague-card', type: 'modal', close: { type: 'button', actionId: 'hrm-colleague-card-close' }, title: { type: 'plain_text', text: 'HRM profile: bob' } });
   expect(bare.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*bob* (@bob)' } }]);
   const full = cardSurface({ username: 'ada', name: 'Ada L', jobTitle: 'Analyst', manager: { username: 'g', name: 'Grace' }, picture: 'https://p.test/a.jpg', employmentStatus: 'on_leave' });
   expect(full.blocks).toEqual([
