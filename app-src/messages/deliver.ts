@@ -10,17 +10,14 @@ import { cardSurface } from '../directory/cardSurface';
 import { notifyUser } from './notify';
 import { Reply } from './reply';
 
-export type Delivered = 'surface' | 'message';
-
-export async function deliverReply(read: IRead, modify: IModify, user: IUser, room: IRoom | undefined, answer: Reply, triggerId: string | undefined, onSurfaceError: (error: unknown) => void): Promise<Delivered> {
+export async function deliverReply(read: IRead, modify: IModify, user: IUser, room: IRoom | undefined, answer: Reply, triggerId: string | undefined, onSurfaceError: (error: unknown) => void): Promise<void> {
     if (answer.card && triggerId) {
         try {
             await modify.getUiController().openSurfaceView(cardSurface(answer.card), { triggerId }, user);
-            return 'surface';
+            return;
         } catch (error) {
             onSurfaceError(error);
         }
     }
     await notifyUser(read, modify, user, room, answer);
-    return 'message';
 }
