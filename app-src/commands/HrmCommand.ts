@@ -1,13 +1,14 @@
 /**
  * The /hrm slash command: a dispatcher over small subcommand handlers. Every reply is
- * ephemeral, and nothing escapes: an unexpected error becomes one sentence for the user and
+ * ephemeral (a colleague card opens as a modal when Rocket.Chat sends a triggerId), and
+ * nothing escapes: an unexpected error becomes one sentence for the user and
  * a log line without secrets for the admin.
  */
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { RequestContext } from '../core/context';
 import { HrmServices } from '../core/services';
-import { notifyUser } from '../messages/notify';
+import { deliverReply } from '../messages/deliver';
 import { reply, Reply } from '../messages/reply';
 import { check } from './check';
 import { extraArgumentsText, helpText, unknownSubcommandText } from './help';
@@ -43,7 +44,9 @@ export class HrmCommand implements ISlashCommand {
             answer = reply(`Something went wrong while running /hrm ${name}: please try again, and ask an admin to check the HRM SSO app logs if it keeps failing.`);
         }
         try {
-            await notifyUser(read, modify, user, room, answer);
+            await deliverReply(read, modify, user, room, answer, context.getTriggerId(), (error) =>
+                this.services.logger().error(`Could not open the HRM card for user ${user.id}, sending it as a message: ${describeError(error)}`),
+            );
         } catch (error) {
             this.services.logger().error(`Could not send the /hrm reply to user ${user.id}: ${describeError(error)}`);
         }

@@ -7,7 +7,7 @@ export const USAGE: Record<Subcommand, string> = {
     status: '`/hrm status` — show whether you are linked, as whom and until when',
     whoami: '`/hrm whoami` — show your HRM profile (name, username, email, department, job title)',
     check: '`/hrm check` — admins: test the provider, the client credentials and show the redirect URI',
-    who: '`/hrm who @user` — a linked colleague\'s HRM card: name, job title, department, manager, photo',
+    who: '`/hrm who @user` — a linked colleague\'s HRM card (name, job title, department, manager, photo) in a pop-up',
     find: '`/hrm find <text> [--page N]` — search the HRM directory by name, department or job title',
     help: '`/hrm help [subcommand]` — show this help',
 };

@@ -5,7 +5,7 @@
  * their HRM account).
  */
 import { RequestContext } from '../core/context';
-import { reply, Reply } from '../messages/reply';
+import { cardReply, reply, Reply } from '../messages/reply';
 import { withAccessToken } from '../oauth/session';
 import { readIdentity } from '../storage/identities';
 import { fetchColleague, searchDirectory } from './client';
@@ -46,7 +46,7 @@ export async function who(ctx: RequestContext, args: readonly string[]): Promise
     if (!colleague) {
         return reply(`@${name} is not in the HRM directory (they may have left).`);
     }
-    return reply(cardLines(colleague).join('\n'), undefined, colleague.picture ? { url: colleague.picture, alt: `Photo of ${colleague.name ?? colleague.username}` } : undefined);
+    return cardReply(cardLines(colleague).join('\n'), colleague, colleague.picture ? { url: colleague.picture, alt: `Photo of ${colleague.name ?? colleague.username}` } : undefined);
 }
 
 export function parseFind(args: readonly string[]): { q: string; page: number } | undefined {

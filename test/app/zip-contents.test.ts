@@ -49,7 +49,7 @@ describe('the packaged app zip', () => {
     });
 
     test('declares exactly the permissions the app uses', () => {
-        expect(readAppManifest().permissions.map((p) => p.name).sort()).toEqual(['api', 'message.write', 'networking', 'persistence', 'room.read', 'room.write', 'scheduler', 'server-setting.read', 'slashcommand', 'ui.registerButtons', 'user.read', 'user.write']);
+        expect(readAppManifest().permissions.map((p) => p.name).sort()).toEqual(['api', 'message.write', 'networking', 'persistence', 'room.read', 'room.write', 'scheduler', 'server-setting.read', 'slashcommand', 'ui.interact', 'ui.registerButtons', 'user.read', 'user.write']);
     });
 
     test('translates every setting label and the command', () => {

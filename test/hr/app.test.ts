@@ -169,6 +169,48 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(await host.say(user('rc-leo'), 'who @ada')).toMatch(/not linked an HRM account yet/);
     });
 
+    test('/hrm who with a triggerId opens the card as a modal: photo, name, title, department, manager, employment', async () => {
+        const before = host.bridges.ui.opened.length;
+        const replies = await host.command(user('rc-zoe'), 'who @ada', { triggerId: 'trigger-who' });
+        expect(replies).toEqual([]);
+        const opened = host.bridges.ui.opened.slice(before);
+        expect(opened).toHaveLength(1);
+        const [modal] = opened;
+        expect(modal).toMatchObject({ userId: 'rc-zoe', appId: host.appId, type: 'modal.open', triggerId: 'trigger-who' });
+        expect(modal.view).toMatchObject({ id: 'hrm-colleague-card', type: 'modal', title: { type: 'plain_text', text: 'HRM profile: Ada Lovelace' }, close: { type: 'button', text: { text: 'Close' } } });
+        expect(modal.view!.submit).toBeUndefined();
+        expect(modal.view!.blocks[0]).toMatchObject({ type: 'image', imageUrl: 'https://photos.example.test/ada.jpg', altText: 'Photo of Ada Lovelace', appId: host.appId });
+        expect(modal.imageUrls).toEqual(['https://photos.example.test/ada.jpg']);
+        expect(modal.text).toContain('*Ada Lovelace* (@ada)');
+        expect(modal.text).toContain('*Job title*\nAnalyst');
+        expect(modal.text).toContain('*Department*\nEngineering');
+        expect(modal.text).toContain('*Manager*\nGrace Boss (@boss)');
+        expect(modal.text).toContain('*Employment*\nActive');
+        // Only what the provider returned: Zoe has no photo and no manager, and is on leave.
+        await host.command(user('rc-ada'), 'who @zoe', { triggerId: 'trigger-zoe' });
+        const zoe = host.bridges.ui.opened[host.bridges.ui.opened.length - 1];
+        expect(zoe).toMatchObject({ userId: 'rc-ada', triggerId: 'trigger-zoe' });
+        expect(zoe.imageUrls).toEqual([]);
+        expect(zoe.view!.blocks.map((b) => b.type)).toEqual(['section', 'section']);
+        expect(zoe.text).toContain('*Employment*\nOn leave until 2099-02-01');
+        expect(zoe.text).not.toContain('Manager');
+    });
+
+    test('/hrm who: an unlinked or unknown colleague gets one sentence and no modal; no triggerId or a refused modal falls back to the message', async () => {
+        const before = host.bridges.ui.opened.length;
+        expect((await host.command(user('rc-ada'), 'who @leo', { triggerId: 't-1' })).map((n) => n.text)).toEqual(['@leo has not linked an HRM account, so there is no HRM card for them.']);
+        expect((await host.command(user('rc-ada'), 'who @nobody', { triggerId: 't-2' })).map((n) => n.text)).toEqual(['There is no Rocket.Chat user @nobody.']);
+        const plain = await host.command(user('rc-zoe'), 'who @ada');
+        expect(plain.map((n) => n.text)).toEqual(['*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)']);
+        expect(host.bridges.ui.opened.length).toBe(before);
+        host.bridges.ui.failNext = new Error('invalid triggerId');
+        const fallback = await host.command(user('rc-zoe'), 'who @ada', { triggerId: 't-stale' });
+        expect(fallback.map((n) => n.text)).toEqual(['*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)']);
+        expect(fallback[0].blockText).toContain('https://photos.example.test/ada.jpg');
+        expect(host.bridges.ui.opened.length).toBe(before);
+        expect(host.logs.dump()).toContain('Could not open the HRM card for user rc-zoe, sending it as a message: Error: invalid triggerId');
+    });
+
     test('/hrm find searches the directory, paged', async () => {
         const text = await host.say(user('rc-ada'), 'find analyst');
         expect(text).toBe('Found 1 person for "analyst" (page 1 of 1):\n• *Ada Lovelace* (@ada) — Analyst, Engineering');
@@ -181,10 +223,11 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(await host.say(user('rc-ada'), 'find e --page x')).toMatch(/^Usage: `\/hrm find/);
     });
 
-    test('the "HRM profile" message action shows the author\'s card to whoever clicked it', async () => {
+    test('the "HRM profile" message action opens the author\'s card for whoever clicked it, with the click\'s triggerId', async () => {
         const buttons = host.manager.getUIActionButtonManager().getAllActionButtons();
         expect(buttons).toEqual(expect.arrayContaining([expect.objectContaining({ appId: host.appId, actionId: 'hrm-profile', context: 'messageAction', labelI18n: 'hrm-profile-button' })]));
         const before = host.bridges.messages.notifications.length;
+        const modalsBefore = host.bridges.ui.opened.length;
         // As Rocket.Chat delivers a click: the IUIKitInteractionHandler listener with the interaction payload.
         await host.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
             type: 'actionButton' as never,
@@ -197,7 +240,11 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
             payload: { context: 'messageAction' },
         } as never);
         const sent = host.bridges.messages.notifications.slice(before).filter((n) => n.userId === 'rc-zoe');
-        expect(sent.map((n) => n.text)).toEqual(['*Ada Lovelace* (@ada)\nAnalyst · Engineering\nManager: Grace Boss (@boss)']);
+        expect(sent).toEqual([]);
+        const bars = host.bridges.ui.opened.slice(modalsBefore);
+        expect(bars.map((b) => [b.userId, b.type, b.triggerId, b.view?.id])).toEqual([['rc-zoe', 'modal.open', 'trigger-1', 'hrm-colleague-card']]);
+        expect(bars[0].text).toContain('*Ada Lovelace* (@ada)');
+        expect(bars[0].imageUrls).toEqual(['https://photos.example.test/ada.jpg']);
     });
 
     test('a deactivation Rocket.Chat refuses (last owner of a room) is reported; the link is still removed', async () => {

@@ -9,6 +9,7 @@ import { mergeFields, leaveText } from '../../app-src/profile/sync';
 import { parseFind } from '../../app-src/directory/commands';
 import { summaryText } from '../../app-src/hr/report';
 import { parsePerson } from '../../app-src/hr/statusClient';
+import { cardSurface, employmentText } from '../../app-src/directory/cardSurface';
 
 test('slugs and groups', () => {
   expect(slugify('Research & Development')).toBe('research-development');
@@ -67,4 +68,20 @@ test('run summary: counts, dry run, abort, and long lists cut at 20 lines', () =
   expect(long).toContain('…and 5 more (see the app log).');
   expect(long).toContain('2 links made before version 0.2 could not be checked');
   expect(summaryText({ ...base, dryRun: true, wouldUnlink: ['@leo (left)'] })).toBe('*HRM job (dry run: nothing was changed)*\nChecked 3 linked users; 1 would be unlinked.\n• would unlink @leo (left)');
+});
+
+test('colleague card surface: a modal with only the fields the provider returned', () => {
+  const bare = cardSurface({ username: 'bob' });
+  expect(bare).toMatchObject({ id: 'hrm-colleague-card', type: 'modal', close: { type: 'button', actionId: 'hrm-colleague-card-close' }, title: { type: 'plain_text', text: 'HRM profile: bob' } });
+  expect(bare.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*bob* (@bob)' } }]);
+  const full = cardSurface({ username: 'ada', name: 'Ada L', jobTitle: 'Analyst', manager: { username: 'g', name: 'Grace' }, picture: 'https://p.test/a.jpg', employmentStatus: 'on_leave' });
+  expect(full.blocks).toEqual([
+    { type: 'image', imageUrl: 'https://p.test/a.jpg', altText: 'Photo of Ada L' },
+    { type: 'section', text: { type: 'mrkdwn', text: '*Ada L* (@ada)' } },
+    { type: 'section', fields: ['*Job title*\nAnalyst', '*Manager*\nGrace (@g)', '*Employment*\nOn leave'].map((text) => ({ type: 'mrkdwn', text })) },
+  ]);
+  expect(employmentText({ username: 'x', employmentStatus: 'active' })).toBe('Active');
+  expect(employmentText({ username: 'x', employmentStatus: 'on_leave', leaveUntil: '2099-01-31' })).toBe('On leave until 2099-01-31');
+  expect(employmentText({ username: 'x', employmentStatus: 'some_new_state' })).toBe('some new state');
+  expect(employmentText({ username: 'x' })).toBeUndefined();
 });

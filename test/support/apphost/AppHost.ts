@@ -147,11 +147,15 @@ export class AppHost {
         return this.admin;
     }
 
-    /** Runs `/hrm <args>` as `user` and returns the ephemeral messages it produced for that user. */
-    public async command(user: IUser, args: string): Promise<Notification[]> {
+    /**
+     * Runs `/hrm <args>` as `user` and returns the ephemeral messages it produced for that user.
+     * Rocket.Chat's web client sends a triggerId with every slash command; pass one to let the
+     * app open surfaces (they land in bridges.ui.opened).
+     */
+    public async command(user: IUser, args: string, options: { triggerId?: string } = {}): Promise<Notification[]> {
         const before = this.bridges.messages.notifications.length;
         const params = args.split(' ').filter((a) => a.length > 0);
-        await this.manager.getCommandManager().executeCommand('hrm', new SlashCommandContext(user, this.room, params));
+        await this.manager.getCommandManager().executeCommand('hrm', new SlashCommandContext(user, this.room, params, undefined, options.triggerId));
         return this.bridges.messages.notifications.slice(before).filter((n) => n.userId === user.id);
     }
 

@@ -1,6 +1,6 @@
 /**
  * The bridges an AppManager runs on: the ones the HRM app uses behave (HTTP, persistence,
- * users, messages, server settings, commands, APIs, scheduler, signing keys); the rest are
+ * users, messages, server settings, commands, APIs, scheduler, signing keys, UI surfaces); the rest are
  * empty subclasses that fail loudly if an app ever reaches them.
  */
 import {
@@ -38,6 +38,7 @@ import { MemoryApiBridge, MemoryCommandBridge } from './registry';
 import { MemoryServerSettingBridge } from './settings';
 import { MemoryUserBridge } from './users';
 import { MemoryRoomBridge } from './rooms';
+import { RecordingUiInteractionBridge } from './ui';
 
 /** An instance of an abstract bridge class with no behaviour of its own. */
 function empty<T>(base: abstract new (...args: any[]) => T): T {
@@ -79,13 +80,13 @@ export class MemoryAppBridges extends AppBridges {
     private readonly federation = new KeyPairFederationBridge();
     public readonly scheduler = new MemorySchedulerBridge();
     public readonly rooms = new MemoryRoomBridge({ get: (id) => this.users.get(id), byUsername: (name) => this.users.byUsername(name) });
+    public readonly ui = new RecordingUiInteractionBridge();
     private readonly activation = new SilentActivationBridge();
     private readonly detailChanges = new SilentDetailChangesBridge();
     private readonly others = {
         env: empty(EnvironmentalVariableBridge),
         livechat: empty(LivechatBridge),
         upload: empty(UploadBridge),
-        uiInteraction: empty(UiInteractionBridge),
         cloud: empty(CloudWorkspaceBridge),
         videoConf: empty(VideoConferenceBridge),
         oauthApps: empty(OAuthAppsBridge),
@@ -159,7 +160,7 @@ export class MemoryAppBridges extends AppBridges {
     }
 
     public getUiInteractionBridge(): UiInteractionBridge {
-        return this.others.uiInteraction;
+        return this.ui;
     }
 
     public getSchedulerBridge(): SchedulerBridge {
