@@ -117,6 +117,8 @@ export function authorizeRoutes(deps: Deps) {
     const { prompt, maxAge } = a.oidc;
     // OIDC Core §3.1.2.1 max_age: an older sign-in must be repeated.
     const tooOld = !!user && maxAge !== undefined && Date.now() - (req.session?.authTime ?? 0) > maxAge * 1000;
+    // The two-factor gate let a silent request through from a user who must set up two-factor first.
+    if (res.locals.twoFactorSetupRequired) return oidcError(res, a, 'interaction_required', 'The user must set up two-factor sign-in first, and prompt=none forbids asking.');
     if (prompt.includes('none')) {
       if (!user || tooOld) return oidcError(res, a, 'login_required', 'The user is not signed in (or signed in too long ago for max_age), and prompt=none forbids asking.');
       if (!(await hasConsent(user, a, prompt.join(' ')))) return oidcError(res, a, 'consent_required', 'The user has not yet allowed this application, and prompt=none forbids asking.');
