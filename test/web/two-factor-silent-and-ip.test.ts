@@ -3,8 +3,11 @@
 //   or who is between password and code, goes back to the client with an OIDC error and the
 //   state — never to a page (OIDC Core §3.1.2.6);
 // - one client IP guessing second-step codes across several accounts is stopped by a per-IP
-//   limit (TWO_FACTOR_IP_RATE_LIMIT), other addresses are not.
+//   limit (TWO_FACTOR_IP_RATE_LIMIT), other addresses are not;
+// - the ID token's amr claim (RFC 8176) says which second factor was used, checked by openid-client.
 import { authenticator } from 'otplib';
+import { discoverClient, startLogin, returnedParams } from '../oidc/support';
+import { authorizeWithForms } from '../support/authorize-with-forms';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { HttpSession, decodeEntities, hiddenFields, signIn, textOf } from './support';
 
@@ -20,7 +23,7 @@ beforeAll(async () => {
   p = await startTestProvider({
     env: { TWO_FACTOR_REQUIRED: 'everyone', TWO_FACTOR_RATE_LIMIT: '5', TWO_FACTOR_IP_RATE_LIMIT: '3', TRUST_PROXY: '1' },
   });
-  for (const name of ['nova', 'omar', 'uma', 'ivy', 'kai']) {
+  for (const name of ['nova', 'omar', 'uma', 'ivy', 'kai', 'amy', 'rex']) {
     await p.createUser({ username: name, email: `${name}@example.com`, name: name.toUpperCase(), password: `${name} password` });
   }
 });
@@ -90,6 +93,32 @@ describe('prompt=none while two-factor is required', () => {
     expect((await submit(codeAt(secret, at + STEP_MS))).status).toBe(303);
     const after = await http.request(silent(c.client_id, { prompt: 'consent' }));
     expect(after.status).toBe(200); // consent page: signed in with both factors, not gated
+  });
+});
+
+describe('the ID token says how the person signed in (amr, RFC 8176)', () => {
+  test('password + TOTP → ["pwd","otp","mfa"]; password + recovery code → ["pwd","mfa"]; also after refresh', async () => {
+    const c = await p.createClient({ name: 'Amr', redirectUris: [RC], preset: 'generic' });
+    const rp = await discoverClient(p.baseUrl, { client_id: c.client_id, client_secret: c.client_secret!, redirect_uris: [RC], response_types: ['code'] });
+    const viaTotp = await enrol('amy');
+    const first = await passwordStep('amy', '192.0.2.10');
+    expect((await first.submit(codeAt(viaTotp.secret, viaTotp.at + STEP_MS))).status).toBe(303);
+    const login = startLogin(rp);
+    const tokens = await rp.callback(RC, returnedParams(await authorizeWithForms(login.url, { username: 'amy', password: 'unused' }, { session: first.http })), login.checks);
+    expect(tokens.claims().amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect((await rp.refresh(tokens)).claims().amr).toEqual(['pwd', 'otp', 'mfa']);
+
+    // A recovery code: shown once at set-up, read from the page here.
+    const setup = await signIn(p.baseUrl, 'rex', 'rex password');
+    const html = await (await setup.request(`${p.baseUrl}/accounts/two-factor/setup/`)).text();
+    const secret = textOf(html, 'manual-key')!.replace(/\s+/g, '');
+    const done = await (await setup.request(`${p.baseUrl}/accounts/two-factor/setup/`, { form: { ...hiddenFields(html, '/accounts/two-factor/setup/'), code: codeAt(secret, Date.now()) } })).text();
+    const recovery = done.match(/<li><code>([a-z0-9-]{19})<\/code><\/li>/)![1];
+    const second = await passwordStep('rex', '192.0.2.11');
+    expect((await second.submit(recovery)).status).toBe(303);
+    const login2 = startLogin(rp);
+    const tokens2 = await rp.callback(RC, returnedParams(await authorizeWithForms(login2.url, { username: 'rex', password: 'unused' }, { session: second.http })), login2.checks);
+    expect(tokens2.claims().amr).toEqual(['pwd', 'mfa']);
   });
 });
 

@@ -13,6 +13,7 @@ import { endSession } from '../web/current-user';
 import { SESSION_COOKIE } from '../web/session';
 import type { OidcService } from '../oidc/service';
 import { consentRequired } from '../store/client-policies';
+import { sessionAmr } from '../oidc/amr';
 
 interface Deps {
   config: Config;
@@ -71,7 +72,7 @@ export function authorizeRoutes(deps: Deps) {
     let location = response.headers!.location as string;
     if (a.scope.includes('openid')) {
       const code = new URL(location).searchParams.get('code')!;
-      await deps.oidc.recordAuthorization(code, { clientId: a.client._id, userId: user._id, nonce: a.oidc.nonce, authTimeMs: req.session?.authTime, claims: a.oidc.claims });
+      await deps.oidc.recordAuthorization(code, { clientId: a.client._id, userId: user._id, nonce: a.oidc.nonce, authTimeMs: req.session?.authTime, amr: sessionAmr(req), claims: a.oidc.claims });
       if (a.responseType === 'code id_token') location = await hybridLocation(code, user, a);
     }
     deps.log.info({ event: 'code_issued', clientId: a.client._id, userId: user._id, responseType: a.responseType }, 'authorization code issued');

@@ -4,6 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../web/csrf';
 import { startSession } from '../web/current-user';
+import { AMR_PASSWORD_RECOVERY, AMR_PASSWORD_TOTP } from '../oidc/amr';
 import { clearSecondStep, pendingSecondStep, SECOND_STEP_PATH } from '../two-factor/login-step';
 import { ipWaitMessage, twoFactorIpLimiter, twoFactorLimiter, waitMessage } from '../two-factor/limiter';
 import { clientIpKey } from '../web/rate-limits';
@@ -73,7 +74,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
     }
     ipLimiter.give(ipKey);
     await limiter.reset(user._id);
-    await startSession(req, user._id);
+    await startSession(req, user._id, result.method === 'recovery' ? AMR_PASSWORD_RECOVERY : AMR_PASSWORD_TOTP);
     deps.log.info({ event: 'login', userId: user._id, secondFactor: result.method }, 'user signed in with two factors');
     if (result.method === 'recovery') {
       await audit.record(user.username, 'two_factor.recovery_code_used', user.username, { recoveryCodesLeft: result.recoveryCodesLeft });
