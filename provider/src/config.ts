@@ -128,6 +128,8 @@ export const configSchema = z.object({
   TWO_FACTOR_LOGIN_SECONDS: seconds.default(300),
   /** TWO_FACTOR_RATE_LIMIT: wrong two-factor or recovery codes allowed per account per window (RATE_LIMIT_WINDOW_SECONDS); a correct code resets it. */
   TWO_FACTOR_RATE_LIMIT: z.coerce.number().int().positive().default(5),
+  /** TWO_FACTOR_IP_RATE_LIMIT: wrong codes at the second sign-in step allowed per client IP per window (RATE_LIMIT_WINDOW_SECONDS), whatever the accounts — stops one address guessing across many accounts whose passwords it knows. */
+  TWO_FACTOR_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */

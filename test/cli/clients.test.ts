@@ -53,7 +53,7 @@ describe('client create', () => {
     );
     expect(Object.keys(out).slice(0, 2)).toEqual(['client_id', 'client_secret']);
     expect(Object.keys(out).sort()).toEqual(
-      ['access_token_lifetime', 'allow_introspection', 'allow_plain_pkce', 'allow_query_access_token', 'allow_query_credentials', 'allow_token_only_revocation', 'client_id', 'client_secret', 'created_at', 'grants', 'name', 'post_logout_redirect_uris', 'preset', 'allowed_origins', 'redirect_uris', 'refresh_absolute_lifetime', 'refresh_idle_timeout', 'require_pkce', 'revoke_tokens_on_logout', 'skip_authorization', 'type'].sort(),
+      ['access_token_lifetime', 'allow_introspection', 'allow_plain_pkce', 'allow_query_access_token', 'allow_query_credentials', 'allow_token_only_revocation', 'client_id', 'client_secret', 'created_at', 'grants', 'home_page_uri', 'logo_uri', 'name', 'post_logout_redirect_uris', 'preset', 'allowed_origins', 'redirect_uris', 'refresh_absolute_lifetime', 'refresh_idle_timeout', 'require_pkce', 'revoke_tokens_on_logout', 'skip_authorization', 'type'].sort(),
     );
     expect(out).toMatchObject({
       name: 'HRM app',

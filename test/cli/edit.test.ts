@@ -134,3 +134,24 @@ describe('the hrm-sso binary', () => {
     expect(user.stdout).not.toMatch(/--password </);
   });
 });
+
+describe('client edit: consent-page logo and home page', () => {
+  it('sets both, clears one with "", and refuses a non-https logo or a broken URL changing nothing', async () => {
+    const id = (await runJson(['client', 'create', '--name', 'Looks', '--redirect-uri', 'https://looks.example.com/cb'], { env })).client_id;
+    expect(await runJson(['client', 'edit', id, '--logo-uri', 'https://looks.example.com/logo.png', '--home-page', 'https://looks.example.com/'], { env })).toMatchObject({
+      logo_uri: 'https://looks.example.com/logo.png',
+      home_page_uri: 'https://looks.example.com/',
+    });
+    expect(await db.clients.findOne({ _id: id })).toMatchObject({ logoUri: 'https://looks.example.com/logo.png', homePageUri: 'https://looks.example.com/' });
+    const cleared = await runCli(['client', 'edit', id, '--logo-uri', ''], { env });
+    expect(cleared.stdout).toBe(`Updated client "Looks" (${id}): logo_uri.\n`);
+    expect((await db.clients.findOne({ _id: id }))!.logoUri).toBe('');
+
+    const snapshot = await db.clients.findOne({ _id: id });
+    expectOneLineError(await runCli(['client', 'edit', id, '--logo-uri', 'http://looks.example.com/logo.png', '--name', 'Renamed'], { env }), /The logo URL must start with https:\/\//);
+    expectOneLineError(await runCli(['client', 'edit', id, '--home-page', 'javascript:alert(1)'], { env }), /The home page must be an http\(s\) URL\./);
+    expectOneLineError(await runCli(['client', 'edit', id, '--logo-uri', 'not a url'], { env }), /"not a url" is not a complete URL/);
+    expect(await db.clients.findOne({ _id: id })).toEqual(snapshot);
+    expect(await db.audit.countDocuments({ action: 'client.edit', target: id })).toBe(2);
+  });
+});

@@ -49,7 +49,7 @@ test('discovery: the same document at every path, OIDC fields, S256 only, a JWKS
     subject_types_supported: ['public'],
   });
   expect(m.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'hr']));
-  expect(m.claims_supported).toEqual(expect.arrayContaining(['sub', 'auth_time', 'nonce', 'email', 'department', 'job_title', 'id', 'username']));
+  expect(m.claims_supported).toEqual(expect.arrayContaining(['sub', 'auth_time', 'amr', 'nonce', 'email', 'department', 'job_title', 'id', 'username']));
   expect(m.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']));
   expect(m.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post']));
   const jwks = await getJson(m.jwks_uri);
@@ -74,6 +74,7 @@ test('code + PKCE → ID token verified by openid-client (JWKS signature, nonce,
   expect(typeof claims.at_hash).toBe('string');
   expect(Math.abs(claims.auth_time! - Date.now() / 1000)).toBeLessThan(300);
   expect(claims.exp - claims.iat).toBe(3600);
+  expect(claims.amr).toEqual(['pwd']); // RFC 8176: password only
   expect(claims).not.toHaveProperty('department'); // hr scope not asked for
 
   const info = await rp.userinfo(tokens);
@@ -83,7 +84,7 @@ test('code + PKCE → ID token verified by openid-client (JWKS signature, nonce,
   // Refresh: a new ID token for the same user and authentication, without the nonce (OIDC Core §12.2).
   const refreshed = await rp.refresh(tokens);
   expect(refreshed.id_token).toBeDefined();
-  expect(refreshed.claims()).toMatchObject({ sub: aliceId, aud: clientId, auth_time: claims.auth_time });
+  expect(refreshed.claims()).toMatchObject({ sub: aliceId, aud: clientId, auth_time: claims.auth_time, amr: ['pwd'] });
   expect(refreshed.claims()).not.toHaveProperty('nonce');
 
   // RP-initiated logout with the hint: no confirmation, back to the registered URI with state.

@@ -5,6 +5,7 @@ import { Issuer, type BaseClient } from 'openid-client';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { getJson } from '../support/oauth-requests';
 import { runJson } from '../cli/run-cli';
+import { decodeEntities, signIn } from '../web/support';
 import { ALICE, loginAndReturn, returnedParams, startLogin } from './support';
 
 const REDIRECT = 'http://127.0.0.1:9/cb';
@@ -83,6 +84,10 @@ test('bad registrations get RFC 7591 errors and spend no token', async () => {
     [{ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata', /token_endpoint_auth_method/],
     [{ grant_types: ['authorization_code'] }, 'invalid_redirect_uri', /at least one redirect URI/],
     [[1, 2], 'invalid_client_metadata', /JSON object/],
+    [{ redirect_uris: [REDIRECT], logo_uri: 'http://wiki.example/logo.png' }, 'invalid_client_metadata', /^logo_uri: The logo URL must start with https:\/\//],
+    [{ redirect_uris: [REDIRECT], logo_uri: 'logo.png' }, 'invalid_client_metadata', /^logo_uri: "logo.png" is not a complete URL/],
+    [{ redirect_uris: [REDIRECT], logo_uri: 42 }, 'invalid_client_metadata', /logo_uri must be a string/],
+    [{ redirect_uris: [REDIRECT], client_uri: 'javascript:alert(1)' }, 'invalid_client_metadata', /^client_uri: The home page must be an http\(s\) URL/],
   ];
   for (const [body, error, message] of cases) {
     const res = await register(body, token);
@@ -99,4 +104,35 @@ test('bad registrations get RFC 7591 errors and spend no token', async () => {
   const body = await ok.json();
   expect(body).not.toHaveProperty('client_secret');
   expect(body.token_endpoint_auth_method).toBe('none');
+});
+
+test('logo_uri and client_uri: returned, kept on update, and shown on the consent page', async () => {
+  const before = await p.db.clients.countDocuments({});
+  const res = await register({ client_name: 'Team Wiki', redirect_uris: [REDIRECT], logo_uri: 'https://wiki.example/logo.png', client_uri: 'https://wiki.example/' }, await initialToken());
+  expect(res.status).toBe(201);
+  const meta = await res.json();
+  expect(meta).toMatchObject({ logo_uri: 'https://wiki.example/logo.png', client_uri: 'https://wiki.example/' });
+  expect(await p.db.clients.countDocuments({})).toBe(before + 1);
+
+  const alice = await signIn(p.baseUrl, ALICE.username, ALICE.password);
+  const consent = async () => decodeEntities(await (await alice.request(`${p.baseUrl}/o/authorize/?${new URLSearchParams({ client_id: meta.client_id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 's' })}`)).text());
+  const html = await consent();
+  expect(html).toContain('<img src="https://wiki.example/logo.png" alt="" width="48" height="48">');
+  expect(html).toContain('<a href="https://wiki.example/" rel="noopener noreferrer" target="_blank">About Team Wiki</a> (wiki.example)');
+
+  // RFC 7592 update: the metadata replace the old; leaving logo_uri out removes the logo, a bad one changes nothing.
+  const auth = { authorization: `Bearer ${meta.registration_access_token}`, 'content-type': 'application/json' };
+  const update = (body: object) => fetch(meta.registration_client_uri, { method: 'PUT', headers: auth, body: JSON.stringify({ client_id: meta.client_id, client_name: 'Team Wiki', redirect_uris: [REDIRECT], ...body }) });
+  const bad = await update({ logo_uri: 'http://wiki.example/logo.png', client_uri: 'https://wiki.example/' });
+  expect(bad.status).toBe(400);
+  expect((await bad.json()).error).toBe('invalid_client_metadata');
+  expect(await p.db.clients.findOne({ _id: meta.client_id })).toMatchObject({ logoUri: 'https://wiki.example/logo.png' });
+  const put = await update({ client_uri: 'https://wiki.example/home' });
+  expect(put.status).toBe(200);
+  const after = await put.json();
+  expect(after).not.toHaveProperty('logo_uri');
+  expect(after.client_uri).toBe('https://wiki.example/home');
+  const html2 = await consent();
+  expect(html2).not.toContain('wiki.example/logo.png');
+  expect(html2).toContain('<a href="https://wiki.example/home"');
 });

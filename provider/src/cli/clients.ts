@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientDoc, GrantType } from '../db/schema';
 import { PRESETS, type ClientStore } from '../store/clients';
 import { AppError } from '../errors';
+import { checkAppearance } from '../store/client-appearance';
 import { UsageError } from './output';
 import { clientJson, table } from './output';
 import { withServices } from './context';
@@ -41,6 +42,8 @@ interface EditOptions {
   skipAuthorization?: boolean;
   requirePkce?: boolean;
   allowPlainPkce?: boolean;
+  logoUri?: string;
+  homePage?: string;
 }
 
 const ONCE = 'Store the secret now: it is shown only this once (rotate it with `client rotate-secret` if lost).';
@@ -114,13 +117,18 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .option('--no-require-pkce', 'honour PKCE without demanding it (confidential clients only)')
     .option('--allow-plain-pkce', 'accept code_challenge_method=plain')
     .option('--no-allow-plain-pkce', 'accept only S256')
+    .option('--logo-uri <url>', 'logo on the consent page: an https:// image URL ("" removes it)')
+    .option('--home-page <uri>', 'home page linked from the consent page: an http(s) URL ("" removes it)')
     .action(async (id: string, opts: EditOptions) => {
-      const touched = ['name', 'redirectUri', 'grants', 'skipAuthorization', 'requirePkce', 'allowPlainPkce'].some((k) => opts[k as keyof EditOptions] !== undefined) || opts.addRedirectUri.length + opts.removeRedirectUri.length > 0;
-      if (!touched) throw new UsageError('Nothing to change: give at least one of --name, --redirect-uri, --add-redirect-uri, --remove-redirect-uri, --grants, or a flag option.');
+      const touched = ['name', 'redirectUri', 'grants', 'skipAuthorization', 'requirePkce', 'allowPlainPkce', 'logoUri', 'homePage'].some((k) => opts[k as keyof EditOptions] !== undefined) || opts.addRedirectUri.length + opts.removeRedirectUri.length > 0;
+      if (!touched) throw new UsageError('Nothing to change: give at least one of --name, --redirect-uri, --add-redirect-uri, --remove-redirect-uri, --grants, --logo-uri, --home-page, or a flag option.');
       if (opts.redirectUri && (opts.addRedirectUri.length || opts.removeRedirectUri.length)) {
         throw new UsageError('--redirect-uri replaces the whole list: do not combine it with --add-redirect-uri or --remove-redirect-uri.');
       }
       await withServices(globals().json, async ({ clients, audit, out }) => {
+        // Checked like the admin page's form (store/client-appearance.ts), before anything is written.
+        const appearance = checkAppearance({ logoUri: opts.logoUri, homePageUri: opts.homePage });
+        if (!appearance.ok) throw new AppError('invalid_client_metadata', appearance.message);
         const before = await clients.require(id);
         if (opts.name !== undefined) await refuseDuplicateName(clients, opts.name, before._id);
         let redirectUris = opts.redirectUri;
@@ -136,6 +144,8 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           skipAuthorization: opts.skipAuthorization,
           requirePkce: opts.requirePkce,
           allowPlainPkce: opts.allowPlainPkce,
+          logoUri: appearance.logoUri,
+          homePageUri: appearance.homePageUri,
         });
         const changed = Object.keys(clientJson(doc)).filter((k) => JSON.stringify((clientJson(doc) as Record<string, unknown>)[k]) !== JSON.stringify((clientJson(before) as Record<string, unknown>)[k]));
         await audit.record('cli', 'client.edit', id, { name: doc.name, fields: changed });

@@ -69,6 +69,8 @@ export function clientJson(c: ClientDoc) {
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     revoke_tokens_on_logout: Boolean(c.revokeTokensOnLogout),
     allowed_origins: c.allowedOrigins ?? [],
+    logo_uri: c.logoUri || null,
+    home_page_uri: c.homePageUri || null,
     created_at: c.createdAt.toISOString(),
   };
 }

@@ -13,7 +13,7 @@ export function openIdMetadata(config: Config) {
     response_types_supported: ['code', 'code id_token'],
     response_modes_supported: ['query', 'fragment'],
     id_token_signing_alg_values_supported: ['RS256', 'ES256'],
-    claims_supported: ['sub', 'iss', 'aud', 'azp', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'c_hash', ...SUPPORTED_CLAIMS.filter((c) => c !== 'sub')],
+    claims_supported: ['sub', 'iss', 'aud', 'azp', 'exp', 'iat', 'auth_time', 'amr', 'nonce', 'at_hash', 'c_hash', ...SUPPORTED_CLAIMS.filter((c) => c !== 'sub')],
     claims_parameter_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,

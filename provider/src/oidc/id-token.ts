@@ -37,6 +37,7 @@ export async function signIdToken(keys: SigningKeys, input: IdTokenInput): Promi
     azp: input.clientId,
     auth_time: grant.authTime,
   };
+  if (grant.amr?.length) payload.amr = grant.amr; // RFC 8176: pwd, plus otp and mfa after a second factor
   if (input.includeNonce && grant.nonce !== undefined) payload.nonce = grant.nonce;
   if (input.accessToken) payload.at_hash = halfHash(input.accessToken);
   if (input.code) payload.c_hash = halfHash(input.code);

@@ -7,6 +7,7 @@ import type { ClientDoc, GrantType } from '../db/schema';
 import { AppError } from '../errors';
 import { digest, matchesDigest, randomToken } from '../security/tokens';
 import type { ClientStore } from '../store/clients';
+import { checkAppearance } from '../store/client-appearance';
 import type { TokenStore } from '../store/tokens';
 import { DEVICE_CODE_GRANT } from './device';
 import { trackExpiry } from '../sweep/expiry';
@@ -29,6 +30,24 @@ export interface ClientMetadata {
   response_types: string[];
   token_endpoint_auth_method: string;
   post_logout_redirect_uris: string[];
+  /** The consent page's logo (https only, as on the admin page); '' when not given. */
+  logo_uri: string;
+  /** The client's home page, linked from the consent page; '' when not given. */
+  client_uri: string;
+}
+
+/** logo_uri and client_uri, checked by the admin form's rules (store/client-appearance.ts). */
+function appearanceOf(b: Record<string, unknown>): { logo_uri: string; client_uri: string } {
+  for (const name of ['logo_uri', 'client_uri']) {
+    if (b[name] !== undefined && typeof b[name] !== 'string') throw new RegistrationError('invalid_client_metadata', `${name} must be a string.`);
+  }
+  const logo = (b.logo_uri as string | undefined) ?? '';
+  const home = (b.client_uri as string | undefined) ?? '';
+  const logoCheck = checkAppearance({ logoUri: logo });
+  if (!logoCheck.ok) throw new RegistrationError('invalid_client_metadata', `logo_uri: ${logoCheck.message}`);
+  const homeCheck = checkAppearance({ homePageUri: home });
+  if (!homeCheck.ok) throw new RegistrationError('invalid_client_metadata', `client_uri: ${homeCheck.message}`);
+  return { logo_uri: logoCheck.logoUri ?? '', client_uri: homeCheck.homePageUri ?? '' };
 }
 
 function stringArray(v: unknown, name: string): string[] | undefined {
@@ -58,6 +77,7 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     response_types: responseTypes,
     token_endpoint_auth_method: method,
     post_logout_redirect_uris: stringArray(b.post_logout_redirect_uris, 'post_logout_redirect_uris') ?? [],
+    ...appearanceOf(b),
   };
 }
 
@@ -72,6 +92,8 @@ export function metadataOf(c: ClientDoc, config: Config): Record<string, unknown
     response_types: c.grants.includes('authorization_code') ? ['code'] : [],
     token_endpoint_auth_method: c.type === 'public' ? 'none' : 'client_secret_basic',
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
+    ...(c.logoUri ? { logo_uri: c.logoUri } : {}),
+    ...(c.homePageUri ? { client_uri: c.homePageUri } : {}),
     registration_client_uri: `${config.issuer}/o/register/${encodeURIComponent(c._id)}`,
   };
 }
@@ -107,6 +129,9 @@ export class Registrations {
         preset: 'oidc-web',
         postLogoutRedirectUris: metadata.post_logout_redirect_uris,
       });
+      if (metadata.logo_uri || metadata.client_uri) {
+        created.client = await this.clients.update(created.client._id, { logoUri: metadata.logo_uri, homePageUri: metadata.client_uri });
+      }
     } catch (err) {
       if (err instanceof AppError) throw new RegistrationError(err.code === 'invalid_redirect_uri' ? 'invalid_redirect_uri' : 'invalid_client_metadata', err.message);
       throw err;
@@ -138,7 +163,7 @@ export class Registrations {
       throw new RegistrationError('invalid_client_metadata', 'token_endpoint_auth_method cannot be changed; register a new client.');
     }
     try {
-      return await this.clients.update(client._id, { name: metadata.client_name.slice(0, 100), redirectUris: metadata.redirect_uris, postLogoutRedirectUris: metadata.post_logout_redirect_uris });
+      return await this.clients.update(client._id, { name: metadata.client_name.slice(0, 100), redirectUris: metadata.redirect_uris, postLogoutRedirectUris: metadata.post_logout_redirect_uris, logoUri: metadata.logo_uri, homePageUri: metadata.client_uri });
     } catch (err) {
       if (err instanceof AppError) throw new RegistrationError(err.code === 'invalid_redirect_uri' ? 'invalid_redirect_uri' : 'invalid_client_metadata', err.message);
       throw err;

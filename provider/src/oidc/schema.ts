@@ -32,6 +32,8 @@ export interface OidcGrantDoc {
   nonce?: string;
   /** Seconds since the epoch, when the user signed in. */
   authTime: number;
+  /** RFC 8176 authentication methods of the sign-in (pwd; otp, mfa with two-factor); absent on older grants. */
+  amr?: string[];
   claims?: ClaimsRequest;
   expiresAt: Date;
 }

@@ -45,13 +45,14 @@ export class OidcService {
   }
 
   /** Called with each authorization code issued for an `openid` request. */
-  async recordAuthorization(code: string, a: { clientId: string; userId: string; nonce?: string; authTimeMs?: number; claims?: ClaimsRequest }): Promise<void> {
+  async recordAuthorization(code: string, a: { clientId: string; userId: string; nonce?: string; authTimeMs?: number; amr?: string[]; claims?: ClaimsRequest }): Promise<void> {
     await this.grants.save({
       _id: digest(code),
       clientId: a.clientId,
       userId: a.userId,
       nonce: a.nonce,
       authTime: Math.floor((a.authTimeMs ?? Date.now()) / 1000),
+      ...(a.amr ? { amr: a.amr } : {}),
       claims: a.claims,
     });
   }

@@ -13,6 +13,7 @@ import { endSession } from '../web/current-user';
 import { SESSION_COOKIE } from '../web/session';
 import type { OidcService } from '../oidc/service';
 import { consentRequired } from '../store/client-policies';
+import { sessionAmr } from '../oidc/amr';
 
 interface Deps {
   config: Config;
@@ -71,7 +72,7 @@ export function authorizeRoutes(deps: Deps) {
     let location = response.headers!.location as string;
     if (a.scope.includes('openid')) {
       const code = new URL(location).searchParams.get('code')!;
-      await deps.oidc.recordAuthorization(code, { clientId: a.client._id, userId: user._id, nonce: a.oidc.nonce, authTimeMs: req.session?.authTime, claims: a.oidc.claims });
+      await deps.oidc.recordAuthorization(code, { clientId: a.client._id, userId: user._id, nonce: a.oidc.nonce, authTimeMs: req.session?.authTime, amr: sessionAmr(req), claims: a.oidc.claims });
       if (a.responseType === 'code id_token') location = await hybridLocation(code, user, a);
     }
     deps.log.info({ event: 'code_issued', clientId: a.client._id, userId: user._id, responseType: a.responseType }, 'authorization code issued');
@@ -117,6 +118,8 @@ export function authorizeRoutes(deps: Deps) {
     const { prompt, maxAge } = a.oidc;
     // OIDC Core §3.1.2.1 max_age: an older sign-in must be repeated.
     const tooOld = !!user && maxAge !== undefined && Date.now() - (req.session?.authTime ?? 0) > maxAge * 1000;
+    // The two-factor gate let a silent request through from a user who must set up two-factor first.
+    if (res.locals.twoFactorSetupRequired) return oidcError(res, a, 'interaction_required', 'The user must set up two-factor sign-in first, and prompt=none forbids asking.');
     if (prompt.includes('none')) {
       if (!user || tooOld) return oidcError(res, a, 'login_required', 'The user is not signed in (or signed in too long ago for max_age), and prompt=none forbids asking.');
       if (!(await hasConsent(user, a, prompt.join(' ')))) return oidcError(res, a, 'consent_required', 'The user has not yet allowed this application, and prompt=none forbids asking.');

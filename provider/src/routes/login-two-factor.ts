@@ -1,11 +1,13 @@
 // GET/POST /accounts/login/two-factor/ — the second sign-in step: a code from the authenticator
 // app or a recovery code, after a correct password (two-factor/login-step.ts). Wrong codes are
-// rate-limited per account; a code is accepted once (replays are refused).
+// rate-limited per account and per client IP; a code is accepted once (replays are refused).
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../web/csrf';
 import { startSession } from '../web/current-user';
+import { AMR_PASSWORD_RECOVERY, AMR_PASSWORD_TOTP } from '../oidc/amr';
 import { clearSecondStep, pendingSecondStep, SECOND_STEP_PATH } from '../two-factor/login-step';
-import { twoFactorLimiter, waitMessage } from '../two-factor/limiter';
+import { ipWaitMessage, twoFactorIpLimiter, twoFactorLimiter, waitMessage } from '../two-factor/limiter';
+import { clientIpKey } from '../web/rate-limits';
 import type { PageDeps } from './admin/support';
 
 const MESSAGES = {
@@ -19,6 +21,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
   const router = Router();
   const { db, users, twoFactor, audit, config } = deps.services;
   const limiter = twoFactorLimiter(config, db);
+  const ipLimiter = twoFactorIpLimiter(config, db);
 
   const expired = (res: Response, next: string, status: number) =>
     res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, error: 'Your sign-in took too long and was cancelled for your safety. Enter your password again.' });
@@ -45,9 +48,18 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
       clearSecondStep(req);
       return expired(res, p.next, 400);
     }
+    // Per IP first (a slot given back on success, as for passwords), then per account.
+    const ipKey = clientIpKey(req);
+    const ipSlot = await ipLimiter.take(ipKey);
+    if (!ipSlot.allowed) {
+      deps.log.warn({ event: 'two_factor_rate_limited', limitedBy: 'ip', userId: user._id, ip: req.ip }, 'too many wrong two-factor codes from one address');
+      res.set('Retry-After', String(ipSlot.retryAfterSeconds));
+      return again(429, ipWaitMessage(ipSlot.retryAfterSeconds));
+    }
     const slot = await limiter.take(user._id);
     if (!slot.allowed) {
-      deps.log.warn({ event: 'two_factor_rate_limited', userId: user._id, ip: req.ip }, 'too many wrong two-factor codes');
+      ipLimiter.give(ipKey);
+      deps.log.warn({ event: 'two_factor_rate_limited', limitedBy: 'account', userId: user._id, ip: req.ip }, 'too many wrong two-factor codes');
       res.set('Retry-After', String(slot.retryAfterSeconds));
       return again(429, waitMessage(slot.retryAfterSeconds));
     }
@@ -60,8 +72,9 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
       }
       return again(401, MESSAGES[result.reason]);
     }
+    ipLimiter.give(ipKey);
     await limiter.reset(user._id);
-    await startSession(req, user._id);
+    await startSession(req, user._id, result.method === 'recovery' ? AMR_PASSWORD_RECOVERY : AMR_PASSWORD_TOTP);
     deps.log.info({ event: 'login', userId: user._id, secondFactor: result.method }, 'user signed in with two factors');
     if (result.method === 'recovery') {
       await audit.record(user.username, 'two_factor.recovery_code_used', user.username, { recoveryCodesLeft: result.recoveryCodesLeft });

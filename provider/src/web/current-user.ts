@@ -5,6 +5,7 @@ import type { UserDoc } from '../db/schema';
 import type { UserStore } from '../store/users';
 import { sessionEnded } from '../store/user-access';
 import './browser-sessions';
+import { AMR_PASSWORD } from '../oidc/amr';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -28,12 +29,13 @@ export function currentUserMiddleware(users: UserStore) {
 }
 
 /** Regenerates the session id at login (prevents fixation) and records the user. */
-export function startSession(req: Request, userId: string): Promise<void> {
+export function startSession(req: Request, userId: string, amr: string[] = AMR_PASSWORD): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.userId = userId;
       req.session.authTime = Date.now();
+      req.session.amr = amr; // how (RFC 8176), for the ID token's amr claim
       // For the user's own session list (routes/account-sessions.ts).
       req.session.userAgent = req.get('user-agent')?.slice(0, 300);
       req.session.ip = req.ip;

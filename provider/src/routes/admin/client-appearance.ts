@@ -1,12 +1,9 @@
 // POST /admin/clients/:id/appearance — what the consent page shows about an application besides
 // its name: a logo (https image) and its home page (https, or http for local development).
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { requireCsrf } from '../../web/csrf';
+import { homePageUriSchema as homePage, logoUriSchema as logo } from '../../store/client-appearance';
 import { audit, field, notFound, type PageDeps } from './support';
-
-const logo = z.union([z.literal(''), z.string().url().max(500).refine((u) => u.startsWith('https://'), 'The logo URL must start with https:// (pages load no insecure images).')]);
-const homePage = z.union([z.literal(''), z.string().url().max(500).refine((u) => /^https?:\/\//.test(u), 'The home page must be an http(s) URL.')]);
 
 export function clientAppearanceRoutes(deps: PageDeps) {
   const router = Router();
