@@ -94,6 +94,8 @@ export const configSchema = z.object({
   ORGANIZATION_NAME: z.string().default('Your organisation'),
   /** SHUTDOWN_TIMEOUT_SECONDS: on SIGTERM/SIGINT the server stops accepting connections and waits this long for requests in flight before closing them and the database. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  /** SHUTDOWN_DRAIN_DELAY_SECONDS: on SIGTERM/SIGINT, keep accepting this long first (within SHUTDOWN_TIMEOUT_SECONDS; /readyz answers 503, answers carry "Connection: close"), so requests already on their way — in the listen queue or not yet parsed — are answered, not reset. */
+  SHUTDOWN_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(1),
   /** METRICS_TOKEN: when set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"; unset, /metrics is open (restrict it at the reverse proxy). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** ID_TOKEN_EXPIRE_SECONDS: OpenID Connect ID token lifetime; a retired signing key stays published this long after it stops signing. */

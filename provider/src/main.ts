@@ -1,6 +1,7 @@
 // `npm start` / `node provider/dist/main.js`: configuration → database (MONGO_URL, or the embedded
-// FerretDB, supervised) → HTTP server. SIGTERM/SIGINT shut down gracefully: stop accepting, finish
-// the requests in flight (at most SHUTDOWN_TIMEOUT_SECONDS), close the database, exit 0.
+// FerretDB, supervised) → HTTP server. SIGTERM/SIGINT shut down gracefully: keep serving for
+// SHUTDOWN_DRAIN_DELAY_SECONDS (readiness 503), stop accepting, finish the requests in flight (all
+// within SHUTDOWN_TIMEOUT_SECONDS), close the database, exit 0.
 import { loadConfig, ConfigError } from './config';
 import { resolveDatabase } from './db/resolve';
 import { EmbeddedDbError, type SupervisorEvent } from './db/embedded-ferretdb';
@@ -42,7 +43,8 @@ async function main() {
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) {
-      // A second Ctrl-C means "now".
+      // A second Ctrl-C means "now"; a repeated SIGTERM (some supervisors resend it) changes nothing.
+      if (reason !== 'SIGINT') return log.info({ reason }, 'already shutting down');
       log.warn({ reason }, 'second signal: exiting without waiting');
       process.exit(1);
     }

@@ -41,13 +41,14 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
 
   let inFlight = 0;
   let draining = false;
+  let listenerClosing = false;
   let drained: (() => void) | undefined;
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight++;
     if (draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       inFlight--;
-      if (draining) {
+      if (listenerClosing) {
         server.closeIdleConnections();
         if (inFlight === 0) drained?.();
       }
@@ -92,12 +93,19 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
       draining = true;
       services.lifecycle.draining = true;
       const atSignal = inFlight;
+      const deadline = Date.now() + timeoutMs;
+      // Closing the listener at once would reset connections still in the kernel's accept queue,
+      // and closing "idle" connections would cut requests whose bytes are not parsed yet: both
+      // were sent before the signal. So keep serving (with Connection: close) for a moment first.
+      const drainDelayMs = Math.min(config.SHUTDOWN_DRAIN_DELAY_SECONDS * 1000, timeoutMs);
+      if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+      listenerClosing = true;
       const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let forced = 0;
       if (inFlight > 0) {
         const allDone = new Promise<void>((resolve) => (drained = resolve));
-        const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+        const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now())).unref());
         if ((await Promise.race([allDone, timedOut])) === 'timeout') {
           forced = inFlight;
           log.warn({ event: 'shutdown_forced', requests: forced, timeoutSeconds: timeoutMs / 1000 }, `cutting ${forced} request(s) still running after ${timeoutMs / 1000} s`);

@@ -93,6 +93,24 @@ describe('SIGTERM under load', () => {
     expect((await stuck).error).toBeDefined();
     expect(p.output()).toMatch(/"event":"shutdown_forced","requests":1/);
   }, 60000);
+
+  test('a repeated SIGTERM changes nothing; a second SIGINT (Ctrl-C twice) exits at once with 1', async () => {
+    const p = await startProviderProcess({ ...env, MONGO_URL: database.url, SHUTDOWN_TIMEOUT_SECONDS: '30' });
+    const stuck = rawRequest(`${p.baseUrl}/o/token/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1000' }, body: 'grant_type=' });
+    await new Promise((r) => setTimeout(r, 500));
+    p.child.kill('SIGTERM');
+    // Pending signals of one kind coalesce: send the second once the first is being handled.
+    await waitUntil(() => p.output().includes('shutting down'), 10000, 'the first SIGTERM to be handled');
+    p.child.kill('SIGTERM');
+    await waitUntil(() => p.output().includes('already shutting down'), 10000, 'the repeated SIGTERM to be noted');
+    expect(p.child.exitCode).toBeNull(); // still draining: the stuck request holds it
+    const started = Date.now();
+    p.child.kill('SIGINT');
+    expect(await p.stop()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(p.output()).toMatch(/second signal: exiting without waiting/);
+    expect((await stuck).error).toBeDefined();
+  }, 60000);
 });
 
 describe('npm start', () => {
