@@ -71,10 +71,12 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: st
       return res.status(400).json({ error: 'invalid_request', error_description: why });
     }
     // OpenID Connect clients get OIDC-shaped claims (oidc/service.ts); Rocket.Chat and DOT-style clients the body below.
-    // Scope hrm adds the HR lifecycle claims to either body (hr/claims.ts, docs/hr-lifecycle.md).
-    const hr = deps.config && doc.scope.includes(HRM_SCOPE) ? await hrClaims(user, deps.config, (name) => deps.users.byUsername?.(name) ?? Promise.resolve(null)) : {};
+    // Scope hrm adds the HR lifecycle claims to either body (hr/claims.ts, docs/hr-lifecycle.md);
+    // built only for an answer that will carry them (its manager lookup is a database read).
+    const withHr = async (body: object) =>
+      res.json(deps.config && doc.scope.includes(HRM_SCOPE) ? { ...body, ...(await hrClaims(user, deps.config, (name) => deps.users.byUsername?.(name) ?? Promise.resolve(null))) } : body);
     const oidcBody = await deps.oidc?.userinfo(doc, user);
-    if (oidcBody) return res.json({ ...oidcBody, ...hr });
+    if (oidcBody) return withHr(oidcBody);
     const fields = userinfoFields(doc.scope);
     if (fields.size === 0) {
       const why = `The access token's scope does not include "${USERINFO_SCOPE}".`;
@@ -82,6 +84,6 @@ export function userinfoHandler(deps: { tokens: TokenStore; users: { byId(id: st
       res.set('WWW-Authenticate', `Bearer realm="hrm", error="insufficient_scope", scope="${USERINFO_SCOPE}", error_description="${why}"`);
       return res.status(403).json({ error: 'insufficient_scope', error_description: why });
     }
-    res.json({ ...pickFields(userinfoBody(user), fields), ...hr });
+    return withHr(pickFields(userinfoBody(user), fields));
   };
 }
