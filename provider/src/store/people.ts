@@ -1,0 +1,95 @@
+// Lookups and marks the people routes (CSV import, SCIM, directory sync) need on user accounts:
+// find by e-mail, employee number, SCIM externalId or directory entry, and remember where an
+// account came from. Every database call of domain/people/ lives here.
+import type { Database } from '../db/connect';
+import type { UserDoc } from '../db/schema';
+
+/** Where an account is kept in sync from, and its identifiers there. */
+export interface PersonMarks {
+  /** The route that created or last claimed the account. */
+  source?: 'csv' | 'scim' | 'directory';
+  /** SCIM externalId (set by the identity provider). */
+  externalId?: string | null;
+  /** The directory entry's stable id (entryUUID / objectGUID) or DN. */
+  directoryId?: string | null;
+  /** Set when a SCIM client DELETEd the account: it is left, and SCIM answers 404 for it from then on. */
+  scimDeletedAt?: Date | null;
+}
+
+export type PersonDoc = UserDoc & PersonMarks;
+
+export class PeopleStore {
+  constructor(private readonly db: Database) {}
+
+  private get users() {
+    return this.db.users as unknown as import('mongodb').Collection<PersonDoc>;
+  }
+
+  async byEmail(email: string): Promise<PersonDoc | null> {
+    return this.users.findOne({ email: email.trim().toLowerCase() });
+  }
+
+  async byEmployeeNumber(employeeNumber: string): Promise<PersonDoc | null> {
+    return this.users.findOne({ employeeNumber });
+  }
+
+  async byId(id: string): Promise<PersonDoc | null> {
+    return typeof id === 'string' ? this.users.findOne({ _id: id }) : null;
+  }
+
+  /** Every account, sorted by username (imports and exports compare whole populations; 10,000 is a few MB). */
+  async all(): Promise<PersonDoc[]> {
+    return this.users.find({}, { projection: { passwordHash: 0, twoFactor: 0 }, sort: { username: 1 } }).toArray();
+  }
+
+  /** Accounts a directory keeps in sync. */
+  async fromSource(source: PersonMarks['source']): Promise<PersonDoc[]> {
+    return this.users.find({ source }, { projection: { passwordHash: 0, twoFactor: 0 } }).toArray();
+  }
+
+  async find(filter: Record<string, unknown>, opts: { skip: number; limit: number }): Promise<{ total: number; docs: PersonDoc[] }> {
+    const [total, docs] = await Promise.all([
+      this.users.countDocuments(filter),
+      opts.limit === 0 ? Promise.resolve([]) : this.users.find(filter, { projection: { passwordHash: 0, twoFactor: 0 }, sort: { createdAt: 1, _id: 1 }, skip: opts.skip, limit: opts.limit }).toArray(),
+    ]);
+    return { total, docs };
+  }
+
+  async byUsernames(usernames: string[]): Promise<PersonDoc[]> {
+    if (usernames.length === 0) return [];
+    return this.users.find({ username: { $in: usernames } }, { projection: { passwordHash: 0, twoFactor: 0 } }).toArray();
+  }
+
+  async setMarks(id: string, marks: PersonMarks): Promise<void> {
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = {};
+    for (const [k, v] of Object.entries(marks)) {
+      if (v === undefined) continue;
+      if (v === null) $unset[k] = '';
+      else $set[k] = v;
+    }
+    if (Object.keys($set).length === 0 && Object.keys($unset).length === 0) return;
+    await this.users.updateOne({ _id: id }, { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) });
+  }
+
+  /** Accounts in a team (not those a SCIM client deleted). */
+  async teamMembers(slug: string): Promise<PersonDoc[]> {
+    return this.users.find({ teams: slug, scimDeletedAt: { $exists: false } }, { projection: { _id: 1, username: 1, teams: 1 }, sort: { username: 1 } }).toArray();
+  }
+
+  /** Takes a team slug off every member (a SCIM group was deleted). */
+  async removeTeamEverywhere(slug: string): Promise<string[]> {
+    const members = await this.users.find({ teams: slug }, { projection: { _id: 1 } }).toArray();
+    if (members.length) await this.users.updateMany({ teams: slug }, { $pull: { teams: slug } });
+    return members.map((m) => m._id);
+  }
+}
+
+const stores = new WeakMap<Database, PeopleStore>();
+
+/** One store per connection. */
+export function peopleStore(db: Database): PeopleStore {
+  let s = stores.get(db);
+  if (!s) stores.set(db, (s = new PeopleStore(db)));
+  return s;
+}
