@@ -1,13 +1,12 @@
 // `user import FILE.csv` and `user export`: the people CSV (domain/people/, docs/people.md).
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { applyImport, MATCH_KEYS, parsePeopleCsv, planImport, type ImportPlan, type ImportResult, type MatchKey, type RowError } from '../domain/people/csv-import';
 import { exportCsv, exportRecord } from '../domain/people/csv-export';
 import { inviteAfterCreate } from '../domain/people/invite';
-import { peopleStore } from '../store/people';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 import { UsageError } from './output';
 
 interface ImportOptions {
@@ -103,7 +102,7 @@ export function peopleCommands(user: Command, globals: () => GlobalOptions): voi
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
     .action(async (opts: { format: 'csv' | 'json' }) => {
       await withServices(globals().json, async (services) => {
-        const users = await peopleStore(services.db).all();
+        const users = await services.people.all();
         const asJson = opts.format === 'json' || globals().json;
         process.stdout.write(asJson ? `${JSON.stringify(users.map(exportRecord), null, 2)}\n` : exportCsv(users));
         await services.audit.record('cli', 'people.export', 'users', { count: users.length, format: asJson ? 'json' : 'csv' });

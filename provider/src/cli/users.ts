@@ -10,6 +10,7 @@ import { UsageError } from './output';
 import type { UserStore } from '../store/users';
 import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from './hr';
 import { twoFactorCommands } from './two-factor';
+import { peopleCommands } from './people';
 
 interface CreateOptions {
   username: string;
@@ -167,6 +168,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     });
 
   twoFactorCommands(user, globals);
+  peopleCommands(user, globals);
 }
 
 /**

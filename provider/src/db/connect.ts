@@ -53,6 +53,9 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     deviceCodes: db.collection('device_codes'),
     registrationTokens: db.collection('registration_tokens'),
     registrations: db.collection('client_registrations'),
+    scimConnections: db.collection('scim_connections'),
+    peopleGroups: db.collection('people_groups'),
+    directoryRuns: db.collection('directory_runs'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -88,4 +91,11 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.audit.createIndex({ actor: 1 });
   await d.audit.createIndex({ target: 1 });
   await d.audit.createIndex({ action: 1 });
+  // People routes: SCIM tokens are looked up by digest; team slugs and connection names are unique.
+  await d.scimConnections.createIndex({ tokenDigest: 1 }, { unique: true });
+  await d.scimConnections.createIndex({ name: 1 }, { unique: true });
+  await d.peopleGroups.createIndex({ slug: 1 }, { unique: true });
+  await d.users.createIndex({ employeeNumber: 1 });
+  await d.users.createIndex({ teams: 1 });
+  await d.directoryRuns.createIndex({ startedAt: -1 });
 }

@@ -1,6 +1,6 @@
 // The Database handle: one MongoClient and its typed collections (opened by db/connect.ts).
 import type { MongoClient, Db, Collection } from 'mongodb';
-import type { MigrationDoc, UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
+import type { MigrationDoc, UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc, ScimConnectionDoc, PeopleGroupDoc, DirectoryRunDoc } from './schema';
 import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from './oidc-schema';
 
 export interface Database {
@@ -25,5 +25,8 @@ export interface Database {
   deviceCodes: Collection<DeviceCodeDoc>;
   registrationTokens: Collection<RegistrationTokenDoc>;
   registrations: Collection<RegistrationDoc>;
+  scimConnections: Collection<ScimConnectionDoc>;
+  peopleGroups: Collection<PeopleGroupDoc>;
+  directoryRuns: Collection<DirectoryRunDoc>;
   close(): Promise<void>;
 }

@@ -30,6 +30,15 @@ export interface UserDoc {
   pictureUrl?: string;
   /** HR roles (e.g. hr-admin), mapped to Rocket.Chat roles by HR_ROLE_MAP. */
   hrRoles?: string[];
+  // People routes (domain/people/): where the account is kept in sync from.
+  /** The route that created or claimed the account (CSV import, SCIM, directory sync). */
+  source?: 'csv' | 'scim' | 'directory';
+  /** SCIM externalId (set by the identity provider). */
+  externalId?: string;
+  /** The directory entry's stable id (entryUUID / objectGUID, else its DN) for synced accounts. */
+  directoryId?: string;
+  /** Set when a SCIM client DELETEd the account: it is left, and SCIM answers 404 for it from then on. */
+  scimDeletedAt?: Date;
   /** TOTP two-factor sign-in, when set up (two-factor/store.ts). */
   twoFactor?: TwoFactorDoc;
 }
@@ -207,4 +216,39 @@ export interface MigrationDoc {
   _id: number;
   name: string;
   appliedAt: Date;
+}
+
+/** A SCIM provisioning connection (store/scim-connections.ts): one bearer token, stored as a digest. */
+export interface ScimConnectionDoc {
+  _id: string;
+  name: string;
+  tokenDigest: string;
+  createdAt: Date;
+  createdBy: string;
+  revokedAt?: Date;
+  revokedBy?: string;
+  lastUsedAt?: Date;
+}
+
+/** A team a SCIM client manages as a Group (store/people-groups.ts); members carry `slug` in `teams`. */
+export interface PeopleGroupDoc {
+  _id: string;
+  slug: string;
+  displayName: string;
+  externalId?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One directory (LDAP / Active Directory) sync run and what it did (store/directory-runs.ts). */
+export interface DirectoryRunDoc {
+  _id: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  trigger: 'schedule' | 'cli' | 'admin';
+  dryRun: boolean;
+  ok: boolean;
+  /** Why the run changed nothing (directory unreachable, empty answer, bad mapping…). */
+  error?: string;
+  summary?: { entries: number; created: number; updated: number; unchanged: number; left: number; skipped: { entry: string; reason: string }[] };
 }

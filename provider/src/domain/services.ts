@@ -11,6 +11,10 @@ import { AuditLog } from '../store/audit';
 import { Lifecycle } from '../kernel/lifecycle';
 import { OidcService } from './oidc/service';
 import { TwoFactorStore } from '../store/two-factor';
+import { PeopleStore } from '../store/people';
+import { PeopleGroupStore } from '../store/people-groups';
+import { ScimConnectionStore } from '../store/scim-connections';
+import { DirectoryRunStore } from '../store/directory-runs';
 
 export interface Services {
   config: Config;
@@ -24,6 +28,11 @@ export interface Services {
   lifecycle: Lifecycle;
   oidc: OidcService;
   twoFactor: TwoFactorStore;
+  /** People routes (domain/people/): account lookups and marks, SCIM teams, connections, directory runs. */
+  people: PeopleStore;
+  peopleGroups: PeopleGroupStore;
+  scimConnections: ScimConnectionStore;
+  directoryRuns: DirectoryRunStore;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -45,5 +54,9 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
     twoFactor: new TwoFactorStore(db, config),
+    people: new PeopleStore(db),
+    peopleGroups: new PeopleGroupStore(db),
+    scimConnections: new ScimConnectionStore(db),
+    directoryRuns: new DirectoryRunStore(db),
   };
 }

@@ -32,6 +32,7 @@ import { DEVICE_CODE_GRANT, deviceCodeGrantType } from '../domain/oidc/device';
 import { deviceRoutes } from './api/device';
 import { mountOidcMachineEndpoints } from './api/oidc-machine';
 import { hrmApiRoutes } from './api/hr';
+import { scimRouter, SCIM_BASE_PATH } from './api/scim/router';
 import { accountSecurityRoutes, vendorScripts } from './pages/account-security';
 import { twoFactorGate } from './middleware/two-factor-gate';
 import { brandingAssets } from './views/branding';
@@ -80,6 +81,8 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get(['/o/userinfo/', '/api/v2/o/userinfo/'], userinfo);
   app.post(['/o/userinfo/', '/api/v2/o/userinfo/'], form, userinfo);
   app.use(hrmApiRoutes(services, log));
+  // SCIM 2.0 provisioning (docs/people.md): its own bearer tokens, limits and error shape.
+  app.use(scimRouter(services, log, { rateLimit: config.SCIM_RATE_LIMIT, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, maxResults: config.SCIM_MAX_RESULTS, maxBodyBytes: config.SCIM_MAX_BODY_BYTES }));
   for (const p of ['/o/token/', '/o/revoke_token/', '/o/introspect/']) {
     app.all(p, (_req, res) => { res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'Use POST.' }); });
   }
@@ -127,7 +130,7 @@ export const BROWSER_O_PATHS = /^\/o\/(authorize|logout|end[-_]session|device)(\
 
 /** Paths served to programs: no session, CSRF, views or page headers. */
 export function isMachinePath(path: string): boolean {
-  if (path.startsWith('/api/') || path.startsWith('/.well-known/') || path === '/healthz') return true;
+  if (path.startsWith('/api/') || path.startsWith('/.well-known/') || path === '/healthz' || path.startsWith(`${SCIM_BASE_PATH}/`) || path === SCIM_BASE_PATH) return true;
   return path.startsWith('/o/') && !BROWSER_O_PATHS.test(path);
 }
 

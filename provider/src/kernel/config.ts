@@ -162,6 +162,62 @@ export const configSchema = z.object({
     .string()
     .refine((v) => v.split(',').map((f) => f.trim()).filter(Boolean).every((f) => ['username', 'name', 'job_title', 'department', 'manager', 'picture', 'employee_number', 'employment_status', 'email', 'groups'].includes(f)), 'must list only username, name, job_title, department, manager, picture, employee_number, employment_status, email or groups')
     .default('username,name,job_title,department,manager,picture,employment_status'),
+  // People in and out (domain/people/, docs/people.md): CSV import, SCIM provisioning, directory sync.
+  /** CSV_IMPORT_MAX_BYTES: largest CSV file `user import` and the admin import page accept (10,000 people take about 1.5 MB). */
+  CSV_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1048576).default(10 * 1048576),
+  /** SCIM_RATE_LIMIT: SCIM requests allowed per provisioning connection per window (RATE_LIMIT_WINDOW_SECONDS); more get 429 with Retry-After. */
+  SCIM_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
+  /** SCIM_MAX_RESULTS: most resources one SCIM list or search answer holds (a larger `count` is capped; clients page with startIndex). */
+  SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(1000).default(200),
+  /** SCIM_MAX_BODY_BYTES: largest SCIM request body (a group with thousands of members needs more than MAX_BODY_BYTES). */
+  SCIM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1048576).default(1048576),
+  /** LDAP_URL: directory to sync people from: ldaps://host:636, or ldap://host:389 (StartTLS unless LDAP_STARTTLS=false); unset → no directory sync. */
+  LDAP_URL: z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/i, 'must be ldap://host[:port] or ldaps://host[:port]').optional(),
+  /** LDAP_STARTTLS: upgrade an ldap:// connection with StartTLS before binding (turn off only for a directory on the same host or a test). */
+  LDAP_STARTTLS: bool.default('true'),
+  /** LDAP_TLS_CA_FILE: PEM file of the CA that signed the directory's certificate (when it is not publicly trusted, e.g. an AD enterprise CA). */
+  LDAP_TLS_CA_FILE: z.string().optional(),
+  /** LDAP_BIND_DN: the read-only service account the sync binds as, e.g. cn=hrm-sync,ou=services,dc=example,dc=org or hrm-sync@corp.example.com (AD). */
+  LDAP_BIND_DN: z.string().optional(),
+  /** LDAP_BIND_PASSWORD: that account's password. */
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  /** LDAP_BASE_DN: where people are searched (subtree), e.g. ou=people,dc=example,dc=org. */
+  LDAP_BASE_DN: z.string().optional(),
+  /** LDAP_PRESET: attribute names and default filter: openldap (inetOrgPerson: uid, mail, cn, givenName, sn, ou, title, manager, employeeNumber, entryUUID) or active-directory (sAMAccountName, mail, displayName, givenName, sn, department, title, manager, employeeNumber, userAccountControl, objectGUID). */
+  LDAP_PRESET: z.enum(['openldap', 'active-directory']).default('openldap'),
+  /** LDAP_USER_FILTER: LDAP filter selecting people. (default: (objectClass=inetOrgPerson) for openldap; (&(objectCategory=person)(objectClass=user)) for active-directory) */
+  LDAP_USER_FILTER: z.string().optional(),
+  /** LDAP_ATTRIBUTE_MAP: JSON object overriding the preset's attribute names, keys among username, email, name, givenName, familyName, department, jobTitle, manager, employeeNumber, disabled, id; e.g. {"username":"mail"}. */
+  LDAP_ATTRIBUTE_MAP: z
+    .string()
+    .refine((v) => {
+      try {
+        const m = JSON.parse(v) as unknown;
+        const keys = ['username', 'email', 'name', 'givenName', 'familyName', 'department', 'jobTitle', 'manager', 'employeeNumber', 'disabled', 'id'];
+        return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.entries(m).every(([k, a]) => keys.includes(k) && typeof a === 'string' && /^[A-Za-z][A-Za-z0-9-]*$/.test(a));
+      } catch {
+        return false;
+      }
+    }, 'must be a JSON object of field → LDAP attribute name, e.g. {"username":"mail"} (fields: username, email, name, givenName, familyName, department, jobTitle, manager, employeeNumber, disabled, id)')
+    .default('{}'),
+  /** LDAP_GROUP_MAP: JSON object of directory group DN → "department:<name>" or "team:<slug>"; members of the group (its member/uniqueMember values) get that department or team. */
+  LDAP_GROUP_MAP: z
+    .string()
+    .refine((v) => {
+      try {
+        const m = JSON.parse(v) as unknown;
+        return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((t) => typeof t === 'string' && /^(department:.+|team:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)$/.test(t));
+      } catch {
+        return false;
+      }
+    }, 'must be a JSON object of group DN → "department:<name>" or "team:<slug>"')
+    .default('{}'),
+  /** LDAP_SYNC_INTERVAL_SECONDS: how often the server syncs the directory; 0 = only on demand (`hrm-sso directory sync`, the admin page). */
+  LDAP_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+  /** LDAP_TIMEOUT_SECONDS: connect and operation timeout of directory requests; a sync that runs into it changes nothing. */
+  LDAP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  /** LDAP_DELEGATED_AUTH: accounts the directory sync created sign in with their directory password (checked by an LDAP bind); they get no invitation. */
+  LDAP_DELEGATED_AUTH: bool.default('false'),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -182,7 +238,7 @@ export class ConfigError extends Error {
 export const KNOWN_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** Values never printed in error messages. */
-const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$/;
+const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$|PASSWORD/;
 
 /** Reads the configuration; throws ConfigError whose message has one sentence per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

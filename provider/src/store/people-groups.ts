@@ -1,36 +1,21 @@
 // Teams a SCIM client manages as Groups: a stable id, the team slug every member carries in
 // `teams` (the groups claim and the app's channel mapping key on it) and the display name.
 import crypto from 'node:crypto';
-import type { Collection } from 'mongodb';
-import type { Database } from '../db/connect';
-import { AppError } from '../errors';
-import { isDuplicateKey } from './users';
+import type { Database } from '../db/database';
+import type { PeopleGroupDoc } from '../db/schema';
+import { AppError } from '../kernel/errors';
+import { isDuplicateKey } from '../db/errors';
 
-export interface PeopleGroupDoc {
-  _id: string;
-  slug: string;
-  displayName: string;
-  externalId?: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { PeopleGroupDoc };
 
 export class PeopleGroupStore {
-  private indexed?: Promise<unknown>;
-
   constructor(private readonly db: Database) {}
 
-  private get collection(): Collection<PeopleGroupDoc> {
-    return this.db.db.collection<PeopleGroupDoc>('people_groups');
-  }
-
-  private async ready(): Promise<void> {
-    this.indexed ??= this.collection.createIndex({ slug: 1 }, { unique: true });
-    await this.indexed;
+  private get collection() {
+    return this.db.peopleGroups;
   }
 
   async create(slug: string, displayName: string, externalId?: string): Promise<PeopleGroupDoc> {
-    await this.ready();
     const now = new Date();
     const doc: PeopleGroupDoc = { _id: crypto.randomUUID(), slug, displayName, ...(externalId ? { externalId } : {}), createdAt: now, updatedAt: now };
     try {

@@ -1,28 +1,20 @@
 // Lookups and marks the people routes (CSV import, SCIM, directory sync) need on user accounts:
 // find by e-mail, employee number, SCIM externalId or directory entry, and remember where an
 // account came from. Every database call of domain/people/ lives here.
-import type { Database } from '../db/connect';
+import type { Database } from '../db/database';
 import type { UserDoc } from '../db/schema';
 
-/** Where an account is kept in sync from, and its identifiers there. */
-export interface PersonMarks {
-  /** The route that created or last claimed the account. */
-  source?: 'csv' | 'scim' | 'directory';
-  /** SCIM externalId (set by the identity provider). */
-  externalId?: string | null;
-  /** The directory entry's stable id (entryUUID / objectGUID) or DN. */
-  directoryId?: string | null;
-  /** Set when a SCIM client DELETEd the account: it is left, and SCIM answers 404 for it from then on. */
-  scimDeletedAt?: Date | null;
-}
+/** Where an account is kept in sync from; null clears a mark. */
+export type PersonMarks = { [K in 'source' | 'externalId' | 'directoryId' | 'scimDeletedAt']?: UserDoc[K] | null };
 
-export type PersonDoc = UserDoc & PersonMarks;
+/** Accounts as the people routes read them (no password hash, no two-factor secret). */
+export type PersonDoc = UserDoc;
 
 export class PeopleStore {
   constructor(private readonly db: Database) {}
 
   private get users() {
-    return this.db.users as unknown as import('mongodb').Collection<PersonDoc>;
+    return this.db.users;
   }
 
   async byEmail(email: string): Promise<PersonDoc | null> {
@@ -43,7 +35,7 @@ export class PeopleStore {
   }
 
   /** Accounts a directory keeps in sync. */
-  async fromSource(source: PersonMarks['source']): Promise<PersonDoc[]> {
+  async fromSource(source: NonNullable<UserDoc['source']>): Promise<PersonDoc[]> {
     return this.users.find({ source }, { projection: { passwordHash: 0, twoFactor: 0 } }).toArray();
   }
 
@@ -83,13 +75,4 @@ export class PeopleStore {
     if (members.length) await this.users.updateMany({ teams: slug }, { $pull: { teams: slug } });
     return members.map((m) => m._id);
   }
-}
-
-const stores = new WeakMap<Database, PeopleStore>();
-
-/** One store per connection. */
-export function peopleStore(db: Database): PeopleStore {
-  let s = stores.get(db);
-  if (!s) stores.set(db, (s = new PeopleStore(db)));
-  return s;
 }

@@ -1,45 +1,28 @@
 // SCIM provisioning connections: one bearer token each (shown once, stored as a SHA-256 digest),
 // named for the audit log, revocable. A revoked connection's token is refused with 401.
 import crypto from 'node:crypto';
-import type { Collection } from 'mongodb';
-import type { Database } from '../db/connect';
-import { AppError } from '../errors';
-import { digest, randomToken } from '../security/tokens';
-import { isDuplicateKey } from './users';
+import type { Database } from '../db/database';
+import type { ScimConnectionDoc } from '../db/schema';
+import { AppError } from '../kernel/errors';
+import { digest, randomToken } from '../kernel/security/tokens';
+import { isDuplicateKey } from '../db/errors';
 
-export interface ScimConnectionDoc {
-  _id: string;
-  name: string;
-  tokenDigest: string;
-  createdAt: Date;
-  createdBy: string;
-  revokedAt?: Date;
-  revokedBy?: string;
-  lastUsedAt?: Date;
-}
+export type { ScimConnectionDoc };
 
 export const SCIM_TOKEN_PREFIX = 'hrmscim_';
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
 export class ScimConnectionStore {
-  private indexed?: Promise<unknown>;
-
   constructor(private readonly db: Database) {}
 
-  private get collection(): Collection<ScimConnectionDoc> {
-    return this.db.db.collection<ScimConnectionDoc>('scim_connections');
-  }
-
-  private async ready(): Promise<void> {
-    this.indexed ??= Promise.all([this.collection.createIndex({ name: 1 }, { unique: true }), this.collection.createIndex({ tokenDigest: 1 }, { unique: true })]);
-    await this.indexed;
+  private get collection() {
+    return this.db.scimConnections;
   }
 
   /** Returns the token once; only its digest is kept. */
   async create(name: string, createdBy: string): Promise<{ connection: ScimConnectionDoc; token: string }> {
     const trimmed = typeof name === 'string' ? name.trim() : '';
     if (!NAME.test(trimmed)) throw new AppError('invalid_name', 'The connection name must be 1–64 letters, digits, spaces, dots, dashes or underscores (e.g. "Entra ID").');
-    await this.ready();
     const token = `${SCIM_TOKEN_PREFIX}${randomToken(32)}`;
     const connection: ScimConnectionDoc = { _id: crypto.randomUUID(), name: trimmed, tokenDigest: digest(token), createdAt: new Date(), createdBy };
     try {

@@ -3,11 +3,10 @@
 // fields through the HR lifecycle (hr/employment.ts), so a leaver arriving by any route loses
 // every token, code, consent and session at once — exactly as when an administrator marks them.
 import type { UserDoc } from '../../db/schema';
-import { AppError } from '../../errors';
-import { changeEmployment, type EmploymentInput } from '../../hr/employment';
-import { isoDate } from '../../hr/status';
-import type { Services } from '../../services';
-import { peopleStore } from '../../store/people';
+import { AppError } from '../../kernel/errors';
+import { changeEmployment, type EmploymentInput } from '../hr/employment';
+import { isoDate } from '../hr/status';
+import type { Services } from '../services';
 import { changedFields, PROFILE_FIELDS, type PersonField, type PersonInput } from './person';
 
 /** Who asked: the audit actor (an admin's username, "cli", "scim:<connection>", "directory") and the route. */
@@ -145,6 +144,6 @@ export async function markLeft(services: Services, source: ChangeSource, user: U
 /** FerretDB reports a unique-index clash on update without a usable code: ask first. */
 async function assertEmailFree(services: Services, email: string, ownId: string | null): Promise<void> {
   const normalized = email.trim().toLowerCase();
-  const other = await peopleStore(services.db).byEmail(normalized);
+  const other = await services.people.byEmail(normalized);
   if (other && other._id !== ownId) throw new AppError('duplicate_email', `A user with email "${normalized}" already exists.`, 409);
 }

@@ -2,9 +2,9 @@
 // one person-change path). A bad row is reported with its line and changes nothing; the good rows
 // apply; a second run of the same file finds every row unchanged.
 import { parse } from 'csv-parse/sync';
-import { AppError } from '../../errors';
-import type { Services } from '../../services';
-import { peopleStore, type PersonDoc } from '../../store/people';
+import { AppError } from '../../kernel/errors';
+import type { Services } from '../services';
+import type { PersonDoc } from '../../store/people';
 import { applyPersonChange, markLeft, type ApplyOptions, type ChangeSource } from './apply';
 import { CSV_COLUMN_NAMES, CSV_COLUMNS, restoreFormula, splitList, type CsvColumn } from './csv-format';
 import { changedFields, parsePerson, type PersonField, type PersonInput } from './person';
@@ -116,7 +116,7 @@ function toPerson(row: CsvRow): PersonInput {
 
 /** The diff: to create, to update (which fields), unchanged, to deactivate, and the bad rows. */
 export async function planImport(services: Services, parsed: ParsedCsv, opts: PlanOptions): Promise<ImportPlan> {
-  const index = new Index(await peopleStore(services.db).all());
+  const index = new Index(await services.people.all());
   const plan: ImportPlan = { create: [], update: [], unchanged: [], deactivate: [], errors: [...parsed.errors] };
   if (opts.match !== 'username' && !parsed.columns.includes(opts.match)) throw new AppError('csv_missing_column', `--match ${opts.match} needs a "${opts.match}" column.`);
   const seen = { username: new Map<string, number>(), email: new Map<string, number>(), number: new Map<string, number>() };
@@ -204,7 +204,7 @@ export async function applyImport(services: Services, plan: ImportPlan, source: 
   const result: ImportResult = { created: [], updated: [], unchanged: plan.unchanged.length, left: [], errors: [...plan.errors] };
   const rows = [...plan.create, ...plan.update].sort((a, b) => a.line - b.line);
   const total = rows.length + plan.deactivate.length;
-  const people = peopleStore(services.db);
+  const people = services.people;
   const exists = new Set((await people.all()).map((u) => u.username));
   // A manager created later in the file is set in a second pass.
   const later: { line: number; username: string; manager: string }[] = [];

@@ -4,9 +4,9 @@
 // bad value before anything is written.
 import { z } from 'zod';
 import type { UserDoc } from '../../db/schema';
-import { EMPLOYMENT_STATUSES } from '../../hr/employment';
-import { SLUG } from '../../hr/groups';
-import { isoDate } from '../../hr/status';
+import { EMPLOYMENT_STATUSES } from '../hr/employment';
+import { SLUG } from '../hr/groups';
+import { isoDate } from '../hr/status';
 import { normaliseUsername, usernameSchema } from '../../store/users';
 
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];

@@ -2,11 +2,11 @@
 // applyPersonChange / markLeft (domain/people/apply.ts): `active: false` and DELETE make the
 // person leave exactly as the HR lifecycle does. DELETE never erases an account: it is marked
 // left, hidden from SCIM (404 from then on, as RFC 7644 §3.6 requires) and kept with its history.
-import { AppError } from '../../../errors';
-import { slugify } from '../../../hr/groups';
-import type { Services } from '../../../services';
-import { PeopleGroupStore, type PeopleGroupDoc } from '../../../store/people-groups';
-import { peopleStore, type PersonDoc } from '../../../store/people';
+import { AppError } from '../../../kernel/errors';
+import { slugify } from '../../hr/groups';
+import type { Services } from '../../services';
+import type { PeopleGroupDoc } from '../../../db/schema';
+import type { PersonDoc } from '../../../store/people';
 import { normaliseUsername } from '../../../store/users';
 import { applyPersonChange, markLeft, type ApplyOptions, type ChangeSource } from '../apply';
 import { parsePerson, type PersonInput } from '../person';
@@ -56,8 +56,8 @@ export class ScimService {
   private readonly groups;
 
   constructor(private readonly services: Services, private readonly settings: ScimSettings) {
-    this.people = peopleStore(services.db);
-    this.groups = new PeopleGroupStore(services.db);
+    this.people = services.people;
+    this.groups = services.peopleGroups;
   }
 
   private list(resources: Json[], total: number, startIndex: number): Json {

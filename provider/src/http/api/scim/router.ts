@@ -3,10 +3,10 @@
 // requests are rate limited per connection, and every change is audited as "scim:<connection>".
 // Answers are application/scim+json; every error is a SCIM error object (errors.ts).
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '../../../log';
-import type { Services } from '../../../services';
-import { ScimConnectionStore, type ScimConnectionDoc } from '../../../store/scim-connections';
-import { SlotLimiter } from '../../../web/rate-limit-store';
+import type { Logger } from '../../../kernel/log';
+import type { Services } from '../../../domain/services';
+import type { ScimConnectionDoc } from '../../../db/schema';
+import { SlotLimiter } from '../../../store/rate-limits';
 import { ScimError, notFound } from '../../../domain/people/scim/errors';
 import { resourceTypeDocs, schemaDocs, serviceProviderConfig } from '../../../domain/people/scim/schemas';
 import { ScimService, type ListQuery } from '../../../domain/people/scim/service';
@@ -55,7 +55,7 @@ function searchQuery(body: unknown): ListQuery & { attributes?: string; excluded
 }
 
 export function scimRouter(services: Services, log: Logger, limits: ScimLimits): Router {
-  const connections = new ScimConnectionStore(services.db);
+  const connections = services.scimConnections;
   const limiter = new SlotLimiter(services.db, { prefix: 'scim:', limit: limits.rateLimit, windowMs: limits.windowSeconds * 1000, leases: true });
   const base = () => `${services.config.issuer}${SCIM_BASE_PATH}`;
   const scim = () => new ScimService(services, { base: base(), maxResults: limits.maxResults, afterCreate: inviteAfterCreate(services) });
