@@ -92,10 +92,10 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.audit.createIndex({ target: 1 });
   await d.audit.createIndex({ action: 1 });
   // People routes: SCIM tokens are looked up by digest; team slugs and connection names are unique.
+  // (No index on users.teams: FerretDB v1 then stops matching array elements by equality.)
   await d.scimConnections.createIndex({ tokenDigest: 1 }, { unique: true });
   await d.scimConnections.createIndex({ name: 1 }, { unique: true });
   await d.peopleGroups.createIndex({ slug: 1 }, { unique: true });
   await d.users.createIndex({ employeeNumber: 1 });
-  await d.users.createIndex({ teams: 1 });
   await d.directoryRuns.createIndex({ startedAt: -1 });
 }

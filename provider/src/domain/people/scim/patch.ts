@@ -3,7 +3,7 @@
 // `emails[type eq "work"].value` (this server keeps one address).
 import { patchBodyValidation, scimPatch, type ScimPatchOperation, type ScimResource } from 'scim-patch';
 import { ScimError } from './errors';
-import { PATCH_SCHEMA } from './schemas';
+import { ENTERPRISE_SCHEMA, PATCH_SCHEMA } from './schemas';
 import type { Json } from './user-resource';
 
 interface RawOp {
@@ -52,14 +52,35 @@ function single(op: string, path: string, value: unknown): ScimPatchOperation {
 
 /** The resource after the operations; the caller reads it back as a whole resource. */
 export function applyPatch(resource: Json, body: unknown, maxOps = 100): Json {
-  const ops = normaliseOps(body, maxOps);
+  let doc = resource;
   try {
-    patchBodyValidation({ schemas: [PATCH_SCHEMA], Operations: ops } as never);
-    return scimPatch(resource as unknown as ScimResource, ops, { mutateDocument: false, treatMissingAsAdd: true }) as unknown as Json;
+    for (const op of normaliseOps(body, maxOps)) {
+      // The extension as a whole ("urn:…:enterprise:2.0:User") is one complex attribute to
+      // scim-patch's path grammar it is not, so it is handled here.
+      if (op.path && op.path.toLowerCase() === ENTERPRISE_SCHEMA.toLowerCase()) {
+        doc = wholeExtension(doc, op);
+        continue;
+      }
+      patchBodyValidation({ schemas: [PATCH_SCHEMA], Operations: [op] } as never);
+      doc = scimPatch(doc as unknown as ScimResource, [op], { mutateDocument: false, treatMissingAsAdd: true }) as unknown as Json;
+    }
+    return doc;
   } catch (err) {
     if (err instanceof ScimError) throw err;
     const e = err as { scimType?: string; message?: string };
     const scimType = e.scimType === 'noTarget' ? 'noTarget' : e.scimType === 'invalidPath' ? 'invalidPath' : 'invalidValue';
     throw new ScimError(400, `The PATCH could not be applied: ${e.message ?? String(err)}`, scimType);
   }
+}
+
+function wholeExtension(doc: Json, op: ScimPatchOperation): Json {
+  const out = { ...doc };
+  if (op.op === 'remove') {
+    delete out[ENTERPRISE_SCHEMA];
+    return out;
+  }
+  const value = (op as { value?: unknown }).value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ScimError(400, `The value for ${ENTERPRISE_SCHEMA} must be an object.`, 'invalidValue');
+  out[ENTERPRISE_SCHEMA] = op.op === 'add' ? { ...((doc[ENTERPRISE_SCHEMA] as Json | undefined) ?? {}), ...(value as Json) } : value;
+  return out;
 }

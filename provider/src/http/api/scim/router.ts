@@ -117,6 +117,14 @@ export function scimRouter(services: Services, log: Logger, limits: ScimLimits):
     send(res, 200, doc);
   }));
 
+  // Discovery is read-only (RFC 7644 §4).
+  for (const p of ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id']) {
+    router.all(p, (_req, res) => {
+      res.set('Allow', 'GET');
+      sendError(res, new ScimError(405, 'This endpoint is read-only: use GET.'));
+    });
+  }
+
   // Users.
   const listUsers = async (q: ReturnType<typeof query>, res: Response) => {
     const list = await scim().listUsers(q);
