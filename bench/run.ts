@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { loadConfig } from '../provider/src/config';
+import { loadConfig } from '../provider/src/kernel/config';
 import { connectDatabase } from '../provider/src/db/connect';
 import { launch, freePort, waitFor, canConnect, rssMb, loadAverage, machineSample, type Proc } from './lib/procs';
 import { runLoad, median, type LoadResult, type LoadSpec } from './lib/load';

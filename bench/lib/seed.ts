@@ -1,13 +1,13 @@
 // Fast seeder: filler tokens in bulk (insertMany of 10,000, two in flight, with their due-list
 // entries as the provider would write them), and the working set through the provider's own
 // model (so seeded tokens have whatever shape the provider stores today).
-import type { Config } from '../../provider/src/config';
+import type { Config } from '../../provider/src/kernel/config';
 import type { Database } from '../../provider/src/db/connect';
-import { createServices } from '../../provider/src/services';
-import { createOAuthModel } from '../../provider/src/oauth/model';
-import { createLogger } from '../../provider/src/log';
-import { digest, randomToken } from '../../provider/src/security/tokens';
-import { trackExpiry } from '../../provider/src/sweep/expiry';
+import { createServices } from '../../provider/src/domain/services';
+import { createOAuthModel } from '../../provider/src/domain/oauth/model';
+import { createLogger } from '../../provider/src/kernel/log';
+import { digest, randomToken } from '../../provider/src/kernel/security/tokens';
+import { trackExpiry } from '../../provider/src/db/expiry';
 
 const BATCH = 10_000;
 

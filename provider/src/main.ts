@@ -2,12 +2,12 @@
 // FerretDB, supervised) → HTTP server. SIGTERM/SIGINT shut down gracefully: keep serving for
 // SHUTDOWN_DRAIN_DELAY_SECONDS (readiness 503), stop accepting, finish the requests in flight (all
 // within SHUTDOWN_TIMEOUT_SECONDS), close the database, exit 0.
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError } from './kernel/config';
 import { resolveDatabase } from './db/resolve';
 import { EmbeddedDbError, type SupervisorEvent } from './db/embedded-ferretdb';
 import { DatabaseUnavailableError, redactUrl } from './db/connect';
-import { createLogger, type Logger } from './log';
-import { metrics } from './metrics';
+import { createLogger, type Logger } from './kernel/log';
+import { metrics } from './kernel/metrics';
 import { startProviderServer, PortInUseError } from './server';
 
 /** Exit codes: 1 = could not start or run, 2 = configuration. */

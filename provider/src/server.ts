@@ -2,13 +2,13 @@
 // Shutdown is graceful: stop accepting, let requests in flight finish (bounded), then close.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config';
+import type { Config } from './kernel/config';
 import { connectDatabase, type Database } from './db/connect';
-import { createApp } from './app';
-import type { Logger } from './log';
-import { instrumentDatabase } from './metrics';
-import type { Clock } from './clock';
-import { createServices, type Services } from './services';
+import { createApp } from './http/app';
+import type { Logger } from './kernel/log';
+import { instrumentDatabase } from './kernel/metrics';
+import type { Clock } from './kernel/clock';
+import { createServices, type Services } from './domain/services';
 
 export interface RunningProvider {
   url: string;

@@ -7,9 +7,9 @@ import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { startProviderProcess, runProviderToExit, type ProviderProcess } from '../support/provider-process';
 import { authorizeWithForms } from '../support/authorize-with-forms';
 import { basic, getJson, postForm } from '../support/oauth-requests';
-import { loadConfig, REPO_ROOT } from '../../provider/src/config';
+import { loadConfig, REPO_ROOT } from '../../provider/src/kernel/config';
 import { connectDatabase } from '../../provider/src/db/connect';
-import { createServices } from '../../provider/src/services';
+import { createServices } from '../../provider/src/domain/services';
 
 const REDIRECT = 'https://chat.example.com/_oauth/hrm';
 

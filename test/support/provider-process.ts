@@ -1,7 +1,7 @@
 // Runs the provider as a real process: `node provider/dist/main.js`, what `npm start` runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../provider/src/db/embedded-ferretdb';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { TEST_SESSION_SECRET } from './provider';
 import { ensureBuilt, PROVIDER_MAIN } from './build';
 

@@ -1,10 +1,10 @@
 // `hrm-sso <command>` (npx hrm-sso, provider/bin/hrm-sso.js): the admin CLI. Every failure ends as one "Error: …" line on
 // stderr and a non-zero exit; stack traces are for bugs, and even those are reduced to a line.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config';
+import { ConfigError } from '../kernel/config';
 import { DatabaseUnavailableError } from '../db/connect';
 import { EmbeddedDbError } from '../db/embedded-ferretdb';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { clientCommands } from './clients';
 import { keyCommands } from './keys';
 import { registrationCommands } from './registration';
@@ -13,9 +13,8 @@ import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
 
-export interface GlobalOptions {
-  json: boolean;
-}
+export type { GlobalOptions } from './options';
+import type { GlobalOptions } from './options';
 
 /** Exit codes: 1 = the command failed, 2 = bad usage or configuration. */
 const EXIT_FAILED = 1;

@@ -3,7 +3,7 @@
 // applies to them — is sent to set it up again right after the password.
 import type { Command } from 'commander';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 
 export function twoFactorCommands(user: Command, globals: () => GlobalOptions): void {
   user

@@ -3,12 +3,12 @@ import { Command, Option } from 'commander';
 import { table, userJson } from './output';
 import { readPassword } from './prompt';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 import { endUserAccess } from '../store/user-access';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { UsageError } from './output';
 import type { UserStore } from '../store/users';
-import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from '../hr/cli';
+import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from './hr';
 import { twoFactorCommands } from './two-factor';
 
 interface CreateOptions {

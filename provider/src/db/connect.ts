@@ -1,34 +1,10 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
-import { MongoClient, Db, Collection, type MongoClientOptions } from 'mongodb';
-import { ConfigError } from '../config';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
+import type { Database } from './database';
+import { ConfigError } from '../kernel/config';
 import { runMigrations, type MigrationDoc } from './migrations';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
-import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from '../oidc/schema';
 
-export interface Database {
-  client: MongoClient;
-  db: Db;
-  users: Collection<UserDoc>;
-  clients: Collection<ClientDoc>;
-  codes: Collection<AuthorizationCodeDoc>;
-  accessTokens: Collection<AccessTokenDoc>;
-  refreshTokens: Collection<RefreshTokenDoc>;
-  consents: Collection<ConsentDoc>;
-  rateLimits: Collection<RateLimitDoc>;
-  audit: Collection<AuditDoc>;
-  claims: Collection<ClaimDoc>;
-  formSubmissions: Collection<FormSubmissionDoc>;
-  migrations: Collection<MigrationDoc>;
-  /** Migration ids this connection applied at start-up (empty when the database was up to date). */
-  migrationsApplied: number[];
-  revocations: Collection<RevocationDoc>;
-  signingKeys: Collection<SigningKeyDoc>;
-  oidcGrants: Collection<OidcGrantDoc>;
-  deviceCodes: Collection<DeviceCodeDoc>;
-  registrationTokens: Collection<RegistrationTokenDoc>;
-  registrations: Collection<RegistrationDoc>;
-  close(): Promise<void>;
-}
+export type { Database } from './database';
 
 export class DatabaseUnavailableError extends Error {
   readonly code = 'database_unavailable';

@@ -2,7 +2,7 @@
 import type { Database } from '../db/connect';
 import type { AuditDoc } from '../db/schema';
 import { ObjectId } from 'mongodb';
-import { trackExpiry } from '../sweep/expiry';
+import { trackExpiry } from '../db/expiry';
 
 export class AuditLog {
   /** retentionDays: AUDIT_RETENTION_DAYS (0 = forever). */

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Database } from '../db/connect';
 import type { ClientDoc, ClientPreset, ClientType, GrantType } from '../db/schema';
-import { AppError } from '../errors';
-import { digest, matchesDigest, randomClientId, randomToken } from '../security/tokens';
+import { AppError } from '../kernel/errors';
+import { digest, matchesDigest, randomClientId, randomToken } from '../kernel/security/tokens';
 import { zodMessage } from './users';
 import type { TokenStore } from './tokens';
 
@@ -13,7 +13,7 @@ function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 import { PRESET_POLICIES, withCloseVariants } from './client-policies';
-import { validateAllowedOrigin } from '../oidc/origins';
+import { validateAllowedOrigin } from '../kernel/origins';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
 export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic', 'oidc-web'];

@@ -12,10 +12,10 @@
 // created at or before the marker's time; `final` (family, deleted client) revokes everything.
 // Markers only need to outlive in-flight requests and the longest-lived credential the token
 // update does not mark (authorization codes): they expire after an hour or the code lifetime.
-import type { Clock } from '../clock';
+import type { Clock } from '../kernel/clock';
+import { isDuplicateKey } from '../db/errors';
 import type { Database } from '../db/connect';
-import { isDuplicateKey } from './users';
-import { trackExpiry } from '../sweep/expiry';
+import { trackExpiry } from '../db/expiry';
 
 export const markerKeys = {
   family: (id: string) => `family:${id}`,

@@ -19,15 +19,15 @@
 //   expired (keep revoked/retired ones until they expire — they detect reuse); codes and claims
 //   past `expiresAt`; revocation markers past `expiresAt`.
 import crypto from 'node:crypto';
+import { isDuplicateKey } from '../db/errors';
 import type { Collection, Filter } from 'mongodb';
-import type { Clock } from '../clock';
+import type { Clock } from '../kernel/clock';
 import type { Database } from '../db/connect';
 import type { AccessTokenDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
-import { digest } from '../security/tokens';
-import { seal, unseal } from '../security/seal';
+import { digest } from '../kernel/security/tokens';
+import { seal, unseal } from '../kernel/security/seal';
 import { markerKeys, type RevocationStore } from './revocations';
-import { isDuplicateKey } from './users';
-import { trackExpiry } from '../sweep/expiry';
+import { trackExpiry } from '../db/expiry';
 import { retryIdempotent } from '../db/retry';
 
 export interface IssueRequest {

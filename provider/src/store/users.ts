@@ -1,10 +1,11 @@
 // HRM accounts: creation with validation, password checks, deactivation.
+import { isDuplicateKey } from '../db/errors';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from '../db/connect';
 import type { UserDoc } from '../db/schema';
-import { AppError } from '../errors';
-import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../security/passwords';
+import { AppError } from '../kernel/errors';
+import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../kernel/security/passwords';
 
 /**
  * The one spelling of an account name: NFKC (full-width and compatibility forms fold to ASCII),
@@ -173,7 +174,3 @@ export class UserStore {
  * A unique-index violation. MongoDB reports code 11000; FerretDB does for inserts, but reports
  * updates as an InternalError whose message names the SQLite UNIQUE constraint.
  */
-export function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; message?: string };
-  return e?.code === 11000 || /E11000|UNIQUE constraint failed/.test(e?.message ?? '');
-}

@@ -1,0 +1,49 @@
+// Wires stores around one database connection; shared by the server, the CLI and tests.
+import type { Config } from '../kernel/config';
+import type { Database } from '../db/connect';
+import { systemClock, type Clock } from '../kernel/clock';
+import { ClientStore } from '../store/clients';
+import { RevocationStore } from '../store/revocations';
+import { TokenStore } from '../store/tokens';
+import { UserCache } from '../store/user-cache';
+import { UserStore } from '../store/users';
+import { AuditLog } from '../store/audit';
+import { Lifecycle } from '../kernel/lifecycle';
+import { OidcService } from './oidc/service';
+import { TwoFactorStore } from '../store/two-factor';
+
+export interface Services {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  users: UserStore;
+  userCache: UserCache;
+  clients: ClientStore;
+  tokens: TokenStore;
+  audit: AuditLog;
+  lifecycle: Lifecycle;
+  oidc: OidcService;
+  twoFactor: TwoFactorStore;
+}
+
+export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
+  const clock = opts.clock ?? systemClock;
+  // Markers must outlive in-flight requests and unredeemed codes (store/revocations.ts).
+  const revocations = new RevocationStore(db, clock, Math.max(3600, config.AUTHORIZATION_CODE_EXPIRE_SECONDS * 2));
+  const tokens = new TokenStore(db, revocations, clock);
+  const users = new UserStore(db, config.PASSWORD_SCRYPT_COST, config.PASSWORD_SCRYPT_PARALLELISM);
+  const clients = new ClientStore(db, config.CLIENT_CACHE_SECONDS, tokens);
+  return {
+    config,
+    db,
+    clock,
+    users,
+    userCache: new UserCache(users, config.USER_CACHE_SECONDS),
+    clients,
+    tokens,
+    audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
+    lifecycle: new Lifecycle(),
+    oidc: new OidcService({ config, db, users, clients, tokens }),
+    twoFactor: new TwoFactorStore(db, config),
+  };
+}
