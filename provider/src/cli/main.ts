@@ -12,6 +12,7 @@ import { printError, UsageError } from './output';
 import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
+import { mailCommands } from './mail';
 
 export type { GlobalOptions } from './options';
 import type { GlobalOptions } from './options';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   migrateCommand(program, globals);
   keyCommands(program, globals);
   registrationCommands(program, globals);
+  mailCommands(program, globals);
   return program;
 }
 

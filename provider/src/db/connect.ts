@@ -53,6 +53,11 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     deviceCodes: db.collection('device_codes'),
     registrationTokens: db.collection('registration_tokens'),
     registrations: db.collection('client_registrations'),
+    mailOutbox: db.collection('mail_outbox'),
+    mailClaims: db.collection('mail_claims'),
+    accountLinks: db.collection('account_links'),
+    twoFactorLockouts: db.collection('two_factor_lockouts'),
+    twoFactorStrikes: db.collection('two_factor_strikes'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -88,4 +93,7 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.audit.createIndex({ actor: 1 });
   await d.audit.createIndex({ target: 1 });
   await d.audit.createIndex({ action: 1 });
+  // An account's links are replaced or revoked together; the worker lists queued mail.
+  await d.accountLinks.createIndex({ userId: 1 });
+  await d.mailOutbox.createIndex({ state: 1 });
 }

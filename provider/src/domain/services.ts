@@ -11,6 +11,10 @@ import { AuditLog } from '../store/audit';
 import { Lifecycle } from '../kernel/lifecycle';
 import { OidcService } from './oidc/service';
 import { TwoFactorStore } from '../store/two-factor';
+import { MailOutboxStore } from '../store/mail-outbox';
+import { AccountLinkStore } from '../store/account-links';
+import { TwoFactorLockoutStore } from '../store/two-factor-lockouts';
+import { Mailer } from './mail/mailer';
 
 export interface Services {
   config: Config;
@@ -24,6 +28,12 @@ export interface Services {
   lifecycle: Lifecycle;
   oidc: OidcService;
   twoFactor: TwoFactorStore;
+  /** Queues mail (domain/mail/mailer.ts); the worker in jobs/mail-worker.ts sends it. */
+  mail: Mailer;
+  /** One-time invitation and password-reset links. */
+  accountLinks: AccountLinkStore;
+  /** Progressive locks of the second sign-in step. */
+  twoFactorLockouts: TwoFactorLockoutStore;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -45,5 +55,8 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
     twoFactor: new TwoFactorStore(db, config),
+    mail: new Mailer(config, new MailOutboxStore(db, clock)),
+    accountLinks: new AccountLinkStore(db, clock),
+    twoFactorLockouts: new TwoFactorLockoutStore(db, clock, { windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, maxLockSeconds: config.TWO_FACTOR_LOCK_MAX_SECONDS }),
   };
 }

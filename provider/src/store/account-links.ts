@@ -3,25 +3,13 @@
 // holds no usable link. A link is used up by deleting its document: of two concurrent uses, one
 // deletes it and the other finds nothing. It also carries a stamp of the password hash it was
 // made for, so a link stops working once the password changes some other way.
-import type { Collection } from 'mongodb';
 import type { Database } from '../db/connect';
 import type { Clock } from '../kernel/clock';
 import { trackExpiry } from '../db/expiry';
 import { digest, randomToken } from '../kernel/security/tokens';
+import type { AccountLinkDoc, LinkPurpose } from '../db/mail-schema';
 
-export type LinkPurpose = 'invitation' | 'password_reset';
-
-export interface AccountLinkDoc {
-  /** digest(token) */
-  _id: string;
-  userId: string;
-  purpose: LinkPurpose;
-  /** digest of the account's password hash when the link was made ('' when it had none). */
-  passwordStamp: string;
-  createdBy: string;
-  createdAt: Date;
-  expiresAt: Date;
-}
+export type { AccountLinkDoc, LinkPurpose } from '../db/mail-schema';
 
 export type LinkCheck = { ok: true; link: AccountLinkDoc } | { ok: false; reason: 'unknown' | 'expired' | 'stale' };
 
@@ -31,14 +19,10 @@ export function passwordStamp(passwordHash: string | undefined): string {
 }
 
 export class AccountLinkStore {
-  private readonly links: Collection<AccountLinkDoc>;
+  constructor(private readonly db: Database, private readonly clock: Clock) {}
 
-  constructor(private readonly db: Database, private readonly clock: Clock) {
-    this.links = db.db.collection<AccountLinkDoc>('account_links');
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.links.createIndex({ userId: 1 });
+  private get links() {
+    return this.db.accountLinks;
   }
 
   /**

@@ -9,52 +9,13 @@
 // once the claim's lease has passed (MAIL_SEND_TIMEOUT_SECONDS · 2), under the next attempt number.
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Collection } from 'mongodb';
 import type { Database } from '../db/connect';
 import type { Clock } from '../kernel/clock';
 import { trackExpiry } from '../db/expiry';
-import { isDuplicateKey } from './users';
+import { isDuplicateKey } from '../db/errors';
+import type { MailClaimDoc, MailDoc, OutgoingMail } from '../db/mail-schema';
 
-export type MailKind =
-  | 'invitation'
-  | 'password_reset'
-  | 'notice_password_changed'
-  | 'notice_two_factor_enabled'
-  | 'notice_two_factor_disabled'
-  | 'notice_recovery_code_used'
-  | 'notice_two_factor_locked'
-  | 'test';
-
-export interface OutgoingMail {
-  /** Display name and address, already checked by domain/mail/address.ts. */
-  to: { name?: string; address: string };
-  subject: string;
-  text: string;
-  html: string;
-  kind: MailKind;
-  /** The account the mail is about (for the audit trail and to drop a queued reset of a deleted account). */
-  userId?: string;
-}
-
-export interface MailDoc extends OutgoingMail {
-  _id: string;
-  state: 'queued' | 'sent' | 'failed';
-  /** Attempts made so far. */
-  attempts: number;
-  /** Not before this time (backoff after a failure). */
-  nextAttemptAt: Date;
-  /** Last SMTP error, without credentials (for `mail` CLI output and logs). */
-  lastError?: string;
-  createdAt: Date;
-  sentAt?: Date;
-  /** Sent and given-up mails are kept this long, then swept (TTL index / due lists). */
-  expiresAt?: Date;
-}
-
-interface ClaimDoc {
-  _id: string;
-  expiresAt: Date;
-}
+export type { MailKind, MailDoc, OutgoingMail } from '../db/mail-schema';
 
 /** How long a sent or failed mail stays visible (`hrm-sso mail list`) before it is swept. */
 const KEEP_FINISHED_MS = 7 * 24 * 3600 * 1000;
@@ -62,12 +23,14 @@ const KEEP_FINISHED_MS = 7 * 24 * 3600 * 1000;
 export class MailOutboxStore {
   /** Emits 'queued' when this process adds mail, so its worker sends at once instead of at the next poll. */
   readonly events = new EventEmitter();
-  private readonly mails: Collection<MailDoc>;
-  private readonly claims: Collection<ClaimDoc>;
+  constructor(private readonly db: Database, private readonly clock: Clock) {}
 
-  constructor(private readonly db: Database, private readonly clock: Clock) {
-    this.mails = db.db.collection<MailDoc>('mail_outbox');
-    this.claims = db.db.collection<ClaimDoc>('mail_claims');
+  private get mails() {
+    return this.db.mailOutbox;
+  }
+
+  private get claims() {
+    return this.db.mailClaims;
   }
 
   async enqueue(mail: OutgoingMail): Promise<MailDoc> {

@@ -7,34 +7,22 @@
 //
 // One strike per account and window, whatever the concurrency: the strike is claimed with a unique
 // insert (`<user>|<window>`), which FerretDB enforces atomically (its findAndModify is not).
-import type { Collection } from 'mongodb';
 import type { Database } from '../db/connect';
 import type { Clock } from '../kernel/clock';
 import { trackExpiry } from '../db/expiry';
-import { isDuplicateKey } from './users';
-
-interface LockoutDoc {
-  _id: string; // user id
-  strikes: number;
-  lockedUntil: Date;
-  /** When the strikes are forgotten (a day after the lock ends). */
-  expiresAt: Date;
-}
-
-interface StrikeDoc {
-  _id: string; // `${userId}|${window}`
-  expiresAt: Date;
-}
+import { isDuplicateKey } from '../db/errors';
 
 const FORGET_AFTER_MS = 24 * 3600 * 1000;
 
 export class TwoFactorLockoutStore {
-  private readonly lockouts: Collection<LockoutDoc>;
-  private readonly strikes: Collection<StrikeDoc>;
+  constructor(private readonly db: Database, private readonly clock: Clock, private readonly opts: { windowSeconds: number; maxLockSeconds: number }) {}
 
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly opts: { windowSeconds: number; maxLockSeconds: number }) {
-    this.lockouts = db.db.collection<LockoutDoc>('two_factor_lockouts');
-    this.strikes = db.db.collection<StrikeDoc>('two_factor_strikes');
+  private get lockouts() {
+    return this.db.twoFactorLockouts;
+  }
+
+  private get strikes() {
+    return this.db.twoFactorStrikes;
   }
 
   /** Until when the account's second step is locked for browsers it does not know; undefined = not locked. */

@@ -17,13 +17,13 @@ export function enabledNotices(setting: string): Set<NoticeKind> {
   return new Set(v.split(',').map((s) => s.trim()).filter((s): s is NoticeKind => (NOTICE_KINDS as readonly string[]).includes(s)));
 }
 
-export async function sendNotice(services: Services, user: Pick<UserDoc, '_id' | 'username' | 'name' | 'email' | 'active'> & Partial<Pick<UserDoc, 'employmentStatus'>>, kind: NoticeKind, details: Partial<NoticeDetails>, log: Logger): Promise<void> {
+export async function sendNotice(services: Services, user: Pick<UserDoc, '_id' | 'username' | 'name' | 'email' | 'active'> & Partial<Pick<UserDoc, 'employmentStatus'>>, kind: NoticeKind, details: Partial<NoticeDetails>, log?: Logger): Promise<void> {
   const { config, mail, clock } = services;
   if (!mail.configured || !enabledNotices(config.MAIL_NOTICES).has(kind) || !user.active || user.employmentStatus === 'left') return;
   try {
     const message = noticeMessage(kind, user, { product: config.PRODUCT_NAME, issuer: config.issuer, help: helpText(config) }, { at: clock.now(), ...details });
     await mail.queue({ name: user.name, email: user.email }, message, { userId: user._id, log });
   } catch (err) {
-    log.error({ event: 'notice_failed', kind, userId: user._id, err: String(err) }, 'security notice could not be queued');
+    log?.error({ event: 'notice_failed', kind, userId: user._id, err: String(err) }, 'security notice could not be queued');
   }
 }

@@ -90,7 +90,8 @@ export async function setPasswordWithLink(services: Services, input: { token: un
     const { tokensRevoked } = await endUserAccess(services.db, services.tokens, user._id);
     await services.audit.record(user.username, 'password.reset', user.username, { by: 'mail_link', tokensRevoked });
     ctx.log.info({ event: 'password_reset', userId: user._id, tokensRevoked }, 'password reset with a mailed link; sessions and tokens ended');
-    await sendNotice(services, user, 'password_changed', { by: 'reset' }, ctx.log);
+    await services.twoFactorLockouts.clear(user._id);
+    await sendNotice(services, user, 'password_changed', { by: 'reset', othersSignedOut: true }, ctx.log);
   } else {
     await services.audit.record(user.username, 'user.invitation_accepted', user.username, { invitedBy: link.createdBy });
     ctx.log.info({ event: 'invitation_accepted', userId: user._id }, 'invited user set their first password');

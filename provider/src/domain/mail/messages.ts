@@ -60,6 +60,8 @@ export interface NoticeDetails {
   by?: string;
   recoveryCodesLeft?: number;
   lockedUntil?: Date;
+  /** password_changed: the account's other sessions and tokens were ended with it. */
+  othersSignedOut?: boolean;
 }
 
 const NOT_YOU = 'If this was not you, change your password now and tell your administrators';
@@ -74,7 +76,7 @@ export function noticeMessage(kind: NoticeKind, to: Recipient, o: { product: str
         ...base,
         kind: 'notice_password_changed',
         subject: `Your ${o.product} password was changed`,
-        paragraphs: [`The password of your account ${to.username} was changed${how} on ${when(d.at)}. Your other sessions were signed out.`],
+        paragraphs: [`The password of your account ${to.username} was changed${how} on ${when(d.at)}.${d.othersSignedOut ? ' Your other sessions were signed out.' : ''}`],
         action: { label: 'Review your account', url: security },
         after: [`${NOT_YOU} (${o.help}).`],
       };
