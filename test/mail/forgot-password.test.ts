@@ -27,6 +27,8 @@ beforeAll(async () => {
       MAIL_POLL_SECONDS: '1',
       PASSWORD_RESET_RATE_LIMIT: '3',
       PASSWORD_RESET_IP_RATE_LIMIT: '1000',
+      // One window for the whole file: 100 requests never straddle a window boundary.
+      RATE_LIMIT_WINDOW_SECONDS: '86400',
       ORGANIZATION_NAME: 'Acme Works',
       SUPPORT_CONTACT: 'help@acme.test',
     },
@@ -217,12 +219,16 @@ test('a display name with CR/LF and a Bcc line reaches no header and no other re
   expect(mail.envelopeTo).toEqual(['hal@acme.test']);
   expect(mail.parsed.headers.get('bcc')).toBeUndefined();
   expect(mail.parsed.subject).toMatch(/^Reset your/);
-  expect(mail.raw).not.toMatch(/^Bcc:/im);
+  const headerBlock = mail.raw.slice(0, mail.raw.search(/\r?\n\r?\n/));
+  expect(headerBlock).not.toMatch(/^(Bcc|Subject: pwned)/im);
+  expect(mail.parsed.text).toContain('Hello Hal Bcc: thief@evil.test Subject: pwned,');
   expect(smtp.mails.some((m) => m.envelopeTo.includes('thief@evil.test'))).toBe(false);
 
   const v = await users.create({ username: 'ina', email: 'ina@acme.test', name: 'Ina', password: 'ina old password' });
   await p.db.users.updateOne({ _id: v._id }, { $set: { email: 'ina@bücher.test' } });
   await askReset('ina');
   const idn = await smtp.waitFor((m) => m.envelopeTo.some((a) => a.startsWith('ina@')));
-  expect(idn.envelopeTo).toEqual(['ina@xn--bcher-kva.test']);
+  // SMTPUTF8 when the server offers it (smtp-server does), else the punycode domain.
+  expect(['ina@bücher.test', 'ina@xn--bcher-kva.test']).toContain(idn.envelopeTo[0]);
+  expect(idn.envelopeTo).toHaveLength(1);
 });

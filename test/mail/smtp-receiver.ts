@@ -47,6 +47,7 @@ export class SmtpReceiver {
       secure: false,
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      closeTimeout: 500,
       logger: false,
       onConnect: (_session, cb) => {
         this.connections++;

@@ -1,7 +1,8 @@
 // What each mail says, as data: one subject, paragraphs, at most one button (an absolute link on
 // ISSUER) and a closing line. render.ts turns a message into the plain-text and HTML parts, so the
 // wording lives here once and both parts always say the same.
-import type { MailKind } from '../../store/mail-outbox';
+import type { MailKind } from '../../db/mail-schema';
+import { safeDisplayName } from './address';
 
 export interface MailMessage {
   kind: MailKind;
@@ -19,6 +20,9 @@ export interface Recipient {
   username: string;
 }
 
+/** "Hello Ada Lovelace," — a name from an import or a directory may hold line breaks: never in a mail. */
+const hello = (to: Recipient) => `Hello ${safeDisplayName(to.name) ?? to.username},`;
+
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 function hours(seconds: number): string {
@@ -31,7 +35,7 @@ export function invitationMessage(to: Recipient, o: { product: string; organizat
   return {
     kind: 'invitation',
     subject: `Set your password for ${o.product}`,
-    greeting: `Hello ${to.name},`,
+    greeting: hello(to),
     paragraphs: [
       `An account was created for you${o.organization ? ` at ${o.organization}` : ''}. Your username is ${to.username}.`,
       'Choose your password with the button below; then you can sign in.',
@@ -45,7 +49,7 @@ export function passwordResetMessage(to: Recipient, o: { product: string; url: s
   return {
     kind: 'password_reset',
     subject: `Reset your ${o.product} password`,
-    greeting: `Hello ${to.name},`,
+    greeting: hello(to),
     paragraphs: [`Someone — hopefully you — asked to reset the password of the account ${to.username}.`, 'Choose a new password with the button below.'],
     action: { label: 'Choose a new password', url: o.url },
     after: [`The link works once and expires in ${hours(o.ttlSeconds)} (${when(o.expiresAt)}).`, 'If you did not ask for this, ignore this mail: your password stays as it is.'],
@@ -67,7 +71,7 @@ export interface NoticeDetails {
 const NOT_YOU = 'If this was not you, change your password now and tell your administrators';
 
 export function noticeMessage(kind: NoticeKind, to: Recipient, o: { product: string; issuer: string; help: string }, d: NoticeDetails): MailMessage {
-  const base = { greeting: `Hello ${to.name},`, after: [] as string[] };
+  const base = { greeting: hello(to), after: [] as string[] };
   const security = `${o.issuer}/accounts/security/`;
   switch (kind) {
     case 'password_changed': {
