@@ -64,6 +64,13 @@ async function guessUntilRefused(max = 6): Promise<{ statuses: number[]; retryAf
   return { statuses, retryAfter: 0 };
 }
 
+/** Signs the browser out (its known-browser cookie stays, as in a real browser). */
+async function signOut(http: HttpSession) {
+  const page = await (await http.request(`${p.baseUrl}/accounts/profile/`)).text();
+  const res = await http.request(`${p.baseUrl}/accounts/logout/`, { form: hiddenFields(page, '/accounts/logout/') });
+  expect(res.status).toBe(200);
+}
+
 const lockMails = () => smtp.to('olga@example.test').filter((m) => /Too many wrong sign-in codes/.test(m.parsed.subject ?? ''));
 
 test('locks double over several windows, the owner is mailed each time, and the owner’s known browser still gets in', async () => {
@@ -86,6 +93,7 @@ test('locks double over several windows, the owner is mailed each time, and the 
   await smtp.waitFor(() => lockMails().length === 1);
 
   // While locked, the owner's browser (password + recovery code) is not refused.
+  await signOut(owner);
   const ownerSubmit = await passwordStep(owner);
   const ok = await ownerSubmit(recovery[0]);
   expect(ok.status).toBe(303);
@@ -113,6 +121,7 @@ test('locks double over several windows, the owner is mailed each time, and the 
   expect(third).toBeTruthy();
 
   // The owner, again during the lock, on the known browser: in.
+  await signOut(owner);
   const again = await (await passwordStep(owner))(recovery[1]);
   expect(again.status).toBe(303);
   // A recovery code used is a notice too.
