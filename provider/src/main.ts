@@ -9,6 +9,7 @@ import { DatabaseUnavailableError, redactUrl } from './db/connect';
 import { createLogger, type Logger } from './kernel/log';
 import { metrics } from './kernel/metrics';
 import { startProviderServer, PortInUseError } from './server';
+import { acquireDataDirLock, DataDirInUseError } from './db/data-dir-lock';
 
 /** Exit codes: 1 = could not start or run, 2 = configuration. */
 async function main() {
@@ -22,6 +23,16 @@ async function main() {
   // libuv reads this when its thread pool first starts (scrypt, fs): nothing has used it yet here.
   process.env.UV_THREADPOOL_SIZE = String(config.UV_THREADPOOL_SIZE);
   const log = createLogger(config.LOG_LEVEL);
+  // The embedded database belongs to one provider at a time (db/data-dir-lock.ts).
+  let releaseLock = () => undefined as void;
+  if (!config.MONGO_URL) {
+    try {
+      releaseLock = acquireDataDirLock(config.DATA_DIR, config.PORT);
+    } catch (err) {
+      if (err instanceof DataDirInUseError) return fail(err.message, 1);
+      throw err;
+    }
+  }
   let database;
   try {
     database = await resolveDatabase(config, { install: true, publish: true, supervise: true, onEvent: (e) => logSupervisor(log, e) });
@@ -55,6 +66,7 @@ async function main() {
       return { inFlight: -1, forced: -1 };
     });
     await database.stop();
+    releaseLock();
     log.info({ event: 'shutdown_complete', inFlightAtSignal: inFlight, forced }, `stopped (${inFlight} request(s) were in flight, ${forced} cut)`);
     await new Promise<void>((resolve) => {
       try {
