@@ -42,15 +42,17 @@ export class AccountLinkStore {
 
   /**
    * Whether the token is a live link for an account whose password is unchanged since it was made.
-   * `currentPasswordHash` answers null for an account that is gone or may no longer sign in.
+   * `account` answers the account's current password hash, or null for an account that is gone or
+   * may no longer sign in.
    */
-  async check(token: unknown, currentPasswordHash: (userId: string) => Promise<string | undefined | null>): Promise<LinkCheck> {
+  async check(token: unknown, account: (userId: string) => Promise<{ passwordHash?: string | null } | null>): Promise<LinkCheck> {
     if (typeof token !== 'string' || token.length < 20 || token.length > 100) return { ok: false, reason: 'unknown' };
     const link = await this.links.findOne({ _id: digest(token) });
     if (!link) return { ok: false, reason: 'unknown' };
     if (link.expiresAt.getTime() <= this.clock.now().getTime()) return { ok: false, reason: 'expired' };
-    const hash = await currentPasswordHash(link.userId);
-    if (hash === null || passwordStamp(hash ?? undefined) !== link.passwordStamp) return { ok: false, reason: 'stale' };
+    const current = await account(link.userId);
+    // A missing hash may be stored as null or absent: both mean "no password yet".
+    if (current === null || passwordStamp(current.passwordHash ?? undefined) !== link.passwordStamp) return { ok: false, reason: 'stale' };
     return { ok: true, link };
   }
 

@@ -57,7 +57,7 @@ export async function openLink(services: Services, token: unknown): Promise<Link
   let user: UserDoc | null = null;
   const check = await services.accountLinks.check(token, async (userId) => {
     user = await services.users.byId(userId);
-    return user && mayReceiveMail(user) ? user.passwordHash : null;
+    return user && mayReceiveMail(user) ? { passwordHash: user.passwordHash } : null;
   });
   if (!check.ok) return check;
   return { ok: true, link: check.link, user: user as unknown as UserDoc };
