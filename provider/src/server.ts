@@ -9,6 +9,11 @@ import type { Logger } from './kernel/log';
 import { instrumentDatabase } from './kernel/metrics';
 import type { Clock } from './kernel/clock';
 import { createServices, type Services } from './domain/services';
+import { ConfigError } from './kernel/config';
+import { AppError } from './kernel/errors';
+import { mailSettings } from './domain/mail/settings';
+import { createMailSender } from './domain/mail/sender';
+import { MailWorker } from './jobs/mail-worker';
 
 export interface RunningProvider {
   url: string;
@@ -34,6 +39,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   const services = createServices(config, db, opts);
   // The first start generates the ID-token signing key; every start checks it can be read.
   await services.oidc.keys.ensureKey();
+  const mailWorker = startMailWorker(config, services, log);
   const provider = createApp(services, log);
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;
@@ -65,6 +71,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
     });
     server.listen(config.PORT, config.HOST, () => resolve());
   }).catch(async (err) => {
+    await mailWorker?.stop();
     await provider.close();
     if (!existingDb) await db.close();
     throw err;
@@ -74,6 +81,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   let closed: Promise<void> | undefined;
   const closeRest = () =>
     (closed ??= (async () => {
+      await mailWorker?.stop();
       await provider.close();
       if (!existingDb) await db.close();
     })());
@@ -117,4 +125,20 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
       return { inFlight: atSignal, forced };
     },
   };
+}
+
+/** The mail worker (jobs/mail-worker.ts) when SMTP_URL is set; a bad SMTP_URL/MAIL_FROM stops the start like any setting. */
+function startMailWorker(config: Config, services: Services, log: Logger): MailWorker | undefined {
+  let settings;
+  try {
+    settings = mailSettings(config);
+  } catch (err) {
+    if (err instanceof AppError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
+  if (!settings) return undefined;
+  const worker = new MailWorker({ config, clock: services.clock, log, outbox: services.mail.outbox, sender: createMailSender(settings) });
+  worker.start();
+  log.info({ event: 'mail_worker_started', smtp: settings.description }, `mail goes out through ${settings.description}`);
+  return worker;
 }

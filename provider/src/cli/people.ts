@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { AppError } from '../kernel/errors';
 import { applyImport, MATCH_KEYS, parsePeopleCsv, planImport, type ImportPlan, type ImportResult, type MatchKey, type RowError } from '../domain/people/csv-import';
 import { exportCsv, exportRecord } from '../domain/people/csv-export';
-import { inviteAfterCreate } from '../domain/people/invite';
+import { inviteAfterCreate, type InviteTally } from '../domain/people/invite';
 import { withServices } from './context';
 import type { GlobalOptions } from './options';
 import { UsageError } from './output';
@@ -49,9 +49,16 @@ function errorLines(errors: RowError[]): string[] {
 function resultLines(r: ImportResult): string[] {
   return [
     `Created ${r.created.length}, updated ${r.updated.length}, unchanged ${r.unchanged}, marked as left ${r.left.length}.`,
-    ...(r.created.length ? [`New accounts have no password: they cannot sign in until they set one from their invitation.`] : []),
     ...errorLines(r.errors),
   ];
+}
+
+function inviteLines(t: InviteTally): string[] {
+  const lines: string[] = [];
+  if (t.mailed) lines.push(`${t.mailed} invitation${t.mailed === 1 ? '' : 's'} to set a password queued for mailing.`);
+  if (t.unsent) lines.push(`${t.unsent} new account${t.unsent === 1 ? ' has' : 's have'} no password and no mailed invitation (SMTP is not configured): print their one-time links with \`hrm-sso user invite-links\`.`);
+  if (t.failed) lines.push(`${t.failed} invitation${t.failed === 1 ? '' : 's'} could not be made; retry with \`hrm-sso user invite USERNAME\`.`);
+  return lines;
 }
 
 /** A sentence that makes the command exit non-zero when rows were refused (after the report). */
@@ -86,12 +93,13 @@ export function peopleCommands(user: Command, globals: () => GlobalOptions): voi
           return;
         }
         const tty = !json && process.stderr.isTTY;
+        const invites = inviteAfterCreate(services, 'cli');
         const result = await applyImport(services, plan, { actor: 'cli', via: 'csv' }, {
-          afterCreate: inviteAfterCreate(services),
+          afterCreate: invites.afterCreate,
           onProgress: tty ? (done, total) => { if (done % 100 === 0 || done === total) process.stderr.write(`\rImporting… ${done}/${total}${done === total ? '\n' : ''}`); } : undefined,
         });
         await services.audit.record('cli', 'people.import', file, { created: result.created.length, updated: result.updated.length, left: result.left.length, errors: result.errors.length, match: opts.match });
-        out.result({ dry_run: false, match: opts.match, created: result.created, updated: result.updated, unchanged: result.unchanged, left: result.left, errors: result.errors }, () => resultLines(result));
+        out.result({ dry_run: false, match: opts.match, created: result.created, updated: result.updated, unchanged: result.unchanged, left: result.left, errors: result.errors, invitations: invites.tally }, () => [...resultLines(result), ...inviteLines(invites.tally)]);
         if (result.errors.length) throw rowsRefused(result.errors);
       });
     });

@@ -56,6 +56,11 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     scimConnections: db.collection('scim_connections'),
     peopleGroups: db.collection('people_groups'),
     directoryRuns: db.collection('directory_runs'),
+    mailOutbox: db.collection('mail_outbox'),
+    mailClaims: db.collection('mail_claims'),
+    accountLinks: db.collection('account_links'),
+    twoFactorLockouts: db.collection('two_factor_lockouts'),
+    twoFactorStrikes: db.collection('two_factor_strikes'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -98,4 +103,7 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.peopleGroups.createIndex({ slug: 1 }, { unique: true });
   await d.users.createIndex({ employeeNumber: 1 });
   await d.directoryRuns.createIndex({ startedAt: -1 });
+  // An account's links are replaced or revoked together; the worker lists queued mail.
+  await d.accountLinks.createIndex({ userId: 1 });
+  await d.mailOutbox.createIndex({ state: 1 });
 }

@@ -2,6 +2,7 @@
 import type { MongoClient, Db, Collection } from 'mongodb';
 import type { MigrationDoc, UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc, ScimConnectionDoc, PeopleGroupDoc, DirectoryRunDoc } from './schema';
 import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from './oidc-schema';
+import type { AccountLinkDoc, MailClaimDoc, MailDoc, TwoFactorLockoutDoc, TwoFactorStrikeDoc } from './mail-schema';
 
 export interface Database {
   client: MongoClient;
@@ -28,5 +29,11 @@ export interface Database {
   scimConnections: Collection<ScimConnectionDoc>;
   peopleGroups: Collection<PeopleGroupDoc>;
   directoryRuns: Collection<DirectoryRunDoc>;
+  // Mail, one-time account links, two-factor locks (db/mail-schema.ts).
+  mailOutbox: Collection<MailDoc>;
+  mailClaims: Collection<MailClaimDoc>;
+  accountLinks: Collection<AccountLinkDoc>;
+  twoFactorLockouts: Collection<TwoFactorLockoutDoc>;
+  twoFactorStrikes: Collection<TwoFactorStrikeDoc>;
   close(): Promise<void>;
 }

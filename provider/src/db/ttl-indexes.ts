@@ -23,6 +23,12 @@ export const EXPIRES_AT_RULES: TtlRule[] = [
   { collection: 'oidc_grants', field: 'expiresAt', expireAfterSeconds: 0 },
   { collection: 'device_codes', field: 'expiresAt', expireAfterSeconds: 0 },
   { collection: 'registration_tokens', field: 'expiresAt', expireAfterSeconds: 0 },
+  // Mail (sent/given-up mails only carry expiresAt), one-time links, two-factor locks.
+  { collection: 'mail_outbox', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'mail_claims', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'account_links', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'two_factor_lockouts', field: 'expiresAt', expireAfterSeconds: 0 },
+  { collection: 'two_factor_strikes', field: 'expiresAt', expireAfterSeconds: 0 },
 ];
 
 /**

@@ -15,6 +15,10 @@ import { PeopleStore } from '../store/people';
 import { PeopleGroupStore } from '../store/people-groups';
 import { ScimConnectionStore } from '../store/scim-connections';
 import { DirectoryRunStore } from '../store/directory-runs';
+import { MailOutboxStore } from '../store/mail-outbox';
+import { AccountLinkStore } from '../store/account-links';
+import { TwoFactorLockoutStore } from '../store/two-factor-lockouts';
+import { Mailer } from './mail/mailer';
 
 export interface Services {
   config: Config;
@@ -33,6 +37,12 @@ export interface Services {
   peopleGroups: PeopleGroupStore;
   scimConnections: ScimConnectionStore;
   directoryRuns: DirectoryRunStore;
+  /** Queues mail (domain/mail/mailer.ts); the worker in jobs/mail-worker.ts sends it. */
+  mail: Mailer;
+  /** One-time invitation and password-reset links. */
+  accountLinks: AccountLinkStore;
+  /** Progressive locks of the second sign-in step. */
+  twoFactorLockouts: TwoFactorLockoutStore;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -58,5 +68,8 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     peopleGroups: new PeopleGroupStore(db),
     scimConnections: new ScimConnectionStore(db),
     directoryRuns: new DirectoryRunStore(db),
+    mail: new Mailer(config, new MailOutboxStore(db, clock)),
+    accountLinks: new AccountLinkStore(db, clock),
+    twoFactorLockouts: new TwoFactorLockoutStore(db, clock, { windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, maxLockSeconds: config.TWO_FACTOR_LOCK_MAX_SECONDS }),
   };
 }

@@ -36,6 +36,7 @@ import { scimRouter, SCIM_BASE_PATH } from './api/scim/router';
 import { accountSecurityRoutes, vendorScripts } from './pages/account-security';
 import { twoFactorGate } from './middleware/two-factor-gate';
 import { brandingAssets } from './views/branding';
+import { passwordLinkRoutes } from './pages/password-links';
 
 export interface ProviderApp {
   app: express.Express;
@@ -65,7 +66,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
   const signingSecret = purposeKeys(config, 'rate-limit-keys')[0];
   const limiters = createRateLimiters(config, db, log, signingSecret);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
+  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log, twoFactor: services.twoFactor }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
@@ -98,6 +99,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));
   app.use(accountSecurityRoutes({ services, log, loginGuard: limiters.loginGuard }));
+  app.use(passwordLinkRoutes({ services, log, keySecret: signingSecret }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', (_req, res) => res.render('home.njk'));
 

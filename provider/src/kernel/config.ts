@@ -132,10 +132,42 @@ export const configSchema = z.object({
   TWO_FACTOR_RATE_LIMIT: z.coerce.number().int().positive().default(5),
   /** TWO_FACTOR_IP_RATE_LIMIT: wrong codes at the second sign-in step allowed per client IP per window (RATE_LIMIT_WINDOW_SECONDS), whatever the accounts — stops one address guessing across many accounts whose passwords it knows. */
   TWO_FACTOR_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** TWO_FACTOR_LOCK_MAX_SECONDS: longest lock of an account's second sign-in step. Each time the wrong-code allowance (TWO_FACTOR_RATE_LIMIT) is used up, the step is locked for RATE_LIMIT_WINDOW_SECONDS × 2^(locks so far) up to this, for browsers that never completed a two-factor sign-in of the account (docs/mail.md). */
+  TWO_FACTOR_LOCK_MAX_SECONDS: seconds.default(24 * 3600),
   /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Mail: invitations, password resets, security notices (provider/src/domain/mail/, docs/mail.md).
+  /** SMTP_URL: where mail is sent: smtp://[user@]host[:587] (STARTTLS required, except on loopback), smtps://[user@]host[:465] (TLS), or smtp://host:25/?starttls=off (plain on purpose). Unset → no mail: invitation links are shown to the administrator instead. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be a URL such as smtp://user@mail.example.com:587 or smtps://user@mail.example.com:465').optional(),
+  /** SMTP_PASSWORD: the SMTP password (instead of putting it in SMTP_URL). */
+  SMTP_PASSWORD: z.string().optional(),
+  /** MAIL_FROM: sender of every mail, e.g. "Sign-in <sso@example.com>"; required with SMTP_URL. */
+  MAIL_FROM: z.string().trim().max(320).optional(),
+  /** MAIL_REPLY_TO: where replies go (e.g. the help desk); unset → replies go to MAIL_FROM. */
+  MAIL_REPLY_TO: z.string().trim().max(320).optional(),
+  /** MAIL_INVITATION_HOURS: how long a "set your password" invitation link works (single use). */
+  MAIL_INVITATION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** MAIL_RESET_MINUTES: how long a "Forgot password?" link works (single use). */
+  MAIL_RESET_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  /** MAIL_NOTICES: security notices mailed to the account's owner: all, none, or a comma-separated list of password_changed, two_factor_enabled, two_factor_disabled, recovery_code_used, two_factor_locked. */
+  MAIL_NOTICES: z
+    .string()
+    .refine((v) => ['all', 'none'].includes(v.trim().toLowerCase()) || v.split(',').every((k) => ['password_changed', 'two_factor_enabled', 'two_factor_disabled', 'recovery_code_used', 'two_factor_locked'].includes(k.trim().toLowerCase())), 'must be all, none, or a comma-separated list of password_changed, two_factor_enabled, two_factor_disabled, recovery_code_used, two_factor_locked')
+    .default('all'),
+  /** MAIL_MAX_ATTEMPTS: sending attempts per mail before it is given up (logged, counted in /metrics). */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  /** MAIL_RETRY_SECONDS: wait before the first retry of a failed mail; doubles with each attempt (up to 6 hours). */
+  MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** MAIL_POLL_SECONDS: how often the mail worker looks for queued mail (mail queued by the same process is sent at once). */
+  MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** MAIL_SEND_TIMEOUT_SECONDS: limit for connecting to and each answer of the SMTP server. */
+  MAIL_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /** PASSWORD_RESET_RATE_LIMIT: "Forgot password?" requests per typed username or address per window (RATE_LIMIT_WINDOW_SECONDS). */
+  PASSWORD_RESET_RATE_LIMIT: z.coerce.number().int().positive().default(3),
+  /** PASSWORD_RESET_IP_RATE_LIMIT: "Forgot password?" requests per client IP per window. */
+  PASSWORD_RESET_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   // HR lifecycle (provider/src/domain/hr/, docs/hr-lifecycle.md).
   /** HR_ROLE_MAP: JSON object mapping HR roles to Rocket.Chat role names, released as the `roles` claim (scope hrm), e.g. {"hr-admin":"admin","manager":"leader"}; HR roles not in it are not released. */
   HR_ROLE_MAP: z
@@ -238,7 +270,7 @@ export class ConfigError extends Error {
 export const KNOWN_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** Values never printed in error messages. */
-const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$|PASSWORD/;
+const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$|^SMTP_URL$|PASSWORD/;
 
 /** Reads the configuration; throws ConfigError whose message has one sentence per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -264,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && c.ISSUER && !c.ISSUER.startsWith('https://') && !isLoopbackUrl(c.ISSUER)) {
     problems.push(`ISSUER is "${c.ISSUER}", but with NODE_ENV=production it must be an https:// URL (plain http only for localhost): browsers would send session cookies in clear.`);
   }
+  if (c.SMTP_URL && !c.MAIL_FROM) problems.push('MAIL_FROM is required when SMTP_URL is set: set it to the sender, e.g. MAIL_FROM="Sign-in <sso@example.com>".');
   if (production && !c.MONGO_URL && !c.ALLOW_EMBEDDED_DATABASE) {
     problems.push('MONGO_URL is not set, and NODE_ENV=production does not run the embedded FerretDB unless asked: set MONGO_URL to your MongoDB, or ALLOW_EMBEDDED_DATABASE=true to run the embedded database on purpose.');
   }

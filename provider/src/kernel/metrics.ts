@@ -19,6 +19,8 @@ export const metrics = {
   loginFailures: new client.Counter({ name: 'hrm_sso_login_failures_total', help: 'Failed sign-ins: the login form (form) and the password grant (password_grant).', labelNames: ['via'] as const, registers: [registry] }),
   rateLimitHits: new client.Counter({ name: 'hrm_sso_rate_limit_hits_total', help: 'Requests refused with 429 by route.', labelNames: ['route'] as const, registers: [registry] }),
   dbDuration: new client.Histogram({ name: 'hrm_sso_db_command_duration_seconds', help: 'Database command latency by command and outcome.', labelNames: ['command', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [registry] }),
+  mailSent: new client.Counter({ name: 'hrm_sso_mail_sent_total', help: 'Mails accepted by the SMTP server, by kind (invitation, password_reset, notice_…).', labelNames: ['kind'] as const, registers: [registry] }),
+  mailFailures: new client.Counter({ name: 'hrm_sso_mail_failures_total', help: 'Failed sending attempts by kind and outcome (will_retry, or gave_up after MAIL_MAX_ATTEMPTS or a permanent refusal).', labelNames: ['kind', 'outcome'] as const, registers: [registry] }),
   embeddedDbRestarts: new client.Counter({ name: 'hrm_sso_embedded_database_restarts_total', help: 'Times the supervised embedded FerretDB was restarted after it died.', registers: [registry] }),
 };
 

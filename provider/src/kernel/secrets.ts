@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
 
-export type SecretPurpose = 'session-cookie' | 'csrf' | 'rate-limit-keys' | 'totp-sealing';
+export type SecretPurpose = 'session-cookie' | 'csrf' | 'rate-limit-keys' | 'totp-sealing' | 'known-browser';
 
 /** SESSION_SECRETS / SESSION_SECRET (the first is current), or in development a secret generated once and kept in DATA_DIR. */
 export function rootSecrets(config: Config): string[] {

@@ -107,6 +107,11 @@ export class UserStore {
     return parsed.success ? this.db.users.findOne({ username: parsed.data }) : null;
   }
 
+  /** The account with this e-mail address (compared lower-case, as stored). */
+  async byEmail(email: string): Promise<UserDoc | null> {
+    return typeof email === 'string' && email.length <= 254 ? this.db.users.findOne({ email: email.trim().toLowerCase() }) : null;
+  }
+
   async require(username: string): Promise<UserDoc> {
     const user = await this.byUsername(username);
     if (!user) throw new AppError('unknown_user', `No user named "${username}".`, 404);

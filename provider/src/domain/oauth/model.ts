@@ -15,6 +15,7 @@ import { digest, randomToken } from '../../kernel/security/tokens';
 import type { ClientStore } from '../../store/clients';
 import { newFamilyId, type TokenStore } from '../../store/tokens';
 import type { UserStore } from '../../store/users';
+import type { TwoFactorStore } from '../../store/two-factor';
 import { trackExpiry } from '../../db/expiry';
 import { addSeconds, lifetimesFor, refreshExpiry } from './lifetimes';
 
@@ -26,6 +27,8 @@ export interface ModelDeps {
   users: UserStore;
   tokens: TokenStore;
   log: Logger;
+  /** TWO_FACTOR_REQUIRED policy: the password grant refuses accounts that must enrol first (absent: policy not checked). */
+  twoFactor?: Pick<TwoFactorStore, 'required'>;
 }
 
 /** Grant context carried through the library on the `user` object (it passes `user` from lookup to saveToken). */
@@ -163,6 +166,12 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
       // exactly as for a wrong password (no oracle that confirms the password without the code).
       if (user?.twoFactor) {
         deps.log.info({ event: 'login_failed', reason: 'two_factor_required', username: user.username }, 'password grant refused: the account uses two-factor sign-in');
+        return false;
+      }
+      // Nor for an account TWO_FACTOR_REQUIRED says must set it up first: it would get tokens
+      // without ever enrolling. Same answer as a wrong password.
+      if (user && deps.twoFactor?.required(user)) {
+        deps.log.info({ event: 'login_failed', reason: 'two_factor_enrolment_required', username: user.username }, 'password grant refused: the account must set up two-factor sign-in first');
         return false;
       }
       return user ? ({ id: user._id } as GrantUser) : false;

@@ -87,6 +87,7 @@ export const NOTICES: Record<string, string> = {
   'user-created': 'User created.',
   'user-saved': 'Changes saved.',
   'password-reset': 'The password was changed.',
+  'invitation-sent': 'The invitation mail is queued: it goes out within a minute. The link works once.',
   'user-deactivated': 'The user was deactivated: their sessions end at their next request and their tokens were revoked.',
   'user-activated': 'The user was reactivated.',
   'employment-saved': 'Employment saved.',

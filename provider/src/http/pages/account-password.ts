@@ -9,6 +9,7 @@ import { endOtherSessions } from '../../store/browser-sessions';
 import { passwordStrength, SCORE_LABELS } from '../../kernel/security/password-strength';
 import { plural } from '../../kernel/plural';
 import { checkbox, me, requireSignedIn, type PageDeps } from '../kit/pages';
+import { sendNotice } from '../../domain/accounts/notices';
 
 export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard }) {
   const router = Router();
@@ -67,6 +68,9 @@ export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard 
     }
     await audit.record(user.username, 'password.change', user.username, { by: 'user', otherSessionsEnded: sessionsEnded, tokensRevoked });
     deps.log.info({ event: 'password_changed', userId: user._id, sessionsEnded, tokensRevoked }, 'user changed their password');
+    // A new password ends any lock of the second step (store/two-factor-lockouts.ts), and the owner hears of it.
+    await deps.services.twoFactorLockouts.clear(user._id);
+    await sendNotice(deps.services, user, 'password_changed', { by: 'you', othersSignedOut: signOutOthers }, deps.log);
     res.redirect(303, '/accounts/password/?notice=changed');
   });
 

@@ -7,6 +7,8 @@ import { twoFactorLimiter, waitMessage } from '../../domain/two-factor/limiter';
 import { groupedSecret, newTotpSecret, otpauthUri, qrDataUrl, verifyTotp } from '../../kernel/security/totp';
 import { me, requireSignedIn, type PageDeps } from '../kit/pages';
 import '../../store/browser-sessions';
+import { sendNotice } from '../../domain/accounts/notices';
+import { rememberBrowser } from '../kit/known-browser';
 
 const NOTICES: Record<string, string> = {
   disabled: 'Two-factor sign-in is off. You sign in with your password only.',
@@ -79,6 +81,9 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
     if (!codes) return res.redirect(303, '/accounts/two-factor/?notice=already-on');
     await audit.record(user.username, 'two_factor.enable', user.username, {});
     deps.log.info({ event: 'two_factor_enabled', userId: user._id }, 'two-factor sign-in set up');
+    // This browser just proved both factors: it is the owner's (login-two-factor.ts).
+    rememberBrowser(req, res, config, user._id);
+    await sendNotice(deps.services, user, 'two_factor_enabled', {}, deps.log);
     res.set('Cache-Control', 'no-store').render('account/recovery-codes.njk', { section: 'account', tab: 'two-factor', codes, fresh: true, next: safeLocal(req.body?.next) });
   });
 
@@ -117,6 +122,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
     if (problem) return refuse(res, problem);
     await twoFactor.reset(user._id);
     await audit.record(user.username, 'two_factor.disable', user.username, { by: 'user' });
+    await sendNotice(deps.services, user, 'two_factor_disabled', { by: 'you' }, deps.log);
     res.redirect(303, '/accounts/two-factor/?notice=disabled');
   });
 

@@ -4,17 +4,9 @@
 import { Router } from 'express';
 import type { Config } from '../../kernel/config';
 import { issuerWarning } from './issuer-warning';
+import { luminance, organizationLabel, supportHref, textOnAccent } from '../../kernel/brand';
 
-const PLACEHOLDER_ORGANIZATION = 'Your organisation';
-
-/** mailto:/tel:/https: link for the support contact, or undefined when it is plain text. */
-export function supportHref(contact: string | undefined): string | undefined {
-  if (!contact) return undefined;
-  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contact)) return `mailto:${contact}`;
-  if (/^https:\/\//.test(contact)) return contact;
-  if (/^\+?[\d\s()-]{6,}$/.test(contact)) return `tel:${contact.replace(/[^\d+]/g, '')}`;
-  return undefined;
-}
+export { supportHref, textOnAccent } from '../../kernel/brand';
 
 export function brandingGlobals(config: Config): Record<string, unknown> {
   return {
@@ -23,22 +15,10 @@ export function brandingGlobals(config: Config): Record<string, unknown> {
     supportContact: config.SUPPORT_CONTACT,
     supportHref: supportHref(config.SUPPORT_CONTACT),
     /** The organisation's name, or undefined while ORGANIZATION_NAME is the placeholder. */
-    organizationLabel: config.ORGANIZATION_NAME === PLACEHOLDER_ORGANIZATION ? undefined : config.ORGANIZATION_NAME,
+    organizationLabel: organizationLabel(config),
     // A function: tests and the server may settle the issuer after the views are created.
     issuerWarning: () => issuerWarning(config.issuer),
   };
-}
-
-/** Relative luminance (WCAG 2.x) of #rrggbb. */
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-/** White or near-black text on the accent colour, whichever contrasts more. */
-export function textOnAccent(hex: string): string {
-  const l = luminance(hex);
-  return (1.05 / (l + 0.05) >= (l + 0.05) / 0.05) ? '#ffffff' : '#111418';
 }
 
 function contrast(a: string, b: string): number {

@@ -58,10 +58,11 @@ export function scimRouter(services: Services, log: Logger, limits: ScimLimits):
   const connections = services.scimConnections;
   const limiter = new SlotLimiter(services.db, { prefix: 'scim:', limit: limits.rateLimit, windowMs: limits.windowSeconds * 1000, leases: true });
   const base = () => `${services.config.issuer}${SCIM_BASE_PATH}`;
-  const scim = () => new ScimService(services, { base: base(), maxResults: limits.maxResults, afterCreate: inviteAfterCreate(services) });
+  const scim = (res: Response) => new ScimService(services, { base: base(), maxResults: limits.maxResults, afterCreate: inviteAfterCreate(services, source(res).actor, log).afterCreate });
   const json = express.json({ limit: limits.maxBodyBytes, strict: true, type: ['application/json', SCIM_TYPE] });
 
   const router = Router();
+  const source = (res: Response): ChangeSource => ({ actor: `scim:${(res.locals.scimConnection as ScimConnectionDoc).name}`, via: 'scim' });
 
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
@@ -82,7 +83,6 @@ export function scimRouter(services: Services, log: Logger, limits: ScimLimits):
     next();
   };
 
-  const source = (res: Response): ChangeSource => ({ actor: `scim:${(res.locals.scimConnection as ScimConnectionDoc).name}`, via: 'scim' });
   const wrap = (h: Handler) => async (req: Request, res: Response, next: NextFunction) => {
     try {
       await h(req, res);
@@ -127,61 +127,61 @@ export function scimRouter(services: Services, log: Logger, limits: ScimLimits):
 
   // Users.
   const listUsers = async (q: ReturnType<typeof query>, res: Response) => {
-    const list = await scim().listUsers(q);
+    const list = await scim(res).listUsers(q);
     send(res, 200, { ...list, Resources: (list.Resources as Record<string, unknown>[]).map((r) => project(r, q.attributes, q.excludedAttributes)) });
   };
   router.get('/Users', wrap(async (req, res) => listUsers(query(req), res)));
   router.post('/Users/.search', json, wrap(async (req, res) => listUsers(searchQuery(req.body), res)));
   router.post('/Users', json, wrap(async (req, res) => {
     needsJson(req);
-    const user = await scim().createUser(req.body, source(res));
+    const user = await scim(res).createUser(req.body, source(res));
     res.set('Location', String((user.meta as { location: string }).location));
     send(res, 201, user);
   }));
   router.get('/Users/:id', wrap(async (req, res) => {
     const q = query(req);
-    send(res, 200, project(await scim().getUser(String(req.params.id)), q.attributes, q.excludedAttributes));
+    send(res, 200, project(await scim(res).getUser(String(req.params.id)), q.attributes, q.excludedAttributes));
   }));
   router.put('/Users/:id', json, wrap(async (req, res) => {
     needsJson(req);
-    send(res, 200, await scim().replaceUser(String(req.params.id), req.body, source(res)));
+    send(res, 200, await scim(res).replaceUser(String(req.params.id), req.body, source(res)));
   }));
   router.patch('/Users/:id', json, wrap(async (req, res) => {
     needsJson(req);
-    send(res, 200, await scim().patchUser(String(req.params.id), req.body, source(res)));
+    send(res, 200, await scim(res).patchUser(String(req.params.id), req.body, source(res)));
   }));
   router.delete('/Users/:id', wrap(async (req, res) => {
-    await scim().deleteUser(String(req.params.id), source(res));
+    await scim(res).deleteUser(String(req.params.id), source(res));
     send(res, 204);
   }));
 
   // Groups (teams).
   const listGroups = async (q: ReturnType<typeof query>, res: Response) => {
-    const list = await scim().listGroups(q, wantsMembers(q.attributes, q.excludedAttributes));
+    const list = await scim(res).listGroups(q, wantsMembers(q.attributes, q.excludedAttributes));
     send(res, 200, { ...list, Resources: (list.Resources as Record<string, unknown>[]).map((r) => project(r, q.attributes, q.excludedAttributes)) });
   };
   router.get('/Groups', wrap(async (req, res) => listGroups(query(req), res)));
   router.post('/Groups/.search', json, wrap(async (req, res) => listGroups(searchQuery(req.body), res)));
   router.post('/Groups', json, wrap(async (req, res) => {
     needsJson(req);
-    const group = await scim().createGroup(req.body, source(res));
+    const group = await scim(res).createGroup(req.body, source(res));
     res.set('Location', String((group.meta as { location: string }).location));
     send(res, 201, group);
   }));
   router.get('/Groups/:id', wrap(async (req, res) => {
     const q = query(req);
-    send(res, 200, project(await scim().getGroup(String(req.params.id), wantsMembers(q.attributes, q.excludedAttributes)), q.attributes, q.excludedAttributes));
+    send(res, 200, project(await scim(res).getGroup(String(req.params.id), wantsMembers(q.attributes, q.excludedAttributes)), q.attributes, q.excludedAttributes));
   }));
   router.put('/Groups/:id', json, wrap(async (req, res) => {
     needsJson(req);
-    send(res, 200, await scim().replaceGroup(String(req.params.id), req.body, source(res)));
+    send(res, 200, await scim(res).replaceGroup(String(req.params.id), req.body, source(res)));
   }));
   router.patch('/Groups/:id', json, wrap(async (req, res) => {
     needsJson(req);
-    send(res, 200, await scim().patchGroup(String(req.params.id), req.body, source(res)));
+    send(res, 200, await scim(res).patchGroup(String(req.params.id), req.body, source(res)));
   }));
   router.delete('/Groups/:id', wrap(async (req, res) => {
-    await scim().deleteGroup(String(req.params.id), source(res));
+    await scim(res).deleteGroup(String(req.params.id), source(res));
     send(res, 204);
   }));
 

@@ -4,6 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../../middleware/csrf';
 import { audit, notFound, type PageDeps } from '../../kit/pages';
+import { sendNotice } from '../../../domain/accounts/notices';
 
 export function twoFactorResetRoutes(deps: PageDeps) {
   const router = Router();
@@ -12,7 +13,10 @@ export function twoFactorResetRoutes(deps: PageDeps) {
     const user = await users.byId(String(req.params.id));
     if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
     const wasOn = await twoFactor.reset(user._id);
-    if (wasOn) await audit(deps, res, 'two_factor.reset', user.username, { by: 'admin' });
+    if (wasOn) {
+      await audit(deps, res, 'two_factor.reset', user.username, { by: 'admin' });
+      await sendNotice(deps.services, user, 'two_factor_disabled', { by: 'admin' }, deps.log);
+    }
     res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=${wasOn ? 'two-factor-reset' : 'two-factor-was-off'}`);
   });
   return router;

@@ -3,6 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import type { UserDoc } from '../../../db/schema';
 import { AppError } from '../../../kernel/errors';
 import { endUserAccess } from '../../../store/user-access';
+import { inviteUser } from '../../../domain/accounts/invitations';
+import { sendNotice } from '../../../domain/accounts/notices';
 import { requireCsrf } from '../../middleware/csrf';
 import { audit, checkbox, completeSubmission, errorMessage, field, me, newFormNonce, noticeFrom, notFound, once, releaseSubmission, type PageDeps } from '../../kit/pages';
 
@@ -39,6 +41,7 @@ export function userRoutes(deps: PageDeps) {
       values: { email: user.email, name: user.name, givenName: user.givenName ?? '', familyName: user.familyName ?? '', department: user.department ?? '', jobTitle: user.jobTitle ?? '', admin: user.admin },
       activeTokens,
       once: res.locals.once ?? newFormNonce(),
+      mailConfigured: deps.services.mail.configured,
       ...extra,
     });
   }
@@ -48,14 +51,15 @@ export function userRoutes(deps: PageDeps) {
   });
 
   router.get('/users/new', (_req: Request, res: Response) => {
-    res.render('admin/user-new.njk', { section: 'users', values: {} });
+    res.render('admin/user-new.njk', { section: 'users', values: {}, mailConfigured: deps.services.mail.configured });
   });
 
   router.post('/users/', requireCsrf, once(db, '/admin/users/'), async (req: Request, res: Response) => {
-    const values = { username: field(req, 'username', 100), ...profileValues(req), admin: checkbox(req, 'admin') };
+    const values = { username: field(req, 'username', 100), ...profileValues(req), admin: checkbox(req, 'admin'), invite: checkbox(req, 'invite') };
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     try {
-      if (password.length < 8) throw new AppError('invalid_password', 'Set an initial password of at least 8 characters.');
+      if (values.invite && password) throw new AppError('invalid_password', 'Either invite them or set a password, not both: leave the password empty to invite.');
+      if (!values.invite && password.length < 8) throw new AppError('invalid_password', 'Set an initial password of at least 8 characters, or invite them to choose their own.');
       const user = await users.create({
         username: values.username,
         email: values.email,
@@ -64,17 +68,23 @@ export function userRoutes(deps: PageDeps) {
         familyName: values.familyName || undefined,
         department: values.department || undefined,
         jobTitle: values.jobTitle || undefined,
-        password,
+        password: values.invite ? undefined : password,
         admin: values.admin,
       });
-      await audit(deps, res, 'user.create', `user:${user.username}`, { userId: user._id, email: user.email, admin: user.admin });
+      await audit(deps, res, 'user.create', `user:${user.username}`, { userId: user._id, email: user.email, admin: user.admin, invited: values.invite });
       await completeSubmission(db, res.locals.submissionKey!, `/admin/users/${user._id}/`, `Go to ${user.username}`);
+      if (values.invite) {
+        const invite = await inviteUser(deps.services, user, { by: me(res).username });
+        // A link that was not mailed is shown on this answer only (never in a URL or the database).
+        if (invite.link) return renderEdit(res, user, { notice: 'User created.', inviteLink: invite.link, inviteExpires: invite.expiresAt });
+        return res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=invitation-sent`);
+      }
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=user-created`);
     } catch (err) {
       await releaseSubmission(db, res.locals.submissionKey!);
       const message = errorMessage(err);
       if (!message) throw err;
-      res.status(400).render('admin/user-new.njk', { section: 'users', values, error: message });
+      res.status(400).render('admin/user-new.njk', { section: 'users', values, error: message, mailConfigured: deps.services.mail.configured });
     }
   });
 
@@ -121,11 +131,27 @@ export function userRoutes(deps: PageDeps) {
       await users.setPassword(user.username, password);
       const { tokensRevoked } = await endUserAccess(deps.services.db, tokens, user._id);
       await audit(deps, res, 'user.reset_password', `user:${user.username}`, { userId: user._id, tokensRevoked });
+      await deps.services.twoFactorLockouts.clear(user._id);
+      await sendNotice(deps.services, user, 'password_changed', { by: 'admin', othersSignedOut: true }, deps.log);
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=password-reset`);
     } catch (err) {
       const message = errorMessage(err);
       if (!message) throw err;
       await renderEdit(res, user, { passwordError: message }, 400);
+    }
+  });
+
+  router.post('/users/:id/invite', requireCsrf, async (req: Request, res: Response) => {
+    const user = await byId(req);
+    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    try {
+      const invite = await inviteUser(deps.services, user, { by: me(res).username });
+      if (invite.link) return renderEdit(res, user, { inviteLink: invite.link, inviteExpires: invite.expiresAt });
+      res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=invitation-sent`);
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!message) throw err;
+      await renderEdit(res, user, { inviteError: message }, 409);
     }
   });
 
