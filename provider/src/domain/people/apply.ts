@@ -83,8 +83,10 @@ async function create(services: Services, source: ChangeSource, input: PersonInp
     username: input.username,
     email: input.email,
     name,
-    givenName: input.givenName || undefined,
-    familyName: input.familyName || undefined,
+    // '' (an empty cell) stays empty: the store would otherwise derive the parts from the name,
+    // and the same file imported again would "clear" them.
+    givenName: input.givenName,
+    familyName: input.familyName,
     department: input.department || undefined,
     jobTitle: input.jobTitle || undefined,
     admin: false,

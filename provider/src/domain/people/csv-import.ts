@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { AppError } from '../../kernel/errors';
 import type { Services } from '../services';
 import type { PersonDoc } from '../../store/people';
+import { normaliseUsername } from '../../store/users';
 import { applyPersonChange, markLeft, type ApplyOptions, type ChangeSource } from './apply';
 import { CSV_COLUMN_NAMES, CSV_COLUMNS, restoreFormula, splitList, type CsvColumn } from './csv-format';
 import { changedFields, parsePerson, type PersonField, type PersonInput } from './person';
@@ -162,7 +163,8 @@ export async function planImport(services: Services, parsed: ParsedCsv, opts: Pl
     try {
       if (person.manager) {
         const m = person.manager;
-        const username = index.byUsername.has(m) || rowUsernames.has(m) ? m : (index.byNumber.get(m)?.username ?? rowNumbers.get(m));
+        const asUsername = normaliseUsername(m);
+        const username = index.byUsername.has(asUsername) || rowUsernames.has(asUsername) ? asUsername : (index.byNumber.get(m)?.username ?? rowNumbers.get(m));
         if (!username) throw new Error(`the manager "${m}" is neither a username nor an employee number of an account or of a row in this file`);
         if (username === person.username) throw new Error('a person cannot be their own manager');
         person.manager = username;

@@ -55,7 +55,8 @@ const personSchema = z.object({
   familyName: text('family_name').optional(),
   department: text('department').optional(),
   jobTitle: text('job_title').optional(),
-  manager: z.string().max(1024).transform(normaliseUsername).optional(),
+  // A username or (CSV) an employee number: resolved by the route, so kept as written here.
+  manager: z.string().trim().max(1024).optional(),
   employeeNumber: z.string().trim().max(64, 'the employee number is at most 64 characters').regex(/^[\w./-]*$/, 'the employee number may hold letters, digits, . / _ and -').optional(),
   teams: slugs('teams').optional(),
   employmentStatus: z.enum(EMPLOYMENT_STATUSES, { errorMap: () => ({ message: `employment_status must be one of ${EMPLOYMENT_STATUSES.join(', ')}` }) }).optional(),
@@ -69,7 +70,7 @@ export function parsePerson(raw: PersonInput): PersonInput {
   const parsed = personSchema.safeParse(raw);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   const p = parsed.data as PersonInput;
-  if (p.manager !== undefined && p.manager === p.username) throw new Error('a person cannot be their own manager');
+  if (p.manager && normaliseUsername(p.manager) === p.username) throw new Error('a person cannot be their own manager');
   if (p.leftAt && p.employmentStatus && p.employmentStatus !== 'left') throw new Error('left_at only goes with employment_status left');
   if (p.leaveUntil && p.employmentStatus && p.employmentStatus !== 'on_leave') throw new Error('leave_until only goes with employment_status on_leave');
   return p;
