@@ -13,6 +13,7 @@ import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
 import { scimCommands } from './scim';
+import { directoryCommands } from './directory';
 import { mailCommands } from './mail';
 
 export type { GlobalOptions } from './options';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   keyCommands(program, globals);
   registrationCommands(program, globals);
   scimCommands(program, globals);
+  directoryCommands(program, globals);
   mailCommands(program, globals);
   return program;
 }

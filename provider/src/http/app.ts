@@ -27,6 +27,7 @@ import { securityHeaders } from './middleware/security-headers';
 import { createRateLimiters } from './middleware/rate-limits';
 import { extraBrowserRoutes } from './pages/browser-extras';
 import { Sweeper } from '../jobs/sweeper';
+import { DirectorySyncJob } from '../jobs/directory-sync';
 import { oidcRoutes } from './pages/oidc-session';
 import { DEVICE_CODE_GRANT, deviceCodeGrantType } from '../domain/oidc/device';
 import { deviceRoutes } from './api/device';
@@ -111,11 +112,14 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log);
   sweeper.start();
+  const directorySync = new DirectorySyncJob(services, log);
+  directorySync.start();
 
   return {
     app,
     close: async () => {
       await sweeper.stop();
+      await directorySync.stop();
       await sessionStore.close().catch(() => undefined);
     },
   };

@@ -2,6 +2,9 @@
 import crypto from 'node:crypto';
 import type { Database } from '../db/database';
 import type { DirectoryRunDoc } from '../db/schema';
+import { isDuplicateKey } from '../db/errors';
+
+const LOCK = 'directory-sync';
 
 export class DirectoryRunStore {
   constructor(private readonly db: Database) {}
@@ -18,5 +21,26 @@ export class DirectoryRunStore {
 
   async latest(limit = 10): Promise<DirectoryRunDoc[]> {
     return this.db.directoryRuns.find({}, { sort: { startedAt: -1 }, limit }).toArray();
+  }
+
+  /** One sync at a time across instances: a unique claim, taken over when older than `ttlMs` (a crashed run). */
+  async lock(ttlMs: number): Promise<boolean> {
+    const now = new Date();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.db.claims.insertOne({ _id: LOCK, at: now, expiresAt: new Date(now.getTime() + ttlMs) });
+        return true;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const held = await this.db.claims.findOne({ _id: LOCK });
+        if (held && held.expiresAt.getTime() > now.getTime()) return false;
+        if (held) await this.db.claims.deleteOne({ _id: LOCK, at: held.at });
+      }
+    }
+    return false;
+  }
+
+  async unlock(): Promise<void> {
+    await this.db.claims.deleteOne({ _id: LOCK });
   }
 }
