@@ -82,6 +82,7 @@ export function notFound(res: Response, what: string, backHref: string, backText
 
 /** Messages shown after a redirect (`?notice=code`); unknown codes show nothing. */
 export const NOTICES: Record<string, string> = {
+  'scim-revoked': 'The SCIM connection was revoked: its token is refused from now on.',
   'client-saved': 'Changes saved.',
   'client-deleted': 'The client was deleted, together with its tokens and consents.',
   'user-created': 'User created.',

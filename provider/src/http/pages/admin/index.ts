@@ -10,6 +10,7 @@ import { employmentRoutes } from './hr';
 import { connectSyncLocals } from './hr-sync';
 import { twoFactorResetRoutes } from './two-factor-reset';
 import { clientAppearanceRoutes } from './client-appearance';
+import { peopleRoutes } from './people';
 
 export function adminRoutes(deps: PageDeps) {
   const admin = Router();
@@ -35,6 +36,7 @@ export function adminRoutes(deps: PageDeps) {
   admin.use(auditRoutes(deps));
   admin.use(twoFactorResetRoutes(deps));
   admin.use(clientAppearanceRoutes(deps));
+  admin.use(peopleRoutes(deps));
 
   const router = Router();
   router.use('/admin', admin);

@@ -1,0 +1,104 @@
+// /admin/people/ — bring people in: CSV import (upload → preview of the diff → apply), SCIM
+// provisioning connections (token shown once, revoke) and the directory sync (preview, sync now,
+// last runs). Every change goes through domain/people/ and is audited as the signed-in admin.
+import { Router, type Request, type Response } from 'express';
+import { AppError } from '../../../kernel/errors';
+import { applyImport, MATCH_KEYS, parsePeopleCsv, planImport, type MatchKey } from '../../../domain/people/csv-import';
+import { CSV_COLUMN_NAMES } from '../../../domain/people/csv-format';
+import { inviteAfterCreate } from '../../../domain/people/invite';
+import { directorySettings } from '../../../domain/people/directory/presets';
+import { runDirectorySync } from '../../../domain/people/directory/run';
+import { requireCsrf } from '../../middleware/csrf';
+import { multipartUpload } from '../../kit/multipart';
+import { audit, errorMessage, field, me, noticeFrom, type PageDeps } from '../../kit/pages';
+
+export function peopleRoutes(deps: PageDeps) {
+  const router = Router();
+  const { services } = deps;
+  const { config } = services;
+
+  async function renderPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const settings = directorySettings(config);
+    res.status(status).render('admin/people.njk', {
+      section: 'people',
+      notice: noticeFrom(req),
+      columns: CSV_COLUMN_NAMES,
+      matchKeys: MATCH_KEYS,
+      maxMegabytes: (config.CSV_IMPORT_MAX_BYTES / 1048576).toFixed(1),
+      connections: await services.scimConnections.list(),
+      scimUrl: `${config.issuer}/scim/v2`,
+      directory: settings ? { url: settings.url, baseDn: settings.baseDn, filter: settings.filter, preset: config.LDAP_PRESET, interval: config.LDAP_SYNC_INTERVAL_SECONDS } : null,
+      runs: await services.directoryRuns.latest(5),
+      ...extra,
+    });
+  }
+
+  router.get('/people/', (req, res) => renderPage(req, res));
+
+  router.post('/people/import', multipartUpload(() => config.CSV_IMPORT_MAX_BYTES), requireCsrf, async (req: Request, res: Response) => {
+    const upload = res.locals.upload;
+    const match = (MATCH_KEYS as string[]).includes(field(req, 'match', 20)) ? (field(req, 'match', 20) as MatchKey) : 'username';
+    const deactivateMissing = field(req, 'deactivate_missing', 5) === 'on';
+    const apply = field(req, 'action', 10) === 'apply';
+    try {
+      if (!upload) throw new AppError('csv_missing', 'Choose a CSV file to import.');
+      if (upload.tooLarge) throw new AppError('csv_too_large', `The file is larger than the import limit of ${(config.CSV_IMPORT_MAX_BYTES / 1048576).toFixed(1)} MB (CSV_IMPORT_MAX_BYTES). Split it into smaller files.`, 413);
+      // The preview page sends the same text back in a hidden field.
+      const text = typeof req.body?.csv === 'string' && req.body.csv ? Buffer.from(req.body.csv, 'utf8') : upload.data;
+      if (text.length === 0) throw new AppError('csv_missing', 'Choose a CSV file to import (the file was empty or missing).');
+      const parsed = parsePeopleCsv(text, config.CSV_IMPORT_MAX_BYTES);
+      const plan = await planImport(services, parsed, { match, deactivateMissing });
+      if (!apply) {
+        return res.render('admin/people-import.njk', { section: 'people', plan, csv: text.toString('utf8'), match, deactivateMissing, filename: upload.filename });
+      }
+      const actor = me(res).username;
+      const invites = inviteAfterCreate(services, actor, deps.log);
+      const result = await applyImport(services, plan, { actor, via: 'csv' }, { afterCreate: invites.afterCreate });
+      await audit(deps, res, 'people.import', upload.filename || 'upload.csv', { created: result.created.length, updated: result.updated.length, left: result.left.length, errors: result.errors.length, match });
+      res.render('admin/people-import.njk', { section: 'people', result, invitations: invites.tally });
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!message) throw err;
+      await renderPage(req, res, { importError: message }, err instanceof AppError && err.status === 413 ? 413 : 400);
+    }
+  });
+
+  router.post('/people/scim', requireCsrf, async (req: Request, res: Response) => {
+    try {
+      const { connection, token } = await services.scimConnections.create(field(req, 'name', 100), me(res).username);
+      await audit(deps, res, 'scim.connection_create', `scim:${connection.name}`, { id: connection._id });
+      // The token is shown on this answer only; it is stored as a digest.
+      await renderPage(req, res, { newToken: { name: connection.name, token } });
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!message) throw err;
+      await renderPage(req, res, { scimError: message }, 400);
+    }
+  });
+
+  router.post('/people/scim/revoke', requireCsrf, async (req: Request, res: Response) => {
+    try {
+      const c = await services.scimConnections.revoke(field(req, 'name', 100), me(res).username);
+      await audit(deps, res, 'scim.connection_revoke', `scim:${c.name}`, { id: c._id });
+      res.redirect(303, '/admin/people/?notice=scim-revoked#scim');
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!message) throw err;
+      await renderPage(req, res, { scimError: message }, 400);
+    }
+  });
+
+  router.post('/people/directory', requireCsrf, async (req: Request, res: Response) => {
+    const dryRun = field(req, 'action', 10) !== 'sync';
+    try {
+      const outcome = await runDirectorySync(services, { trigger: 'admin', dryRun, actor: me(res).username, log: deps.log });
+      await renderPage(req, res, { directoryOutcome: { dryRun, plan: outcome.plan, result: outcome.result } });
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!message) throw err;
+      await renderPage(req, res, { directoryError: message }, 400);
+    }
+  });
+
+  return router;
+}
