@@ -104,7 +104,7 @@ describe('admin page: Bring people in', () => {
 
   test('directory: preview, then sync now; the last runs are listed', async () => {
     await page.goto('/admin/people/');
-    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Preview the sync' }).click();
     await page.waitForSelector('#directory-outcome');
     expect(await page.textContent('#directory-outcome')).toContain('Preview: 1 to create');
     expect(await p.db.users.countDocuments({ username: 'dora' })).toBe(0);

@@ -248,8 +248,6 @@ export const configSchema = z.object({
   LDAP_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
   /** LDAP_TIMEOUT_SECONDS: connect and operation timeout of directory requests; a sync that runs into it changes nothing. */
   LDAP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
-  /** LDAP_DELEGATED_AUTH: accounts the directory sync created sign in with their directory password (checked by an LDAP bind); they get no invitation. */
-  LDAP_DELEGATED_AUTH: bool.default('false'),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -1,4 +1,4 @@
-// Accounts created without a password (CSV, SCIM, directory sync without delegated sign-in)
+// Accounts created without a password (CSV, SCIM, directory sync)
 // cannot sign in until their owner sets one: each gets an invitation (domain/accounts/
 // invitations.ts) — mailed when SMTP is configured; otherwise `hrm-sso user invite-links` prints
 // the links. An invitation that cannot be made never undoes the account.

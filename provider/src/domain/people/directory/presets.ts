@@ -29,7 +29,6 @@ export interface DirectorySettings {
   /** Group DN (lower-cased) → department name or team slug. */
   groups: Map<string, { kind: 'department' | 'team'; value: string }>;
   timeoutMs: number;
-  delegated: boolean;
 }
 
 /** The settings, or null when no directory is configured (LDAP_URL unset). */
@@ -52,7 +51,6 @@ export function directorySettings(config: Config): DirectorySettings | null {
     attributes: { ...preset.attributes, ...(JSON.parse(config.LDAP_ATTRIBUTE_MAP) as Partial<AttributeMap>) },
     groups,
     timeoutMs: config.LDAP_TIMEOUT_SECONDS * 1000,
-    delegated: config.LDAP_DELEGATED_AUTH,
   };
 }
 

@@ -33,7 +33,7 @@ export async function runDirectorySync(services: Services, opts: { trigger: Dire
     }
     // Accounts the directory creates sign in with a password they set from an invitation.
     const invites = inviteAfterCreate(services, opts.actor, opts.log);
-    const result = await applySync(services, plan, { actor: opts.actor, via: 'directory' }, settings.delegated ? {} : { afterCreate: invites.afterCreate });
+    const result = await applySync(services, plan, { actor: opts.actor, via: 'directory' }, { afterCreate: invites.afterCreate });
     const summary = { entries: plan.entries, created: result.created.length, updated: result.updated.length, unchanged: result.unchanged, left: result.left.length, skipped: result.skipped };
     await runs.finish(run._id, { ok: true, summary });
     await services.audit.record(opts.actor, 'directory.sync', settings.url, { trigger: opts.trigger, created: summary.created, updated: summary.updated, left: summary.left, skipped: summary.skipped.length });
