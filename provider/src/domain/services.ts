@@ -11,6 +11,7 @@ import { AuditLog } from '../store/audit';
 import { Lifecycle } from '../kernel/lifecycle';
 import { OidcService } from './oidc/service';
 import { TwoFactorStore } from '../store/two-factor';
+import { FirstRun } from './accounts/first-run';
 
 export interface Services {
   config: Config;
@@ -24,6 +25,7 @@ export interface Services {
   lifecycle: Lifecycle;
   oidc: OidcService;
   twoFactor: TwoFactorStore;
+  firstRun: FirstRun;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -45,5 +47,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
     twoFactor: new TwoFactorStore(db, config),
+    firstRun: new FirstRun(users, config.issuer),
   };
 }
