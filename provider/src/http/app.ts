@@ -70,7 +70,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get('/healthz', healthHandler(db));
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
-  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
+  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, clients));
   // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
   mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard, oidc }));
@@ -90,7 +90,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
   app.use(unlessMachinePath(twoFactorGate(services.twoFactor)));
-  app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
+  app.use(authorizeRoutes({ config, consents: services.consents, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));

@@ -239,27 +239,65 @@ export class TokenStore {
     return { accessTokens: a, refreshTokens: r, codes: c };
   }
 
+  /** What "live" means for a token (see the header): not revoked and not expired at `now`. */
+  private static live(now: Date) {
+    return { revokedAt: null, expiresAt: { $gt: now } };
+  }
+
   /**
-   * Live access tokens per client, from the clientId index: one bounded `count` per client
+   * The one count of live tokens (admin overview, client and user pages, connected apps):
+   * `by` an indexed equality (`{clientId}` / `{userId}`) or `{}` for all. One `count` command;
+   * with `cap`, at most that many documents are read (a figure at the cap means "at least").
+   */
+  async countLive(kind: TokenKind, by: { clientId: string } | { userId: string } | Record<string, never> = {}, opts: { now?: Date; cap?: number } = {}): Promise<number> {
+    const now = opts.now ?? this.clock.now();
+    const res = await retryIdempotent(() => this.db.db.command({ count: kind, query: { ...by, ...TokenStore.live(now) }, ...(opts.cap ? { limit: opts.cap } : {}) }));
+    return Number(res.n ?? 0);
+  }
+
+  /**
+   * Live access tokens per client, from the clientId index: one bounded count per client
    * (at most ACTIVE_COUNT_CAP documents read each, so a figure at the cap means "at least").
    * Never an aggregate over the whole collection, which FerretDB would read and filter in Go.
    */
   async activeCountsByClient(now = this.clock.now()): Promise<Record<string, number>> {
     const ids = (await this.db.clients.find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id as string);
-    const counts = await Promise.all(ids.map((id) => this.activeCount('access_tokens', { clientId: id }, now)));
+    const counts = await Promise.all(ids.map((id) => this.countLive('access_tokens', { clientId: id }, { now, cap: ACTIVE_COUNT_CAP })));
     return Object.fromEntries(ids.map((id, i) => [id, counts[i]]).filter(([, n]) => (n as number) > 0));
   }
 
-  /** Live tokens matching an indexed equality (`{clientId}` / `{userId}`), counted up to ACTIVE_COUNT_CAP. */
-  async activeCount(collection: 'access_tokens' | 'refresh_tokens', by: { clientId: string } | { userId: string }, now = this.clock.now()): Promise<number> {
-    const res = await retryIdempotent(() => this.db.db.command({ count: collection, query: { ...by, revokedAt: null, expiresAt: { $gt: now } }, limit: ACTIVE_COUNT_CAP }));
-    return Number(res.n ?? 0);
+  /** Live tokens grouped by client or user (the admin tokens page): one aggregate. */
+  async liveCountsBy(kind: TokenKind, field: 'clientId' | 'userId', now = this.clock.now()): Promise<Record<string, number>> {
+    const coll = kind === 'access_tokens' ? this.db.accessTokens : this.db.refreshTokens;
+    const rows = await (coll as Collection<AccessTokenDoc>)
+      .aggregate<{ _id: string | null; count: number }>([{ $match: TokenStore.live(now) }, { $group: { _id: `$${field}`, count: { $sum: 1 } } }])
+      .toArray();
+    return Object.fromEntries(rows.filter((r) => r._id).map((r) => [r._id as string, r.count]));
+  }
+
+  /** A user's live tokens (client, scope, creation), up to 5,000 of each kind: the "Connected apps" list. */
+  async liveForUser(userId: string, now = this.clock.now()): Promise<{ access: LiveTokenRow[]; refresh: LiveTokenRow[] }> {
+    const filter = { userId, ...TokenStore.live(now) };
+    const projection = { clientId: 1, scope: 1, createdAt: 1 };
+    const [access, refresh] = await Promise.all([
+      this.db.accessTokens.find(filter, { projection, limit: 5000 }).toArray(),
+      this.db.refreshTokens.find(filter, { projection, limit: 5000 }).toArray(),
+    ]);
+    return { access, refresh };
+  }
+
+  /** Marks a user's unredeemed codes for one client used (withdrawing a connected app). */
+  async invalidateCodes(userId: string, clientId: string, now = new Date()): Promise<void> {
+    await this.db.codes.updateMany({ userId, clientId, usedAt: null }, { $set: { usedAt: now } });
   }
 }
 
+export type TokenKind = 'access_tokens' | 'refresh_tokens';
+export type LiveTokenRow = Pick<AccessTokenDoc, 'clientId' | 'scope' | 'createdAt'>;
+
 /** Documents read and deleted per command by clear(). */
 export const CLEAR_BATCH_SIZE = 1000;
-/** The most documents activeCount reads for one client or user (a bound, shown as "at least"). */
+/** The most documents a capped countLive reads for one client or user (a bound, shown as "at least"). */
 export const ACTIVE_COUNT_CAP = 100_000;
 
 /** Streams the `_id`s matching `filter` and deletes them `batch` at a time; returns how many were deleted. */

@@ -12,7 +12,7 @@ import type { Logger } from '../../kernel/log';
 import { authenticateClient, basicCredentials } from '../../domain/oauth/client-auth';
 import { sendOAuthError } from '../kit/oauth-errors';
 import type { Services } from '../../domain/services';
-import { normaliseUsername } from '../../store/users';
+import { normaliseUsername, type UserStore } from '../../store/users';
 import { sendTooManyRequests } from '../middleware/rate-limits';
 import { SlotLimiter } from '../../store/rate-limits';
 import { hrClaims } from '../../domain/hr/claims';
@@ -55,7 +55,7 @@ export function statusRoute(services: Services, log: Logger) {
         if (!parsed.success) throw new OAuthError('invalid_request', parsed.error.issues.map((i) => i.message).join('; '));
         const ids = [...new Set(parsed.data.ids)];
         const usernames = ids.map(normaliseUsername);
-        const found = await db.users.find({ $or: [{ _id: { $in: ids } }, { username: { $in: usernames } }] }).toArray();
+        const found = await usersByIdOrName(services.users, ids, usernames);
         const managers = await managerIndex(services, found);
         const now = new Date();
         const users = await Promise.all(
@@ -77,10 +77,21 @@ export function statusRoute(services: Services, log: Logger) {
   ];
 }
 
+/**
+ * The users named by id or by username: two `$in` reads side by side, merged. Not one `$or`:
+ * the embedded FerretDB cannot push an `$or` down and would read every user (issue 19 A).
+ */
+async function usersByIdOrName(users: UserStore, ids: string[], usernames: string[]): Promise<UserDoc[]> {
+  const [byId, byName] = await Promise.all([users.byIds(ids), users.byUsernames(usernames)]);
+  const merged = new Map(byId.map((u) => [u._id, u]));
+  for (const u of byName) merged.set(u._id, u);
+  return [...merged.values()];
+}
+
 /** One query for every manager the batch names. */
 async function managerIndex(services: Services, users: UserDoc[]): Promise<Map<string, UserDoc>> {
   const names = [...new Set(users.map((u) => u.manager).filter((m): m is string => !!m))];
   if (names.length === 0) return new Map();
-  const docs = await services.db.users.find({ username: { $in: names } }).toArray();
+  const docs = await services.users.byUsernames(names);
   return new Map(docs.map((d) => [d.username, d]));
 }
