@@ -10,7 +10,7 @@ import type { ClientDoc, UserDoc } from '../../db/schema';
 import { OAuthError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/log';
 import { authenticateClient, basicCredentials } from '../../domain/oauth/client-auth';
-import { sendOAuthError } from '../kit/oauth-errors';
+import { withOAuthErrors } from '../kit/oauth-errors';
 import type { Services } from '../../domain/services';
 import { normaliseUsername, type UserStore } from '../../store/users';
 import { sendTooManyRequests } from '../middleware/rate-limits';
@@ -39,41 +39,35 @@ export function statusRoute(services: Services, log: Logger) {
 
   return [
     json,
-    async (req: Request, res: Response) => {
+    withOAuthErrors({ log, event: 'hrm_status_refused', message: (e) => `HRM status refused: ${e.reason}` }, async (req: Request, res: Response) => {
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-      try {
-        const basic = basicCredentials(req);
-        const client = await authenticateClient(clients, basic && { ...basic, method: 'client_secret_basic' });
-        if (!mayReadHrmStatus(client)) throw new OAuthError('unauthorized_client', 'This client may not read HRM employment statuses (only the Rocket.Chat app client may).', 403, 'client lacks allowHrmStatus');
-        const decision = await limiter.take(client._id);
-        if (!decision.allowed) {
-          log.warn({ event: 'hrm_status_rate_limited', clientId: client._id }, 'too many HRM status requests');
-          return sendTooManyRequests(res, decision.retryAfterSeconds);
-        }
-        if (!req.is('application/json')) throw new OAuthError('invalid_request', 'Send the body as application/json: {"ids": [...]}.');
-        const parsed = bodySchema.safeParse(req.body);
-        if (!parsed.success) throw new OAuthError('invalid_request', parsed.error.issues.map((i) => i.message).join('; '));
-        const ids = [...new Set(parsed.data.ids)];
-        const usernames = ids.map(normaliseUsername);
-        const found = await usersByIdOrName(services.users, ids, usernames);
-        const managers = await managerIndex(services, found);
-        const now = new Date();
-        const users = await Promise.all(
-          ids.map(async (id) => {
-            const u = found.find((f) => f._id === id) ?? found.find((f) => f.username === normaliseUsername(id));
-            if (!u) return { id, status: 'unknown' };
-            const claims = await hrClaims(u, config, async (name) => managers.get(name) ?? null, now);
-            return { id, sub: u._id, username: u.username, name: u.name, status: claims.employment_status, ...claims };
-          }),
-        );
-        log.info({ event: 'hrm_status', clientId: client._id, asked: ids.length, known: found.length }, 'HRM status batch answered');
-        res.json({ users });
-      } catch (err) {
-        if (!(err instanceof OAuthError)) throw err;
-        log.warn({ event: 'hrm_status_refused', error: err.code, reason: err.reason }, `HRM status refused: ${err.reason}`);
-        sendOAuthError(res, err);
+      const basic = basicCredentials(req);
+      const client = await authenticateClient(clients, basic && { ...basic, method: 'client_secret_basic' });
+      if (!mayReadHrmStatus(client)) throw new OAuthError('unauthorized_client', 'This client may not read HRM employment statuses (only the Rocket.Chat app client may).', 403, 'client lacks allowHrmStatus');
+      const decision = await limiter.take(client._id);
+      if (!decision.allowed) {
+        log.warn({ event: 'hrm_status_rate_limited', clientId: client._id }, 'too many HRM status requests');
+        return sendTooManyRequests(res, decision.retryAfterSeconds);
       }
-    },
+      if (!req.is('application/json')) throw new OAuthError('invalid_request', 'Send the body as application/json: {"ids": [...]}.');
+      const parsed = bodySchema.safeParse(req.body);
+      if (!parsed.success) throw new OAuthError('invalid_request', parsed.error.issues.map((i) => i.message).join('; '));
+      const ids = [...new Set(parsed.data.ids)];
+      const usernames = ids.map(normaliseUsername);
+      const found = await usersByIdOrName(services.users, ids, usernames);
+      const managers = await managerIndex(services, found);
+      const now = new Date();
+      const users = await Promise.all(
+        ids.map(async (id) => {
+          const u = found.find((f) => f._id === id) ?? found.find((f) => f.username === normaliseUsername(id));
+          if (!u) return { id, status: 'unknown' };
+          const claims = await hrClaims(u, config, async (name) => managers.get(name) ?? null, now);
+          return { id, sub: u._id, username: u.username, name: u.name, status: claims.employment_status, ...claims };
+        }),
+      );
+      log.info({ event: 'hrm_status', clientId: client._id, asked: ids.length, known: found.length }, 'HRM status batch answered');
+      res.json({ users });
+    }),
   ];
 }
 
