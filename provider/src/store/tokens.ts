@@ -26,7 +26,7 @@ import type { Database } from '../db/connect';
 import type { AccessTokenDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
 import { digest } from '../kernel/security/tokens';
 import { seal, unseal } from '../kernel/security/seal';
-import { markerKeys, type RevocationStore } from './revocations';
+import { markerKeys, markerRevokes, type RevocationStore } from './revocations';
 import { trackExpiry } from '../db/expiry';
 import { retryIdempotent } from '../db/retry';
 
@@ -134,7 +134,7 @@ export class TokenStore {
           expiresAt: r.refresh.expiresAt,
           grantExpiresAt: r.refresh.grantExpiresAt,
           revokedAt: null,
-          ...(sealed ? { sealedResponse: sealed } : {}),
+          ...(sealed ? { sealedResponse: sealed, graceSeal: 'held' as const } : {}),
           createdAt: now,
         });
       } else if (r.claimId) {
@@ -163,6 +163,44 @@ export class TokenStore {
   /** The response sealed in `successor` for the holder of `parentToken`, if it opens with that token. */
   openSealedResponse(successor: RefreshTokenDoc, parentToken: string): SealedResponse | undefined {
     return successor.sealedResponse ? unseal<SealedResponse>(successor.sealedResponse, parentToken, successor.parentId) : undefined;
+  }
+
+  /**
+   * Removes the sealed "same pair" from refresh tokens whose grace window has ended: it serves only
+   * a retry within REFRESH_TOKEN_GRACE_SECONDS, and should not sit in the database for the token's
+   * whole life. Done by the sweeper (jobs/sweeper.ts), not at "the next write" to the token: the only
+   * later write to a token is its revocation, and a rotated-away token may never be written again.
+   *
+   * This is the one write to a stored token other than `revokedAt` (see the header), so it must
+   * not undo a revocation: on FerretDB an update rewrites the whole document, and a revocation
+   * landing between its read and its write would be lost. Revokers write their marker before they
+   * mark tokens, so after the unset the markers are read again, and any token a marker revokes is
+   * marked again. Returns how many seals were removed: `batch` per round, up to `rounds` rounds.
+   */
+  async dropEndedSeals(graceSeconds: number, opts: { now?: Date; batch?: number; rounds?: number } = {}): Promise<number> {
+    const batch = opts.batch ?? CLEAR_BATCH_SIZE;
+    let removed = 0;
+    for (let round = 0; round < (opts.rounds ?? 1); round++) {
+      const { found, modified } = await this.dropEndedSealsOnce(graceSeconds, opts.now ?? this.clock.now(), batch);
+      removed += modified;
+      if (found < batch) break;
+    }
+    return removed;
+  }
+
+  private async dropEndedSealsOnce(graceSeconds: number, now: Date, batch: number): Promise<{ found: number; modified: number }> {
+    const ended = new Date(now.getTime() - graceSeconds * 1000);
+    const rows = await this.db.refreshTokens
+      .find({ graceSeal: 'held', createdAt: { $lte: ended } }, { projection: { _id: 1, familyId: 1, userId: 1, clientId: 1, createdAt: 1 }, limit: batch })
+      .toArray();
+    if (rows.length === 0) return { found: 0, modified: 0 };
+    const ids = rows.map((r) => r._id);
+    const res = await retryIdempotent(() => this.db.refreshTokens.updateMany({ _id: { $in: ids }, graceSeal: 'held' }, { $unset: { sealedResponse: '', graceSeal: '' } }));
+    const keysOf = (r: (typeof rows)[number]) => [markerKeys.family(r.familyId), markerKeys.client(r.clientId), markerKeys.user(r.userId), markerKeys.userClient(r.userId, r.clientId)];
+    const markers = await this.revocations.find(rows.flatMap(keysOf));
+    const revoked = rows.filter((r) => keysOf(r).some((k) => markers.has(k) && markerRevokes(markers.get(k)!, r.createdAt))).map((r) => r._id);
+    if (revoked.length) await this.db.refreshTokens.updateMany({ _id: { $in: revoked }, revokedAt: null }, { $set: { revokedAt: now } });
+    return { found: rows.length, modified: res.modifiedCount };
   }
 
   /** Marks every live access and refresh token matching `filter`; returns how many access tokens. */
