@@ -7,6 +7,7 @@ import { AppError } from '../kernel/errors';
 import { digest, matchesDigest, randomClientId, randomToken } from '../kernel/security/tokens';
 import { zodMessage } from './users';
 import type { TokenStore } from './tokens';
+import { ConsentStore } from './consents';
 
 /** Drops undefined values, so unset lifetimes stay absent from the stored document. */
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
@@ -350,7 +351,7 @@ export class ClientStore {
       this.db.accessTokens.deleteMany({ clientId: client._id }),
       this.db.refreshTokens.deleteMany({ clientId: client._id }),
       this.db.codes.deleteMany({ clientId: client._id }),
-      this.db.consents.deleteMany({ clientId: client._id }),
+      new ConsentStore(this.db).withdrawAllForClient(client._id),
     ]);
   }
 }
