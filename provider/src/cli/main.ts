@@ -15,6 +15,8 @@ import { userCommands } from './users';
 
 export type { GlobalOptions } from './options';
 import type { GlobalOptions } from './options';
+import { backupCommands } from './backup';
+import { providerVersion } from '../kernel/version';
 
 /** Exit codes: 1 = the command failed, 2 = bad usage or configuration. */
 const EXIT_FAILED = 1;
@@ -23,6 +25,7 @@ const EXIT_USAGE = 2;
 export function buildProgram(): Command {
   const program = new Command('hrm-sso')
     .description('HRM SSO provider administration: users, OAuth clients, tokens, database migrations')
+    .version(providerVersion(), '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .configureOutput({
@@ -36,6 +39,7 @@ export function buildProgram(): Command {
   migrateCommand(program, globals);
   keyCommands(program, globals);
   registrationCommands(program, globals);
+  backupCommands(program, globals);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { Lifecycle } from '../kernel/lifecycle';
 import { OidcService } from './oidc/service';
 import { TwoFactorStore } from '../store/two-factor';
 import { ConsentStore } from '../store/consents';
+import { FirstRun } from './accounts/first-run';
 
 export interface Services {
   config: Config;
@@ -26,6 +27,7 @@ export interface Services {
   lifecycle: Lifecycle;
   oidc: OidcService;
   twoFactor: TwoFactorStore;
+  firstRun: FirstRun;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -48,5 +50,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
     twoFactor: new TwoFactorStore(db, config),
+    firstRun: new FirstRun(users, config.issuer),
   };
 }

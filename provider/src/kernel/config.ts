@@ -134,8 +134,10 @@ export const configSchema = z.object({
   TWO_FACTOR_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
-  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
+  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** LOG_FORMAT: auto = readable lines when stdout is a terminal, JSON lines otherwise (files, journald, containers); json or pretty force one. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   // HR lifecycle (provider/src/domain/hr/, docs/hr-lifecycle.md).
   /** HR_ROLE_MAP: JSON object mapping HR roles to Rocket.Chat role names, released as the `roles` claim (scope hrm), e.g. {"hr-admin":"admin","manager":"leader"}; HR roles not in it are not released. */
   HR_ROLE_MAP: z
