@@ -152,14 +152,17 @@ describe('HR lifecycle on the provider', () => {
     const watch = (e: { commandName: string; command: Record<string, unknown> }) => {
       if (e.commandName === 'find' && e.command.find === 'users') finds.push(e.command.filter as Record<string, unknown>);
     };
-    p.db.client.on('commandStarted', watch);
-    let r;
-    try {
-      // zoe by id, leo by username, ada both ways (one user, two entries), and an id nobody has.
-      r = await status({ ids: [zoe!._id, 'leo', ada!._id, 'Ada', 'no-such-id'] });
-    } finally {
-      p.db.client.off('commandStarted', watch);
-    }
+    const watching = async <T>(run: () => Promise<T>): Promise<T> => {
+      finds.length = 0;
+      p.db.client.on('commandStarted', watch);
+      try {
+        return await run();
+      } finally {
+        p.db.client.off('commandStarted', watch);
+      }
+    };
+    // zoe by id, leo by username, ada both ways (one user, two entries), and an id nobody has.
+    const r = await watching(() => status({ ids: [zoe!._id, 'leo', ada!._id, 'Ada', 'no-such-id'] }));
     expect(r.status).toBe(200);
     expect(r.json.users.map((u: any) => [u.id, u.username ?? null, u.status])).toEqual([
       [zoe!._id, 'zoe', 'on_leave'],
@@ -170,7 +173,11 @@ describe('HR lifecycle on the provider', () => {
     ]);
     // The embedded FerretDB cannot push an $or down (it would read every user): never sent.
     expect(finds.some((f) => '$or' in f)).toBe(false);
-    expect(finds).toEqual(expect.arrayContaining([{ _id: { $in: expect.arrayContaining([zoe!._id, 'leo']) } }, { username: { $in: expect.arrayContaining(['leo', 'ada']) } }]));
+    expect(finds).toEqual(expect.arrayContaining([{ _id: { $in: expect.arrayContaining([zoe!._id, 'leo']) } }, { username: { $in: ['leo', 'ada', 'no-such-id'] } }]));
+    // Subject ids only (what the app sends): the ids' index search alone; no lookup of them by username.
+    const subs = await watching(() => status({ ids: [zoe!._id, ada!._id] }));
+    expect(subs.json.users.map((u: any) => u.username)).toEqual(['zoe', 'ada']);
+    expect(finds.filter((f) => JSON.stringify(f).includes(zoe!._id))).toEqual([{ _id: { $in: [zoe!._id, ada!._id] } }]);
   });
 
   test('status endpoint: bad input is a clear 4xx, never 5xx', async () => {
