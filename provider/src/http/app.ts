@@ -71,7 +71,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get('/healthz', healthHandler(db));
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
-  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
+  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, clients));
   // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
   mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard, oidc }));
@@ -91,7 +91,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
   app.use(unlessMachinePath(twoFactorGate(services.twoFactor)));
-  app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
+  app.use(authorizeRoutes({ config, consents: services.consents, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));
@@ -111,7 +111,10 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   });
   app.use(errorHandler(log));
 
-  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log);
+  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log, [
+    // The refresh grace's sealed pair goes when the window ends (at the next sweep after it).
+    { name: 'refresh_token_seals', run: () => tokens.dropEndedSeals(config.REFRESH_TOKEN_GRACE_SECONDS, { batch: config.SWEEP_BATCH_SIZE, rounds: 20 }) },
+  ]);
   sweeper.start();
 
   return {
