@@ -19,6 +19,8 @@ import { MailOutboxStore } from '../store/mail-outbox';
 import { AccountLinkStore } from '../store/account-links';
 import { TwoFactorLockoutStore } from '../store/two-factor-lockouts';
 import { Mailer } from './mail/mailer';
+import { ConsentStore } from '../store/consents';
+import { FirstRun } from './accounts/first-run';
 
 export interface Services {
   config: Config;
@@ -28,6 +30,7 @@ export interface Services {
   userCache: UserCache;
   clients: ClientStore;
   tokens: TokenStore;
+  consents: ConsentStore;
   audit: AuditLog;
   lifecycle: Lifecycle;
   oidc: OidcService;
@@ -43,6 +46,7 @@ export interface Services {
   accountLinks: AccountLinkStore;
   /** Progressive locks of the second sign-in step. */
   twoFactorLockouts: TwoFactorLockoutStore;
+  firstRun: FirstRun;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -60,6 +64,7 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     userCache: new UserCache(users, config.USER_CACHE_SECONDS),
     clients,
     tokens,
+    consents: new ConsentStore(db),
     audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
@@ -71,5 +76,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     mail: new Mailer(config, new MailOutboxStore(db, clock)),
     accountLinks: new AccountLinkStore(db, clock),
     twoFactorLockouts: new TwoFactorLockoutStore(db, clock, { windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, maxLockSeconds: config.TWO_FACTOR_LOCK_MAX_SECONDS }),
+    firstRun: new FirstRun(users, config.issuer),
   };
 }

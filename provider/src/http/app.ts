@@ -21,6 +21,7 @@ import { authorizeRoutes } from './pages/authorize';
 import { createViews } from './views/views';
 import { createSessionMiddleware } from './middleware/session';
 import { purposeKeys } from '../kernel/secrets';
+import { FIRST_ADMIN_COMMAND } from '../domain/accounts/first-run';
 import { currentUserMiddleware } from './middleware/current-user';
 import { csrfTokenForViews } from './middleware/csrf';
 import { securityHeaders } from './middleware/security-headers';
@@ -73,7 +74,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get('/healthz', healthHandler(db));
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
-  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
+  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, clients));
   // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
   mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard, oidc }));
@@ -95,14 +96,20 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
   app.use(unlessMachinePath(twoFactorGate(services.twoFactor)));
-  app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
+  app.use(authorizeRoutes({ config, consents: services.consents, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));
   app.use(accountSecurityRoutes({ services, log, loginGuard: limiters.loginGuard }));
   app.use(passwordLinkRoutes({ services, log, keySecret: signingSecret }));
   app.use(extraBrowserRoutes(services, log));
-  app.get('/', (_req, res) => res.render('home.njk'));
+  app.get('/', async (_req, res, next) => {
+    try {
+      res.render('home.njk', { firstAdminCommand: (await services.firstRun.needsFirstAdmin()) ? FIRST_ADMIN_COMMAND : undefined });
+    } catch (err) {
+      next(err);
+    }
+  });
 
   app.use((req: Request, res: Response) => {
     if (wantsJson(req)) return res.status(404).json({ error: 'not_found', error_description: 'No such endpoint.' });
@@ -110,7 +117,10 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   });
   app.use(errorHandler(log));
 
-  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log);
+  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log, [
+    // The refresh grace's sealed pair goes when the window ends (at the next sweep after it).
+    { name: 'refresh_token_seals', run: () => tokens.dropEndedSeals(config.REFRESH_TOKEN_GRACE_SECONDS, { batch: config.SWEEP_BATCH_SIZE, rounds: 20 }) },
+  ]);
   sweeper.start();
   const directorySync = new DirectorySyncJob(services, log);
   directorySync.start();

@@ -47,7 +47,7 @@ export const configSchema = z.object({
   ROTATE_REFRESH_TOKEN: bool.default('true'),
   /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, the old refresh token presented again within this window gets the same new pair (concurrent refreshes, lost responses); later it counts as reuse and revokes the grant. 0 = no grace. */
   REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  /** CLIENT_CACHE_SECONDS: how long a process reuses a client it read (other processes' client changes show after at most this; 0 = no cache). */
+  /** CLIENT_CACHE_SECONDS: how long a process reuses a client it read, and the discovery document's answer to "may any client use plain PKCE" (other processes' client changes show after at most this; 0 = no cache). */
   CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** USER_CACHE_SECONDS: how long userinfo/introspection reuse a profile they read (revocation never waits for it). */
   USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
@@ -136,7 +136,7 @@ export const configSchema = z.object({
   TWO_FACTOR_LOCK_MAX_SECONDS: seconds.default(24 * 3600),
   /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
-  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
+  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Mail: invitations, password resets, security notices (provider/src/domain/mail/, docs/mail.md).
   /** SMTP_URL: where mail is sent: smtp://[user@]host[:587] (STARTTLS required, except on loopback), smtps://[user@]host[:465] (TLS), or smtp://host:25/?starttls=off (plain on purpose). Unset → no mail: invitation links are shown to the administrator instead. */
@@ -168,6 +168,8 @@ export const configSchema = z.object({
   PASSWORD_RESET_RATE_LIMIT: z.coerce.number().int().positive().default(3),
   /** PASSWORD_RESET_IP_RATE_LIMIT: "Forgot password?" requests per client IP per window. */
   PASSWORD_RESET_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** LOG_FORMAT: auto = readable lines when stdout is a terminal, JSON lines otherwise (files, journald, containers); json or pretty force one. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   // HR lifecycle (provider/src/domain/hr/, docs/hr-lifecycle.md).
   /** HR_ROLE_MAP: JSON object mapping HR roles to Rocket.Chat role names, released as the `roles` claim (scope hrm), e.g. {"hr-admin":"admin","manager":"leader"}; HR roles not in it are not released. */
   HR_ROLE_MAP: z
