@@ -270,7 +270,7 @@ export class ConfigError extends Error {
 export const KNOWN_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** Values never printed in error messages. */
-const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$|^SMTP_URL$|PASSWORD/;
+const SECRET_VARIABLES = /SECRET|ENCRYPTION_KEY|^METRICS_TOKEN$|^MONGO_URL$|^SMTP_URL$|^SMTP_PASSWORD$|^LDAP_BIND_PASSWORD$/;
 
 /** Reads the configuration; throws ConfigError whose message has one sentence per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
