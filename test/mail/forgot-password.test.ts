@@ -209,6 +209,22 @@ test('SMTP down: the page answers at once, the mail is queued, retried and deliv
   expect((await fetch(`${p.baseUrl}/readyz`)).status).toBe(200);
 });
 
+test('a recipient the SMTP server refuses (550) is given up at once, not retried', async () => {
+  smtp.rejectRecipients = /^bounce@/;
+  try {
+    await p.createUser({ username: 'bounce', email: 'bounce@acme.test', name: 'Bounce', password: 'bounce old password' });
+    await askReset('bounce');
+    const outbox = p.db.mailOutbox;
+    const failed = await eventually(async () => (await outbox.findOne({ 'to.address': 'bounce@acme.test', state: 'failed' })) ?? undefined, 10000, 'the mail given up');
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toMatch(/550/);
+    const metrics = await (await fetch(`${p.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/hrm_sso_mail_failures_total\{kind="password_reset",outcome="gave_up"\} 1/);
+  } finally {
+    smtp.rejectRecipients = undefined;
+  }
+});
+
 test('a display name with CR/LF and a Bcc line reaches no header and no other recipient; a Unicode domain is mailed', async () => {
   const { users } = p.running.services;
   const u = await users.create({ username: 'hal', email: 'hal@acme.test', name: 'Hal', password: 'hal old password' });

@@ -17,6 +17,8 @@ export type ReceiverMode = 'accept' | 'reject';
 export class SmtpReceiver {
   readonly mails: ReceivedMail[] = [];
   mode: ReceiverMode = 'accept';
+  /** Recipients answered with 550 (mailbox unavailable): a permanent refusal. */
+  rejectRecipients?: RegExp;
   /** Connections seen (including refused/dropped ones). */
   connections = 0;
   private server?: SMTPServer;
@@ -52,6 +54,10 @@ export class SmtpReceiver {
       onConnect: (_session, cb) => {
         this.connections++;
         if (this.mode === 'reject') return cb(new Error('421 service not available'));
+        cb();
+      },
+      onRcptTo: (address, _session, cb) => {
+        if (this.rejectRecipients?.test(address.address)) return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
         cb();
       },
       onData: (stream, session, cb) => {
