@@ -19,6 +19,8 @@ export interface RunningProvider {
   url: string;
   port: number;
   services: Services;
+  /** The next step for a fresh install (no administrator yet), else undefined. */
+  firstRunHint(): Promise<string | undefined>;
   /** Stops at once (tests): open connections are cut. */
   close(): Promise<void>;
   /**
@@ -90,6 +92,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
     url: `http://${config.HOST}:${port}`,
     port,
     services,
+    firstRunHint: () => services.firstRun.hint(),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -28,5 +28,5 @@ test(`the README configuration table matches the schema (${HINT})`, () => {
 
 test('a knob without its comment is reported by name', () => {
   const source = `const configSchema = z.object({\n  NODE_ENV: z.string(),\n});`;
-  expect(() => knobDocs(source)).toThrow(/NODE_ENV in provider\/src\/config.ts needs a comment/);
+  expect(() => knobDocs(source)).toThrow(/NODE_ENV in provider\/src\/kernel\/config.ts needs a comment/);
 });

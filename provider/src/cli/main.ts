@@ -16,6 +16,8 @@ import { mailCommands } from './mail';
 
 export type { GlobalOptions } from './options';
 import type { GlobalOptions } from './options';
+import { backupCommands } from './backup';
+import { providerVersion } from '../kernel/version';
 
 /** Exit codes: 1 = the command failed, 2 = bad usage or configuration. */
 const EXIT_FAILED = 1;
@@ -24,6 +26,7 @@ const EXIT_USAGE = 2;
 export function buildProgram(): Command {
   const program = new Command('hrm-sso')
     .description('HRM SSO provider administration: users, OAuth clients, tokens, database migrations')
+    .version(providerVersion(), '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .configureOutput({
@@ -38,6 +41,7 @@ export function buildProgram(): Command {
   keyCommands(program, globals);
   registrationCommands(program, globals);
   mailCommands(program, globals);
+  backupCommands(program, globals);
   return program;
 }
 

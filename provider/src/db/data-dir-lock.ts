@@ -60,3 +60,9 @@ export function acquireDataDirLock(dataDir: string, port: number): () => void {
   }
   throw new DataDirInUseError(`Could not take the lock ${file}: another provider keeps starting on the same data folder.`);
 }
+
+/** The live provider holding the data folder, if any (the CLI's restore refuses to run under it). */
+export function dataDirOwner(dataDir: string): LockContent | undefined {
+  const owner = readLock(path.join(dataDir, 'provider.lock'));
+  return owner && owner.pid !== process.pid && isAlive(owner.pid) ? owner : undefined;
+}

@@ -15,6 +15,7 @@ import { MailOutboxStore } from '../store/mail-outbox';
 import { AccountLinkStore } from '../store/account-links';
 import { TwoFactorLockoutStore } from '../store/two-factor-lockouts';
 import { Mailer } from './mail/mailer';
+import { FirstRun } from './accounts/first-run';
 
 export interface Services {
   config: Config;
@@ -34,6 +35,7 @@ export interface Services {
   accountLinks: AccountLinkStore;
   /** Progressive locks of the second sign-in step. */
   twoFactorLockouts: TwoFactorLockoutStore;
+  firstRun: FirstRun;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -58,5 +60,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     mail: new Mailer(config, new MailOutboxStore(db, clock)),
     accountLinks: new AccountLinkStore(db, clock),
     twoFactorLockouts: new TwoFactorLockoutStore(db, clock, { windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, maxLockSeconds: config.TWO_FACTOR_LOCK_MAX_SECONDS }),
+    firstRun: new FirstRun(users, config.issuer),
   };
 }

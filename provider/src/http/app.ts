@@ -21,6 +21,7 @@ import { authorizeRoutes } from './pages/authorize';
 import { createViews } from './views/views';
 import { createSessionMiddleware } from './middleware/session';
 import { purposeKeys } from '../kernel/secrets';
+import { FIRST_ADMIN_COMMAND } from '../domain/accounts/first-run';
 import { currentUserMiddleware } from './middleware/current-user';
 import { csrfTokenForViews } from './middleware/csrf';
 import { securityHeaders } from './middleware/security-headers';
@@ -98,7 +99,13 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.use(accountSecurityRoutes({ services, log, loginGuard: limiters.loginGuard }));
   app.use(passwordLinkRoutes({ services, log, keySecret: signingSecret }));
   app.use(extraBrowserRoutes(services, log));
-  app.get('/', (_req, res) => res.render('home.njk'));
+  app.get('/', async (_req, res, next) => {
+    try {
+      res.render('home.njk', { firstAdminCommand: (await services.firstRun.needsFirstAdmin()) ? FIRST_ADMIN_COMMAND : undefined });
+    } catch (err) {
+      next(err);
+    }
+  });
 
   app.use((req: Request, res: Response) => {
     if (wantsJson(req)) return res.status(404).json({ error: 'not_found', error_description: 'No such endpoint.' });

@@ -136,8 +136,10 @@ export const configSchema = z.object({
   TWO_FACTOR_LOCK_MAX_SECONDS: seconds.default(24 * 3600),
   /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
-  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent); logs are JSON lines on stdout. */
+  /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** LOG_FORMAT: auto = readable lines when stdout is a terminal, JSON lines otherwise (files, journald, containers); json or pretty force one. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   // Mail: invitations, password resets, security notices (provider/src/domain/mail/, docs/mail.md).
   /** SMTP_URL: where mail is sent: smtp://[user@]host[:587] (STARTTLS required, except on loopback), smtps://[user@]host[:465] (TLS), or smtp://host:25/?starttls=off (plain on purpose). Unset → no mail: invitation links are shown to the administrator instead. */
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be a URL such as smtp://user@mail.example.com:587 or smtps://user@mail.example.com:465').optional(),

@@ -11,7 +11,7 @@ export type { Logger };
  * a synchronous write per request was 12 % of the main thread on userinfo. pino flushes the
  * buffer when the process exits (on-exit-leak-free), including process.exit().
  */
-export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false })): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream = defaultDestination('json')): Logger {
   return pino(
     {
       level,
@@ -41,3 +41,15 @@ export const requestSerializers = {
     return { statusCode: res.statusCode };
   },
 };
+
+/**
+ * stdout as JSON lines (asynchronous), or — LOG_FORMAT=pretty, or auto on a terminal — readable
+ * coloured lines from pino-pretty, for a person watching `npm start`.
+ */
+export function defaultDestination(format: 'auto' | 'json' | 'pretty'): pino.DestinationStream {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return pino.destination({ dest: 1, sync: false });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pinoPretty = require('pino-pretty') as (opts: Record<string, unknown>) => pino.DestinationStream;
+  return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', singleLine: false, sync: true });
+}

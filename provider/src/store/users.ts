@@ -98,6 +98,11 @@ export class UserStore {
     return this.db.users.find({}, { sort: { username: 1 } }).toArray();
   }
 
+  /** Is there an active administrator? (A fresh install has none: the first-run hint.) */
+  async hasActiveAdmin(): Promise<boolean> {
+    return (await this.db.users.countDocuments({ admin: true, active: true }, { limit: 1 })) > 0;
+  }
+
   async byId(id: string): Promise<UserDoc | null> {
     return typeof id === 'string' ? this.db.users.findOne({ _id: id }) : null;
   }
