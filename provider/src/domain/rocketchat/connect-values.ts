@@ -156,7 +156,7 @@ export function connectValues(client: ClientDoc, config: Config, secret?: string
     { id: 'username-field', label: 'Username field', value: 'username', copy: true },
     { id: 'email-field', label: 'Email field', value: 'email', copy: true },
     { id: 'name-field', label: 'Name field', value: 'name', copy: true },
-    { id: 'merge-users', label: 'Merge users', value: 'On', copy: false, note: 'Turn it on so existing Rocket.Chat accounts with the same username are linked instead of duplicated.' },
+    { id: 'merge-users', label: 'Merge users', value: 'On', copy: false, note: 'On links existing Rocket.Chat accounts with the same username instead of duplicating them: first check that each such username is the same person (see “Existing chat accounts”).' },
   ];
 }
 
@@ -170,7 +170,11 @@ export interface LoginSetup {
   overwriteLines: string[];
   /** The setup this client's preset was made for. */
   primary: boolean;
+  /** What a first login creates, how existing chat accounts are treated, how to relabel the button. */
+  firstLogin: Array<{ label: string; text: string }>;
 }
+
+const OVERLAP_CHECK = 'Before you turn it on in a workspace that already has accounts, compare the two lists (docs/admin-guide.md, “Before the first login”): a chat account alice is not necessarily HRM alice.';
 
 /**
  * Rocket.Chat login can go through Custom OAuth (Premium from Rocket.Chat 9.0) or the built-in
@@ -191,6 +195,11 @@ export function loginSetups(client: ClientDoc, config: Config, secret?: string):
       values: connectValues(wordpress, config, secret),
       overwriteLines: overwriteSettingLines(wordpress, config),
       primary: client.preset === 'rocketchat-wordpress',
+      firstLogin: [
+        { label: 'A first login creates', text: 'a chat account with the HRM username (userinfo “username”), full name (“name”) and e-mail (“email”).' },
+        { label: 'Existing chat accounts', text: `The WordPress service has no “Merge users” setting: it does not link a first login to an existing chat account with the same username or e-mail. ${OVERLAP_CHECK}` },
+        { label: 'The login button', text: 'reads “WordPress”, and Rocket.Chat has no text setting for it: tell people which button to use in the login page’s text (Administration → Workspace → Settings → Layout → Login Terms).' },
+      ],
     },
     {
       id: 'custom-oauth',
@@ -201,6 +210,11 @@ export function loginSetups(client: ClientDoc, config: Config, secret?: string):
       values: connectValues(custom, config, secret),
       overwriteLines: overwriteSettingLines(custom, config),
       primary: client.preset === 'rocketchat-login',
+      firstLogin: [
+        { label: 'A first login creates', text: 'a chat account from the Username field (username), Name field (name) and Email field (email) above.' },
+        { label: 'Existing chat accounts', text: `With “Merge users” on, a first login is linked to the existing chat account with the same username, and Rocket.Chat then trusts the HRM e-mail as verified. ${OVERLAP_CHECK} Rename or fix accounts whose username belongs to someone else before turning merging on.` },
+        { label: 'The login button', text: 'Button Text, Button Text Color and Button Color are in the same settings section (for example “Sign in with HRM”).' },
+      ],
     },
   ];
   return setups.sort((a, b) => Number(b.primary) - Number(a.primary));

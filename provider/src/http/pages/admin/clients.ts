@@ -11,16 +11,16 @@ import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, ne
 import { connectValues, expectedRedirectFor, expectedRedirectTemplate, loginSetups, matchingRedirectUris } from '../../../domain/rocketchat/connect-values';
 
 export const PRESET_LABELS: Record<ClientPreset, string> = {
-  'rocketchat-login': 'Rocket.Chat login',
-  'rocketchat-wordpress': 'Rocket.Chat WordPress login (every edition)',
+  'rocketchat-login': 'Rocket.Chat login through Custom OAuth (Premium from Rocket.Chat 9.0)',
+  'rocketchat-wordpress': 'Rocket.Chat login (every edition: built-in WordPress provider)',
   'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
   generic: 'Generic OAuth 2.0 client',
   'oidc-web': 'OpenID Connect web application',
 };
 
 const PRESET_HELP: Record<ClientPreset, string> = {
-  'rocketchat-login': 'Lets people sign in to Rocket.Chat with their HRM account (Administration → OAuth → Add custom oauth “hrm”). Redirect URI: <Site_Url>/_oauth/hrm',
-  'rocketchat-wordpress': 'Rocket.Chat 9+ Community: sign in through Rocket.Chat’s built-in WordPress provider with server type “custom” (Custom OAuth is Premium from 9.0). Redirect URI: <Site_Url>/_oauth/wordpress',
+  'rocketchat-login': 'For Premium workspaces (and any edition before 9.0) that want their own “Sign in with HRM” button and role/channel sync: Administration → OAuth → Add custom oauth “hrm”. Redirect URI: <Site_Url>/_oauth/hrm',
+  'rocketchat-wordpress': 'Works on every Rocket.Chat edition, Community included: people sign in through Rocket.Chat’s built-in WordPress provider with server type “custom”. Redirect URI: <Site_Url>/_oauth/wordpress',
   'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Shows the consent page on every login; also accepts the query-string credentials and token-only revocation that app versions up to 0.1.0 sent, for this client only.',
   generic: 'Any other standard OAuth 2.0 application (RFC 6749 with the RFC 9700 security defaults).',
   'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
@@ -30,8 +30,24 @@ function lifetimeDefaults(config: Config) {
   return { access: config.ACCESS_TOKEN_EXPIRE_SECONDS, idle: config.REFRESH_TOKEN_EXPIRE_SECONDS, absolute: config.REFRESH_TOKEN_ABSOLUTE_SECONDS };
 }
 
+/** The redirect URI each preset expects, as the form's placeholder (forms.js follows the choice). */
+const REDIRECT_PLACEHOLDERS: Record<ClientPreset, string> = {
+  'rocketchat-wordpress': 'https://chat.example.com/_oauth/wordpress',
+  'rocketchat-login': 'https://chat.example.com/_oauth/hrm',
+  'rocketchat-app': 'https://chat.example.com/api/apps/public/<appId>/hrm-callback',
+  generic: 'https://app.example.com/oauth/callback',
+  'oidc-web': 'https://app.example.com/oidc/callback',
+};
+
+/** Every edition's path first: Custom OAuth is Premium from Rocket.Chat 9.0. */
+const PRESET_ORDER: ClientPreset[] = ['rocketchat-wordpress', 'rocketchat-login', 'rocketchat-app', 'oidc-web', 'generic'];
+
 function presetChoices() {
-  return PRESETS.map((p) => ({ value: p, label: PRESET_LABELS[p], help: PRESET_HELP[p] }));
+  return PRESET_ORDER.filter((p) => PRESETS.includes(p)).map((p) => ({ value: p, label: PRESET_LABELS[p], help: PRESET_HELP[p], placeholder: REDIRECT_PLACEHOLDERS[p] }));
+}
+
+export function redirectPlaceholder(preset: string): string {
+  return REDIRECT_PLACEHOLDERS[preset as ClientPreset] ?? REDIRECT_PLACEHOLDERS['rocketchat-wordpress'];
 }
 
 /** The three lifetime fields of the client forms: empty = unset; anything else must be whole seconds. */
@@ -111,8 +127,8 @@ export function clientRoutes(deps: PageDeps) {
   });
 
   router.get('/clients/new', formNonce, (req: Request, res: Response) => {
-    const preset = PRESETS.includes(req.query.preset as ClientPreset) ? (req.query.preset as ClientPreset) : 'rocketchat-login';
-    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), lifetimeDefaults: lifetimeDefaults(config), values: { preset, redirectUris: '', name: '' } });
+    const preset = PRESETS.includes(req.query.preset as ClientPreset) ? (req.query.preset as ClientPreset) : 'rocketchat-wordpress';
+    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), placeholder: redirectPlaceholder(preset), lifetimeDefaults: lifetimeDefaults(config), values: { preset, redirectUris: '', name: '' } });
   });
 
   router.post('/clients/', requireCsrf, once(db, '/admin/clients/'), async (req: Request, res: Response) => {
@@ -134,7 +150,7 @@ export function clientRoutes(deps: PageDeps) {
       await releaseSubmission(db, res.locals.submissionKey!);
       const message = errorMessage(err);
       if (!message) throw err;
-      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), lifetimeDefaults: lifetimeDefaults(config), values, error: message, once: newFormNonce() });
+      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), placeholder: redirectPlaceholder(values.preset), lifetimeDefaults: lifetimeDefaults(config), values, error: message, once: newFormNonce() });
     }
   });
 
