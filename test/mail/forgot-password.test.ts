@@ -167,6 +167,11 @@ test('100 requests for one account: rate limited, at most PASSWORD_RESET_RATE_LI
   expect(statuses.every((s) => s < 500)).toBe(true);
   await eventually(async () => ((await p.db.db.collection('mail_outbox').countDocuments({ 'to.address': 'dee@acme.test', state: 'sent' })) === 3 ? true : undefined), 10000, '3 mails to dee');
   expect(smtp.mails.slice(before).filter((m) => m.envelopeTo.includes('dee@acme.test'))).toHaveLength(3);
+  // Typing the address instead of the username is still the same account: no fourth mail.
+  const viaAddress = await askReset('dee@acme.test');
+  expect(viaAddress.res.status).toBe(200);
+  await eventually(() => (p.logs.entries().some((l) => l.event === 'password_reset_rate_limited' && l.limitedBy === 'account') ? true : undefined), 5000, 'the per-account limit');
+  expect(await p.db.mailOutbox.countDocuments({ 'to.address': 'dee@acme.test' })).toBe(3);
 });
 
 test('a deactivated account gets no mail', async () => {
