@@ -4,6 +4,7 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import net, { type AddressInfo } from 'node:net';
+import { scaled } from '../support/timeouts';
 
 export interface ReceivedMail {
   envelopeFrom: string;
@@ -100,7 +101,8 @@ export class SmtpReceiver {
   }
 
   /** Waits until a mail matching `predicate` arrived (no fixed sleeps). */
-  async waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs = 10000): Promise<ReceivedMail> {
+  async waitFor(predicate: (m: ReceivedMail) => boolean, quietMs = 10000): Promise<ReceivedMail> {
+    const timeoutMs = scaled(quietMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.mails.find(predicate);
@@ -123,8 +125,8 @@ export function linkIn(mail: ReceivedMail, path: string): string {
 }
 
 /** Polls `check` until it returns a value (not undefined) or times out. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, quietMs = 10000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + scaled(quietMs);
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
