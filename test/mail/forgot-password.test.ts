@@ -55,6 +55,17 @@ async function resetLinkFor(address: string, after = 0): Promise<string> {
   return linkIn(mail, '/accounts/password/set/');
 }
 
+/** Waits until /metrics shows a line matching `pattern`. */
+async function metricMatches(pattern: RegExp): Promise<void> {
+  let last = '';
+  await eventually(async () => {
+    last = await (await fetch(`${p.baseUrl}/metrics`)).text();
+    return pattern.test(last) ? true : undefined;
+  }, 5000, `metrics ${pattern}`).catch(() => {
+    throw new Error(`no ${pattern} in /metrics:\n${last.split('\n').filter((l) => l.startsWith('hrm_sso_mail')).join('\n')}`);
+  });
+}
+
 const withoutCsrf = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g, '');
 
 test('the login page links to "Forgot password?"', async () => {
@@ -208,10 +219,11 @@ test('SMTP down: the page answers at once, the mail is queued, retried and deliv
   await smtp.start(port);
   const mail = await smtp.waitFor((m) => m.envelopeTo.includes('gus@acme.test'), 15000);
   expect(mail.parsed.subject).toMatch(/Reset your/);
-  expect((await outbox.findOne({ _id: failed._id }))!.state).toBe('sent');
-  const metrics = await (await fetch(`${p.baseUrl}/metrics`)).text();
-  expect(metrics).toMatch(/hrm_sso_mail_sent_total\{kind="password_reset"\} [1-9]/);
-  expect(metrics).toMatch(/hrm_sso_mail_failures_total\{kind="password_reset",outcome="will_retry"\} [1-9]/);
+  // Recorded as sent right after the server's answer.
+  await eventually(async () => ((await outbox.findOne({ _id: failed._id }))!.state === 'sent' ? true : undefined), 5000, 'state sent');
+  // The counters move right after the queue records the outcome.
+  await metricMatches(/hrm_sso_mail_sent_total\{kind="password_reset"\} [1-9]/);
+  await metricMatches(/hrm_sso_mail_failures_total\{kind="password_reset",outcome="will_retry"\} [1-9]/);
   // Readiness never depended on SMTP.
   expect((await fetch(`${p.baseUrl}/readyz`)).status).toBe(200);
 });
@@ -225,8 +237,7 @@ test('a recipient the SMTP server refuses (550) is given up at once, not retried
     const failed = await eventually(async () => (await outbox.findOne({ 'to.address': 'bounce@acme.test', state: 'failed' })) ?? undefined, 10000, 'the mail given up');
     expect(failed.attempts).toBe(1);
     expect(failed.lastError).toMatch(/550/);
-    const metrics = await (await fetch(`${p.baseUrl}/metrics`)).text();
-    expect(metrics).toMatch(/hrm_sso_mail_failures_total\{kind="password_reset",outcome="gave_up"\} 1/);
+    await metricMatches(/hrm_sso_mail_failures_total\{kind="password_reset",outcome="gave_up"\} 1\n/);
   } finally {
     smtp.rejectRecipients = undefined;
   }
