@@ -7,7 +7,7 @@
 // - `mail queue` lists what went out.
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { expectOneLineError, runCli, runJson } from '../cli/run-cli';
-import { SmtpReceiver, linkIn } from './smtp-receiver';
+import { SmtpReceiver, eventually, linkIn } from './smtp-receiver';
 
 let p: TestProvider;
 let smtp: SmtpReceiver;
@@ -80,6 +80,8 @@ test('with SMTP: the CLI queues the invitation and the provider’s worker deliv
   expect(r.stdout).not.toContain('token=');
   const mail = await smtp.waitFor((m) => m.envelopeTo.includes('pia@example.test'));
   expect((await fetch(linkIn(mail, '/accounts/password/set/'))).status).toBe(200);
+  // Recorded as sent right after the server's answer; then `mail queue` shows it.
+  await eventually(async () => ((await p.db.mailOutbox.findOne({ 'to.address': 'pia@example.test', state: 'sent' })) ? true : undefined), 5000, 'state sent');
   const queue = await runJson<Array<{ kind: string; to: string; state: string }>>(['mail', 'queue'], { env });
   expect(queue).toContainEqual(expect.objectContaining({ kind: 'invitation', to: 'pia@example.test', state: 'sent' }));
 });

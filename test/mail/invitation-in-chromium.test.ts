@@ -139,3 +139,20 @@ test('forgot-password page in Chromium: axe-clean, and the same answer for anyon
   await axeClean(page, 'mail-reset-sent');
   await ctx.close();
 });
+
+test('at 360 px (a phone): the forgot-password and set-password pages are axe-clean and never scroll sideways', async () => {
+  const { services } = p.running;
+  const user = await services.users.create({ username: 'ida', email: 'ida@acme.test', name: 'Ida B. Wells' });
+  await inviteUser(services, user, { by: 'test' });
+  const link = linkIn(await smtp.waitFor((m) => m.envelopeTo.includes('ida@acme.test')), '/accounts/password/set/');
+  const ctx = await newContext(browser, p.baseUrl, { mobile: true });
+  const page = await ctx.newPage();
+  for (const [url, name] of [['/accounts/password/reset/', 'mail-forgot-password-360'], [link, 'mail-set-password-360']]) {
+    await page.goto(url);
+    await axeClean(page, name);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect([name, overflow]).toEqual([name, 0]);
+  }
+  await ctx.close();
+});
+

@@ -4,6 +4,7 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import net, { type AddressInfo } from 'node:net';
+import { scaled } from '../support/timeouts';
 
 export interface ReceivedMail {
   envelopeFrom: string;
@@ -17,6 +18,8 @@ export type ReceiverMode = 'accept' | 'reject';
 export class SmtpReceiver {
   readonly mails: ReceivedMail[] = [];
   mode: ReceiverMode = 'accept';
+  /** Recipients answered with 550 (mailbox unavailable): a permanent refusal. */
+  rejectRecipients?: RegExp;
   /** Connections seen (including refused/dropped ones). */
   connections = 0;
   private server?: SMTPServer;
@@ -52,6 +55,10 @@ export class SmtpReceiver {
       onConnect: (_session, cb) => {
         this.connections++;
         if (this.mode === 'reject') return cb(new Error('421 service not available'));
+        cb();
+      },
+      onRcptTo: (address, _session, cb) => {
+        if (this.rejectRecipients?.test(address.address)) return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
         cb();
       },
       onData: (stream, session, cb) => {
@@ -94,7 +101,8 @@ export class SmtpReceiver {
   }
 
   /** Waits until a mail matching `predicate` arrived (no fixed sleeps). */
-  async waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs = 10000): Promise<ReceivedMail> {
+  async waitFor(predicate: (m: ReceivedMail) => boolean, quietMs = 10000): Promise<ReceivedMail> {
+    const timeoutMs = scaled(quietMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.mails.find(predicate);
@@ -117,8 +125,8 @@ export function linkIn(mail: ReceivedMail, path: string): string {
 }
 
 /** Polls `check` until it returns a value (not undefined) or times out. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, quietMs = 10000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + scaled(quietMs);
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;

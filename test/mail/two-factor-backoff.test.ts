@@ -71,6 +71,12 @@ async function signOut(http: HttpSession) {
   expect(res.status).toBe(200);
 }
 
+/** Moves the clock to just after the next rate-limit window starts, so a round of guesses never straddles two windows. */
+function toNextWindow() {
+  const ms = clock.now().getTime() % (WINDOW * 1000);
+  clock.advance((WINDOW * 1000 - ms + 50) / 1000);
+}
+
 const lockMails = () => smtp.to('olga@example.test').filter((m) => /Too many wrong sign-in codes/.test(m.parsed.subject ?? ''));
 
 test('locks double over several windows, the owner is mailed each time, and the owner’s known browser still gets in', async () => {
@@ -86,6 +92,7 @@ test('locks double over several windows, the owner is mailed each time, and the 
   await smtp.waitFor((m) => m.envelopeTo.includes('olga@example.test') && /turned on/.test(m.parsed.subject ?? ''));
 
   // Window 1: three wrong codes, then refused; locked for one window.
+  toNextWindow();
   let round = await guessUntilRefused();
   expect(round.statuses).toEqual([401, 401, 401, 429]);
   expect(round.retryAfter).toBeGreaterThan(WINDOW - 5);
@@ -102,6 +109,7 @@ test('locks double over several windows, the owner is mailed each time, and the 
 
   // Window 2 (after the first lock): three more guesses, then a lock of two windows.
   clock.advance(WINDOW + 1);
+  toNextWindow();
   round = await guessUntilRefused();
   expect(round.statuses).toEqual([401, 401, 401, 429]);
   expect(round.retryAfter).toBeGreaterThan(2 * WINDOW - 5);
@@ -111,8 +119,9 @@ test('locks double over several windows, the owner is mailed each time, and the 
   expect(stillLocked.status).toBe(429);
   expect(stillLocked.html).toContain('Too many wrong codes');
 
-  // Window 4: allowed again, and the next lock is four windows.
+  // A later window: allowed again, and the next lock is four windows.
   clock.advance(WINDOW);
+  toNextWindow();
   round = await guessUntilRefused();
   expect(round.statuses).toEqual([401, 401, 401, 429]);
   expect(round.retryAfter).toBeGreaterThan(4 * WINDOW - 5);

@@ -13,6 +13,7 @@ import { twoFactorCommands } from './two-factor';
 import { peopleCommands } from './people';
 import { inviteCommands, invitationJson, invitationLines } from './invitations';
 import { inviteUser } from '../domain/accounts/invitations';
+import { sendNotice } from '../domain/accounts/notices';
 
 interface CreateOptions {
   username: string;
@@ -105,12 +106,15 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .addOption(refusedPasswordFlag())
     .action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
       const password = await readPassword('New password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
-      await withServices(globals().json, async ({ users, tokens, db, audit, out }) => {
+      await withServices(globals().json, async (services) => {
+        const { users, tokens, db, audit, out } = services;
         const doc = await users.require(username);
         await users.setPassword(doc.username, password);
         // A new password ends every session, token, code and consent the old one granted.
         const { tokensRevoked } = await endUserAccess(db, tokens, doc._id);
         await audit.record('cli', 'user.set_password', doc.username, { id: doc._id, tokensRevoked });
+        await services.twoFactorLockouts.clear(doc._id);
+        await sendNotice(services, doc, 'password_changed', { by: 'admin', othersSignedOut: true });
         out.result({ id: doc._id, username: doc.username, password_changed: true }, () => [`Password changed for ${doc.username}.`]);
       });
     });

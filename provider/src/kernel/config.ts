@@ -164,7 +164,7 @@ export const configSchema = z.object({
   MAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** MAIL_SEND_TIMEOUT_SECONDS: limit for connecting to and each answer of the SMTP server. */
   MAIL_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
-  /** PASSWORD_RESET_RATE_LIMIT: "Forgot password?" requests per typed username or address per window (RATE_LIMIT_WINDOW_SECONDS). */
+  /** PASSWORD_RESET_RATE_LIMIT: "Forgot password?" requests per typed username or address per window (RATE_LIMIT_WINDOW_SECONDS), and reset mails per account (whichever name was typed). */
   PASSWORD_RESET_RATE_LIMIT: z.coerce.number().int().positive().default(3),
   /** PASSWORD_RESET_IP_RATE_LIMIT: "Forgot password?" requests per client IP per window. */
   PASSWORD_RESET_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),

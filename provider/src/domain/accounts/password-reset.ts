@@ -13,6 +13,7 @@ import type { Logger } from '../../kernel/log';
 import { passwordStrength, SCORE_LABELS } from '../../kernel/security/password-strength';
 import { endUserAccess } from '../../store/user-access';
 import type { AccountLinkDoc } from '../../store/account-links';
+import type { SlotLimiter } from '../../store/rate-limits';
 import type { Services } from '../services';
 import { passwordResetMessage } from '../mail/messages';
 import { setPasswordUrl } from './links';
@@ -29,12 +30,19 @@ export function mayReceiveMail(user: Pick<UserDoc, 'active'> & Partial<Pick<User
   return user.active && user.employmentStatus !== 'left';
 }
 
-/** Looks the account up and queues the reset mail; never throws (errors are logged). Await it only in tests. */
-export async function requestPasswordReset(services: Services, typed: string, ctx: { log: Logger; ip?: string }): Promise<void> {
+/**
+ * Looks the account up and queues the reset mail; never throws (errors are logged). `perAccount`
+ * caps the mails one account gets per window, however its name is typed (username or address).
+ */
+export async function requestPasswordReset(services: Services, typed: string, ctx: { log: Logger; ip?: string; perAccount?: Pick<SlotLimiter, 'take'> }): Promise<void> {
   try {
     const user = await findAccount(services, typed);
     if (!user || !mayReceiveMail(user)) {
       ctx.log.info({ event: 'password_reset_requested', found: false, ip: ctx.ip }, 'password reset asked for an unknown or inactive account: no mail');
+      return;
+    }
+    if (ctx.perAccount && !(await ctx.perAccount.take(user._id)).allowed) {
+      ctx.log.warn({ event: 'password_reset_rate_limited', limitedBy: 'account', userId: user._id, ip: ctx.ip }, 'too many password reset mails for one account: none sent');
       return;
     }
     const { config, accountLinks, mail } = services;

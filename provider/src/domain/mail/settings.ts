@@ -61,6 +61,6 @@ export function mailSettings(config: Config): MailSettings | undefined {
     transport,
     from: parseMailbox(config.MAIL_FROM, 'MAIL_FROM'),
     replyTo: config.MAIL_REPLY_TO ? parseMailbox(config.MAIL_REPLY_TO, 'MAIL_REPLY_TO') : undefined,
-    description: `${url.protocol}//${user ? `${user}@` : ''}${url.host} (${mode})`,
+    description: `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host} (${mode})`,
   };
 }

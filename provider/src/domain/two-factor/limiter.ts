@@ -28,5 +28,5 @@ export function waitMessage(retryAfterSeconds: number): string {
 /** The account's second step is locked (store/two-factor-lockouts.ts) for browsers it does not know. */
 export function lockedMessage(lockedUntil: Date, now: Date): string {
   const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60000));
-  return `Too many wrong codes for this account. Wait ${plural(minutes, 'minute', 'minutes')} and try again, or sign in from a browser you used before.`;
+  return `Too many wrong codes. This account's second step is locked: wait ${plural(minutes, 'minute', 'minutes')} and try again, or sign in from a browser you used before.`;
 }

@@ -36,6 +36,8 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
   const now = () => clock.now().getTime();
   const byIp = new SlotLimiter(services.db, { prefix: 'reset-ip:', limit: config.PASSWORD_RESET_IP_RATE_LIMIT, windowMs, leases: true, now });
   const byName = new SlotLimiter(services.db, { prefix: 'reset-name:', limit: config.PASSWORD_RESET_RATE_LIMIT, windowMs, leases: false, now });
+  // Mails per account, whichever of its names was typed (checked after the answer, so it tells nothing).
+  const byAccount = new SlotLimiter(services.db, { prefix: 'reset-account:', limit: config.PASSWORD_RESET_RATE_LIMIT, windowMs, leases: false, now });
   const nameKey = (typed: string) => crypto.createHmac('sha256', `reset-names:${deps.keySecret}`).update(normaliseUsername(typed.slice(0, 254))).digest('base64url').slice(0, 32);
   const minLabel = SCORE_LABELS[config.PASSWORD_MIN_SCORE];
 
@@ -59,7 +61,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
     }
     // Answer first; look up and queue afterwards (same words and same time for every input).
     resetPage(res, 200, { sent: true });
-    void requestPasswordReset(services, typed, { log, ip: req.ip });
+    void requestPasswordReset(services, typed, { log, ip: req.ip, perAccount: byAccount });
   });
 
   const linkProblem = (res: Response, status: number, reason: keyof typeof LINK_PROBLEMS) =>
