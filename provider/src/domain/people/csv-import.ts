@@ -83,6 +83,8 @@ export interface ImportPlan {
   errors: RowError[];
   /** Why --deactivate-missing did nothing, when it did nothing. */
   deactivateSkipped?: string;
+  /** Usernames of every account when the plan was made (managers named by later rows wait for them). */
+  known: Set<string>;
 }
 
 export interface PlanOptions {
@@ -118,7 +120,7 @@ function toPerson(row: CsvRow): PersonInput {
 /** The diff: to create, to update (which fields), unchanged, to deactivate, and the bad rows. */
 export async function planImport(services: Services, parsed: ParsedCsv, opts: PlanOptions): Promise<ImportPlan> {
   const index = new Index(await services.people.all());
-  const plan: ImportPlan = { create: [], update: [], unchanged: [], deactivate: [], errors: [...parsed.errors] };
+  const plan: ImportPlan = { create: [], update: [], unchanged: [], deactivate: [], errors: [...parsed.errors], known: new Set(index.byUsername.keys()) };
   if (opts.match !== 'username' && !parsed.columns.includes(opts.match)) throw new AppError('csv_missing_column', `--match ${opts.match} needs a "${opts.match}" column.`);
   const seen = { username: new Map<string, number>(), email: new Map<string, number>(), number: new Map<string, number>() };
   const named = new Set<string>(); // accounts some row (good or bad) speaks about: never deactivated
@@ -207,7 +209,7 @@ export async function applyImport(services: Services, plan: ImportPlan, source: 
   const rows = [...plan.create, ...plan.update].sort((a, b) => a.line - b.line);
   const total = rows.length + plan.deactivate.length;
   const people = services.people;
-  const exists = new Set((await people.all()).map((u) => u.username));
+  const exists = new Set(plan.known);
   // A manager created later in the file is set in a second pass.
   const later: { line: number; username: string; manager: string }[] = [];
   let done = 0;

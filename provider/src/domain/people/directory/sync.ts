@@ -28,6 +28,8 @@ export interface SyncPlan {
   unchanged: number;
   leave: UserDoc[];
   skipped: { entry: string; reason: string }[];
+  /** Usernames of every account when the plan was made. */
+  known: Set<string>;
 }
 
 function first(entry: Entry, attribute: string): string | undefined {
@@ -95,7 +97,7 @@ export function mapEntry(entry: Entry, s: DirectorySettings, groupMembers: Map<s
 
 export async function planSync(services: Services, s: DirectorySettings, snap: DirectorySnapshot): Promise<SyncPlan> {
   if (snap.people.length === 0) throw new AppError('directory_empty', `The directory returned nobody for ${s.filter} under ${s.baseDn}; nothing was changed (an empty answer never marks everyone as left).`);
-  const plan: SyncPlan = { entries: snap.people.length, create: [], update: [], unchanged: 0, leave: [], skipped: [] };
+  const plan: SyncPlan = { entries: snap.people.length, create: [], update: [], unchanged: 0, leave: [], skipped: [], known: new Set() };
   const mapped: MappedEntry[] = [];
   const seen = new Set<string>();
   for (const entry of snap.people) {
@@ -110,6 +112,7 @@ export async function planSync(services: Services, s: DirectorySettings, snap: D
   if (mapped.length === 0) throw new AppError('directory_unmapped', `None of the ${snap.people.length} directory entries maps to a person (first: ${plan.skipped[0]?.entry}: ${plan.skipped[0]?.reason}); check LDAP_ATTRIBUTE_MAP. Nothing was changed.`);
 
   const all = await services.people.all();
+  plan.known = new Set(all.map((u) => u.username));
   const byDirectoryId = new Map(all.filter((u) => u.source === 'directory' && u.directoryId).map((u) => [u.directoryId!, u]));
   const byUsername = new Map(all.map((u) => [u.username, u]));
   const byEmail = new Map(all.map((u) => [u.email, u]));
@@ -165,7 +168,7 @@ export interface SyncResult {
 export async function applySync(services: Services, plan: SyncPlan, source: ChangeSource, opts: ApplyOptions = {}): Promise<SyncResult> {
   const result: SyncResult = { created: [], updated: [], unchanged: plan.unchanged, left: [], skipped: [...plan.skipped] };
   const later: { username: string; manager: string; dn: string }[] = [];
-  const known = new Set((await services.people.all()).map((u) => u.username));
+  const known = new Set(plan.known);
   const run = async (entry: MappedEntry, existing: UserDoc | null) => {
     const person = { ...entry.person };
     if (person.manager && !known.has(person.manager)) {
