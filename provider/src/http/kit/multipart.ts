@@ -28,6 +28,17 @@ export function multipartUpload(maxBytes: () => number) {
     } catch {
       return next();
     }
+    // busboy may report an error and then close: continue exactly once.
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      upload.data = Buffer.concat(chunks);
+      if (upload.size > limit) upload.tooLarge = true;
+      req.body = body;
+      res.locals.upload = upload;
+      next();
+    };
     const body: Record<string, string> = {};
     const chunks: Buffer[] = [];
     const upload: Upload = { data: Buffer.alloc(0), size: 0, tooLarge: false };
@@ -43,17 +54,10 @@ export function multipartUpload(maxBytes: () => number) {
       });
       stream.on('limit', () => (upload.tooLarge = true));
     });
-    bb.on('close', () => {
-      upload.data = Buffer.concat(chunks);
-      if (upload.size > limit) upload.tooLarge = true;
-      req.body = body;
-      res.locals.upload = upload;
-      next();
-    });
+    bb.on('close', finish);
     bb.on('error', () => {
-      req.body = body;
-      res.locals.upload = { ...upload, tooLarge: upload.tooLarge };
-      next();
+      req.unpipe(bb);
+      finish();
     });
     req.pipe(bb);
   };
