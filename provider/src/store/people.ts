@@ -1,6 +1,6 @@
 // Lookups and marks the people routes (CSV import, SCIM, directory sync) need on user accounts:
-// find by e-mail, employee number, SCIM externalId or directory entry, and remember where an
-// account came from. Every database call of domain/people/ lives here.
+// the whole population for a diff, SCIM pages and filters, team members, and where an account
+// came from (source, SCIM externalId, directory entry). domain/people/ reads accounts through here.
 import type { Database } from '../db/database';
 import type { UserDoc } from '../db/schema';
 
@@ -21,10 +21,6 @@ export class PeopleStore {
     return this.users.findOne({ email: email.trim().toLowerCase() });
   }
 
-  async byEmployeeNumber(employeeNumber: string): Promise<PersonDoc | null> {
-    return this.users.findOne({ employeeNumber });
-  }
-
   async byId(id: string): Promise<PersonDoc | null> {
     return typeof id === 'string' ? this.users.findOne({ _id: id }) : null;
   }
@@ -32,11 +28,6 @@ export class PeopleStore {
   /** Every account, sorted by username (imports and exports compare whole populations; 10,000 is a few MB). */
   async all(): Promise<PersonDoc[]> {
     return this.users.find({}, { projection: { passwordHash: 0, twoFactor: 0 }, sort: { username: 1 } }).toArray();
-  }
-
-  /** Accounts a directory keeps in sync. */
-  async fromSource(source: NonNullable<UserDoc['source']>): Promise<PersonDoc[]> {
-    return this.users.find({ source }, { projection: { passwordHash: 0, twoFactor: 0 } }).toArray();
   }
 
   async find(filter: Record<string, unknown>, opts: { skip: number; limit: number }): Promise<{ total: number; docs: PersonDoc[] }> {
@@ -67,12 +58,5 @@ export class PeopleStore {
   /** Accounts in a team (not those a SCIM client deleted). */
   async teamMembers(slug: string): Promise<PersonDoc[]> {
     return this.users.find({ teams: slug, scimDeletedAt: { $exists: false } }, { projection: { _id: 1, username: 1, teams: 1 }, sort: { username: 1 } }).toArray();
-  }
-
-  /** Takes a team slug off every member (a SCIM group was deleted). */
-  async removeTeamEverywhere(slug: string): Promise<string[]> {
-    const members = await this.users.find({ teams: slug }, { projection: { _id: 1 } }).toArray();
-    if (members.length) await this.users.updateMany({ teams: slug }, { $pull: { teams: slug } });
-    return members.map((m) => m._id);
   }
 }
