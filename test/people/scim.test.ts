@@ -107,6 +107,8 @@ describe('SCIM 2.0 server', () => {
     // No password: the account cannot sign in until its owner sets one.
     expect(alan).toMatchObject({ source: 'scim', externalId: 'alan', manager: 'grace', employeeNumber: 'E-100', active: true });
     expect(alan!.passwordHash).toBeFalsy();
+    // …until they set one from their invitation (SMTP is not set here: `user invite-links` lists it).
+    expect(await p.db.audit.countDocuments({ actor: 'scim:Entra ID', action: 'user.invite', target: 'alan' })).toBe(1);
     const byExternal = await scim(entra, 'GET', `/Users?filter=${encodeURIComponent('externalId eq "alan"')}`);
     expect(byExternal.json.Resources[0].id).toBe(created.json.id);
     const byEmail = await scim(entra, 'GET', `/Users?filter=${encodeURIComponent('emails[type eq "work"].value eq "alan@example.test"')}`);
