@@ -27,7 +27,6 @@ import { csrfTokenForViews } from './middleware/csrf';
 import { securityHeaders } from './middleware/security-headers';
 import { createRateLimiters } from './middleware/rate-limits';
 import { extraBrowserRoutes } from './pages/browser-extras';
-import { Sweeper } from '../jobs/sweeper';
 import { oidcRoutes } from './pages/oidc-session';
 import { DEVICE_CODE_GRANT, deviceCodeGrantType } from '../domain/oidc/device';
 import { deviceRoutes } from './api/device';
@@ -111,16 +110,10 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   });
   app.use(errorHandler(log));
 
-  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log, [
-    // The refresh grace's sealed pair goes when the window ends (at the next sweep after it).
-    { name: 'refresh_token_seals', run: () => tokens.dropEndedSeals(config.REFRESH_TOKEN_GRACE_SECONDS, { batch: config.SWEEP_BATCH_SIZE, rounds: 20 }) },
-  ]);
-  sweeper.start();
 
   return {
     app,
     close: async () => {
-      await sweeper.stop();
       await sessionStore.close().catch(() => undefined);
     },
   };
