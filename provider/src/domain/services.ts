@@ -15,6 +15,7 @@ import { MailOutboxStore } from '../store/mail-outbox';
 import { AccountLinkStore } from '../store/account-links';
 import { TwoFactorLockoutStore } from '../store/two-factor-lockouts';
 import { Mailer } from './mail/mailer';
+import { ConsentStore } from '../store/consents';
 import { FirstRun } from './accounts/first-run';
 
 export interface Services {
@@ -25,6 +26,7 @@ export interface Services {
   userCache: UserCache;
   clients: ClientStore;
   tokens: TokenStore;
+  consents: ConsentStore;
   audit: AuditLog;
   lifecycle: Lifecycle;
   oidc: OidcService;
@@ -53,6 +55,7 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     userCache: new UserCache(users, config.USER_CACHE_SECONDS),
     clients,
     tokens,
+    consents: new ConsentStore(db),
     audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),
