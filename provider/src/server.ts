@@ -50,7 +50,16 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   ]);
   sweeper.start();
   // Queued mail goes out beside them too (jobs/mail-worker.ts), when SMTP_URL is set.
-  const mailWorker = startMailWorker(config, services, log);
+  let mailWorker: MailWorker | undefined;
+  try {
+    mailWorker = startMailWorker(config, services, log);
+  } catch (err) {
+    // A bad SMTP_URL or MAIL_FROM: nothing keeps running.
+    await sweeper.stop();
+    await provider.close();
+    if (!existingDb) await db.close();
+    throw err;
+  }
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;
   server.requestTimeout = 30000;
