@@ -38,7 +38,9 @@ test('every bash snippet in docs/cli.md runs and does what the page says', () =>
   const secret = /^SECRET=(.+)$/m.exec(r.stderr)?.[1];
   expect(id).toMatch(/^[A-Za-z0-9_-]{20,}$/);
   expect(secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-  return Promise.all([db.users.findOne({ username: 'carol' }), db.clients.findOne({ _id: id })]).then(([carol, client]) => {
+  return Promise.all([db.users.findOne({ username: 'carol' }), db.clients.findOne({ _id: id }), db.client.db('hrm_sso_restored').collection('users').findOne({ username: 'carol' })]).then(([carol, client, restoredCarol]) => {
+    // The backup/restore snippet put the same account into an empty database.
+    expect(restoredCarol?._id).toBe(carol?._id);
     expect(carol).toMatchObject({ active: true, admin: true, department: 'Payroll', jobTitle: 'Payroll lead' });
     // The rocketchat-login preset also registers the `?close` variant (Rocket.Chat's mobile app) of
     // the URI given at creation; --add-redirect-uri adds exactly the one URI it names.
