@@ -189,7 +189,7 @@ describe('SCIM 2.0 server', () => {
     expect(await p.db.users.findOne({ _id: ken.id })).toMatchObject({ active: true, employmentStatus: 'active' });
   });
 
-  test('groups are teams: create with members, Entra add/remove member PATCHes, filter, delete', async () => {
+  test('groups: teams (create with members, Entra add/remove member PATCHes, filter, delete) and read-only departments', async () => {
     const users = (await scim(okta, 'GET', `/Users?filter=${encodeURIComponent('userName eq "alan"')}`)).json.Resources;
     const margaret = (await scim(okta, 'GET', `/Users?filter=${encodeURIComponent('userName eq "margaret"')}`)).json.Resources[0];
     const g = await scim(entra, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Platform Team', externalId: 'g-1', members: [{ value: users[0].id }] });
@@ -210,6 +210,13 @@ describe('SCIM 2.0 server', () => {
     expectScimError(await scim(entra, 'POST', '/Groups', { schemas: [GROUP], displayName: 'platform team' }), 409, 'uniqueness');
     expectScimError(await scim(entra, 'POST', '/Groups', { schemas: [GROUP], displayName: 'Ghosts', members: [{ value: 'nobody' }] }), 400, 'invalidValue');
     expect(await p.db.peopleGroups.countDocuments({ slug: 'ghosts' })).toBe(0);
+    // Departments are read-only groups that follow the enterprise "department" attribute.
+    const dept = await scim(entra, 'GET', `/Groups?filter=${encodeURIComponent('displayName eq "Mathematics"')}`);
+    expect(dept.json.Resources).toEqual([expect.objectContaining({ id: 'department-mathematics', displayName: 'Mathematics', members: [{ value: users[0].id, $ref: `${p.baseUrl}/scim/v2/Users/${users[0].id}` }] })]);
+    expect((await scim(entra, 'GET', '/Groups/department-mathematics')).json.displayName).toBe('Mathematics');
+    expectScimError(await scim(entra, 'PATCH', '/Groups/department-mathematics', { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Maths' }] }), 400, 'mutability');
+    expectScimError(await scim(entra, 'DELETE', '/Groups/department-mathematics'), 400, 'mutability');
+    expectScimError(await scim(entra, 'GET', '/Groups/department-nowhere'), 404);
     expect((await scim(entra, 'DELETE', `/Groups/${g.json.id}`)).status).toBe(204);
     expect((await p.db.users.findOne({ username: 'margaret' }))!.teams ?? []).toEqual([]);
     expectScimError(await scim(entra, 'GET', `/Groups/${g.json.id}`), 404);

@@ -59,4 +59,15 @@ export class PeopleStore {
   async teamMembers(slug: string): Promise<PersonDoc[]> {
     return this.users.find({ teams: slug, scimDeletedAt: { $exists: false } }, { projection: { _id: 1, username: 1, teams: 1 }, sort: { username: 1 } }).toArray();
   }
+
+  /** Department names in use (not counting accounts a SCIM client deleted). */
+  async departmentNames(): Promise<string[]> {
+    const names = await this.users.distinct('department', { scimDeletedAt: { $exists: false } });
+    return names.filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+  }
+
+  /** Accounts whose department is one of `names`. */
+  async departmentMembers(names: string[]): Promise<PersonDoc[]> {
+    return this.users.find({ department: { $in: names }, scimDeletedAt: { $exists: false } }, { projection: { _id: 1, username: 1 }, sort: { username: 1 } }).toArray();
+  }
 }

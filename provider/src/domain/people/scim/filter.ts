@@ -74,6 +74,11 @@ export function userFilter(text: string | undefined): Record<string, unknown> {
   return text ? toQuery(parseFilter(text), USER_ATTRIBUTES, USER_SCHEMA, 0) : {};
 }
 
+/** The parsed filter (for matching department groups in memory). */
+export function parseGroupFilter(text: string): Filter {
+  return parseFilter(text);
+}
+
 /** Group filters; a `members[value eq "id"]` term comes back as `__member` for the caller. */
 export function groupFilter(text: string | undefined): Record<string, unknown> {
   return text ? toQuery(parseFilter(text), GROUP_ATTRIBUTES, GROUP_SCHEMA, 0) : {};

@@ -84,7 +84,7 @@ export function schemaDocs(base: string) {
 export function resourceTypeDocs(base: string) {
   return [
     { schemas: [RT_SCHEMA], id: 'User', name: 'User', endpoint: '/Users', description: 'HRM account', schema: USER_SCHEMA, schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }], meta: meta(base, 'ResourceType', 'User') },
-    { schemas: [RT_SCHEMA], id: 'Group', name: 'Group', endpoint: '/Groups', description: 'Team', schema: GROUP_SCHEMA, schemaExtensions: [], meta: meta(base, 'ResourceType', 'Group') },
+    { schemas: [RT_SCHEMA], id: 'Group', name: 'Group', endpoint: '/Groups', description: 'Team (read-write) or department (read-only)', schema: GROUP_SCHEMA, schemaExtensions: [], meta: meta(base, 'ResourceType', 'Group') },
   ];
 }
 

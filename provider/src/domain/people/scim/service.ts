@@ -11,7 +11,8 @@ import { normaliseUsername } from '../../../store/users';
 import { applyPersonChange, markLeft, type ApplyOptions, type ChangeSource } from '../apply';
 import { parsePerson, type PersonInput } from '../person';
 import { ScimError, notFound } from './errors';
-import { groupFilter, userFilter } from './filter';
+import { groupFilter, parseGroupFilter, userFilter } from './filter';
+import { filter as scimFilter } from 'scim2-parse-filter';
 import { applyPatch } from './patch';
 import { GROUP_SCHEMA, LIST_SCHEMA } from './schemas';
 import { readScimUser, toScimUser, userLocation, type Json } from './user-resource';
@@ -30,6 +31,8 @@ export interface ScimSettings {
 }
 
 const NOT_DELETED = { scimDeletedAt: { $exists: false } };
+/** Ids of the read-only department groups. */
+const DEPARTMENT_PREFIX = 'department-';
 
 /** AppErrors of the stores and the HR lifecycle in SCIM's words. */
 function scimFrom(err: unknown): unknown {
@@ -168,12 +171,44 @@ export class ScimService {
     return g;
   }
 
+  /** Teams first (stored), then departments (read-only, from the users' department). */
   async listGroups(q: ListQuery, withMembers: boolean): Promise<Json> {
     const p = page(q, this.settings.maxResults);
     const filter = groupFilter(q.filter);
     const resolved = await this.resolveMemberTerm(filter);
-    const { total, docs } = await this.groups.find(resolved, p);
-    return this.list(await Promise.all(docs.map((g) => this.renderGroup(g, withMembers))), total, p.startIndex);
+    const teamCount = (await this.groups.find(resolved, { skip: 0, limit: 0 })).total;
+    const teams = p.skip < teamCount && p.limit > 0 ? (await this.groups.find(resolved, { skip: p.skip, limit: p.limit })).docs : [];
+    const rendered = await Promise.all(teams.map((g) => this.renderGroup(g, withMembers)));
+    // Departments are few: rendered whole and filtered in memory with the same (already checked) filter.
+    const matches = q.filter ? scimFilter(parseGroupFilter(q.filter)) : () => true;
+    const departments = (await this.departmentGroups()).filter((d) => matches(d));
+    const fromDepartments = Math.max(0, p.skip - teamCount);
+    const room = p.limit - rendered.length;
+    for (const d of departments.slice(fromDepartments, fromDepartments + Math.max(0, room))) rendered.push(withMembers ? d : { ...d, members: undefined });
+    return this.list(rendered.map((r) => JSON.parse(JSON.stringify(r)) as Json), teamCount + departments.length, p.startIndex);
+  }
+
+  /** Each department as a read-only Group: id "department-<slug>", members from the users' department. */
+  private async departmentGroups(): Promise<Json[]> {
+    const bySlug = new Map<string, string[]>();
+    for (const name of (await this.people.departmentNames()).sort()) {
+      const slug = slugify(name);
+      if (slug) bySlug.set(slug, [...(bySlug.get(slug) ?? []), name]);
+    }
+    return Promise.all([...bySlug].map(async ([slug, names]) => {
+      const members = await this.people.departmentMembers(names);
+      return {
+        schemas: [GROUP_SCHEMA],
+        id: `${DEPARTMENT_PREFIX}${slug}`,
+        displayName: names[0],
+        ...(members.length ? { members: members.map((m) => ({ value: m._id, $ref: userLocation(this.settings.base, m._id) })) } : {}),
+        meta: { resourceType: 'Group', location: `${this.settings.base}/Groups/${DEPARTMENT_PREFIX}${slug}` },
+      };
+    }));
+  }
+
+  private refuseDepartment(id: string): void {
+    if (typeof id === 'string' && id.startsWith(DEPARTMENT_PREFIX)) throw new ScimError(400, "A department group is read-only: it follows each User's enterprise \"department\" attribute.", 'mutability');
   }
 
   /** `members[value eq "id"]` → the groups whose slug is among that user's teams. */
@@ -190,6 +225,11 @@ export class ScimService {
   }
 
   async getGroup(id: string, withMembers = true): Promise<Json> {
+    if (typeof id === 'string' && id.startsWith(DEPARTMENT_PREFIX)) {
+      const d = (await this.departmentGroups()).find((g) => g.id === id);
+      if (!d) throw notFound('Group');
+      return withMembers ? d : { ...d, members: undefined };
+    }
     return this.renderGroup(await this.group(id), withMembers);
   }
 
@@ -255,6 +295,7 @@ export class ScimService {
   }
 
   async replaceGroup(id: string, body: unknown, source: ChangeSource): Promise<Json> {
+    this.refuseDepartment(id);
     const doc = await this.group(id);
     const g = this.readGroup(body);
     await this.setTeam(doc.slug, g.memberIds, source);
@@ -264,11 +305,13 @@ export class ScimService {
   }
 
   async patchGroup(id: string, body: unknown, source: ChangeSource): Promise<Json> {
+    this.refuseDepartment(id);
     const current = await this.getGroup(id);
     return this.replaceGroup(id, applyPatch(current, body), source);
   }
 
   async deleteGroup(id: string, source: ChangeSource): Promise<void> {
+    this.refuseDepartment(id);
     const doc = await this.group(id);
     await this.setTeam(doc.slug, [], source);
     await this.groups.remove(doc._id);
