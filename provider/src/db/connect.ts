@@ -53,6 +53,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     deviceCodes: db.collection('device_codes'),
     registrationTokens: db.collection('registration_tokens'),
     registrations: db.collection('client_registrations'),
+    passkeys: db.collection('passkeys'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -88,4 +89,6 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.audit.createIndex({ actor: 1 });
   await d.audit.createIndex({ target: 1 });
   await d.audit.createIndex({ action: 1 });
+  // A user's passkeys (list, second step, reset); _id is the credential id.
+  await d.passkeys.createIndex({ userId: 1 });
 }

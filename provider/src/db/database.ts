@@ -2,6 +2,7 @@
 import type { MongoClient, Db, Collection } from 'mongodb';
 import type { MigrationDoc, UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
 import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from './oidc-schema';
+import type { PasskeyDoc } from './passkey-schema';
 
 export interface Database {
   client: MongoClient;
@@ -25,5 +26,7 @@ export interface Database {
   deviceCodes: Collection<DeviceCodeDoc>;
   registrationTokens: Collection<RegistrationTokenDoc>;
   registrations: Collection<RegistrationDoc>;
+  /** WebAuthn credentials (store/passkeys.ts). */
+  passkeys: Collection<PasskeyDoc>;
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ import { Lifecycle } from '../kernel/lifecycle';
 import { OidcService } from './oidc/service';
 import { TwoFactorStore } from '../store/two-factor';
 import { FirstRun } from './accounts/first-run';
+import { PasskeyStore } from '../store/passkeys';
+import { PasskeyService } from './passkeys/service';
 
 export interface Services {
   config: Config;
@@ -26,6 +28,8 @@ export interface Services {
   oidc: OidcService;
   twoFactor: TwoFactorStore;
   firstRun: FirstRun;
+  /** WebAuthn passkeys: store and ceremonies (domain/passkeys/). */
+  passkeys: PasskeyService;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -48,5 +52,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     oidc: new OidcService({ config, db, users, clients, tokens }),
     twoFactor: new TwoFactorStore(db, config),
     firstRun: new FirstRun(users, config.issuer),
+    passkeys: new PasskeyService({ config, store: new PasskeyStore(db), tokens }),
   };
 }

@@ -90,11 +90,11 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
-  app.use(unlessMachinePath(twoFactorGate(services.twoFactor)));
+  app.use(unlessMachinePath(twoFactorGate(services.twoFactor, services.passkeys.store)));
   app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
-  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));
+  app.use(accountRoutes({ users, clients, passkeys: services.passkeys.store, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS, passwordless: config.PASSKEY_PASSWORDLESS }));
   app.use(accountSecurityRoutes({ services, log, loginGuard: limiters.loginGuard }));
   app.use(extraBrowserRoutes(services, log));
   app.get('/', async (_req, res, next) => {
