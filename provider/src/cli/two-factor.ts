@@ -20,7 +20,7 @@ export function twoFactorCommands(user: Command, globals: () => GlobalOptions): 
         if (wasOn) await audit.record('cli', 'two_factor.reset', doc.username, { id: doc._id, by: 'cli', app: reset.totp, passkeysRemoved: reset.passkeys });
         const again = twoFactor.required(doc) ? ' They must set it up again right after their password.' : '';
         const help = config.SUPPORT_CONTACT ? ` Tell them to contact ${config.SUPPORT_CONTACT} if anything is unclear.` : '';
-        const removed = reset.passkeys ? ` (${[reset.totp ? 'authenticator app' : '', plural(reset.passkeys, 'passkey', 'passkeys') + ' removed'].filter(Boolean).join(', ')})` : '';
+        const removed = reset.passkeys ? ` (${[reset.totp ? 'authenticator app turned off' : '', `${plural(reset.passkeys, 'passkey', 'passkeys')} removed`].filter(Boolean).join(', ')})` : '';
         out.result({ id: doc._id, username: doc.username, two_factor_reset: wasOn, passkeys_removed: reset.passkeys }, () => [
           wasOn ? `Two-factor sign-in reset for ${doc.username}${removed}: they sign in with their password.${again}${help}` : `${doc.username} has no two-factor sign-in; nothing changed.`,
         ]);

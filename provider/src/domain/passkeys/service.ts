@@ -202,6 +202,7 @@ function verificationFailure(err: unknown, origin: string): PasskeyFailure {
   if (/counter/i.test(m)) {
     return fail('cloned', 'This passkey’s signature counter went backwards, which is what a copied (cloned) authenticator does, so it was refused. Use another passkey or sign in another way, and tell your administrators.', 401);
   }
+  if (/User verification/i.test(m)) return fail('not_verified', 'Your device did not confirm it is you (PIN, fingerprint or face), which signing in with a passkey alone needs. Try again and unlock the passkey when asked.', 401);
   if (/challenge/i.test(m)) return fail('no_challenge', 'This passkey answer was made for another request. Reload the page and try again.', 400);
   return fail('not_verified', 'The passkey could not be verified, so nothing was changed. Try again.', 400);
 }
