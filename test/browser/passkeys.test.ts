@@ -7,7 +7,8 @@
 // One browser and one provider (plus a second one on the same database with other settings).
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { startTestProvider, type TestProvider } from '../support/provider';
-import { launchBrowser, newContext, signInWithForm, startServer, watchConsole } from './support/browser';
+import { launchBrowser, newContext, screenshot, signInWithForm, startServer, watchConsole } from './support/browser';
+import { seriousViolations } from './support/axe';
 import { basic, pkcePair } from '../support/oauth-requests';
 
 type Credential = { credentialId: string; isResidentCredential: boolean; rpId?: string; privateKey: string; userHandle?: string; signCount: number };
@@ -162,6 +163,33 @@ test('register two named passkeys; the list shows them with dates; audited', asy
   expect(stored.every((s) => s.deviceType === 'singleDevice' && typeof s.counter === 'number')).toBe(true);
   expect(await p.db.audit.countDocuments({ action: 'passkey.add', target: 'alice' })).toBe(2);
   expect(aliceLaptop.problems).toEqual([]);
+});
+
+/** axe (no serious or critical findings) and no sideways scrolling at 1280 and 360 px, light and dark at 360. */
+async function accessible(page: Page, name: string): Promise<void> {
+  for (const [width, scheme] of [[1280, 'light'], [360, 'light'], [360, 'dark']] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    const label = `${name}-${width}-${scheme}`;
+    expect([label, await seriousViolations(page)]).toEqual([label, []]);
+    expect([label, await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)]).toEqual([label, 0]);
+    await screenshot(page, `passkeys-${label}`);
+  }
+  await page.setViewportSize({ width: 1180, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('the passkey list, the sign-in page and the second step are accessible and fit a phone', async () => {
+  await aliceLaptop.page.goto('/accounts/passkeys/');
+  await accessible(aliceLaptop.page, 'list');
+  const d = await device();
+  await d.page.goto('/accounts/login/');
+  await accessible(d.page, 'login');
+  await signInWithForm(d.page, 'alice', PASSWORD);
+  await d.page.getByRole('heading', { name: 'Confirm with your passkey' }).waitFor();
+  await accessible(d.page, 'second-step');
+  expect(d.problems).toEqual([]);
+  await d.context.close();
 });
 
 test('a passkey is the second factor after the password: the ID token says pwd, hwk, mfa', async () => {
