@@ -221,6 +221,17 @@ test('a passkey is the second factor after the password: the ID token says pwd, 
   await d.context.close();
 });
 
+test('the password grant refuses an account with a passkey exactly as a wrong password', async () => {
+  const app = await p.createClient({ name: 'Script', preset: 'generic', redirectUris: ['http://127.0.0.1:9/cb'], grants: ['password'] });
+  const grant = (username: string, password: string) =>
+    fetch(`${base}/o/token/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(app.client_id, app.client_secret) }, body: new URLSearchParams({ grant_type: 'password', username, password }) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  expect((await grant('bob', PASSWORD)).status).toBe(200); // no second factor (yet)
+  const withPasskey = await grant('alice', PASSWORD);
+  const wrong = await grant('alice', 'not her password');
+  expect(withPasskey.status).toBe(400);
+  expect(withPasskey).toEqual(wrong);
+});
+
 test('a replayed answer is refused: twice at once only one signs in, and in another sign-in it is refused', async () => {
   const d = await device(base, [securityKey]);
   await passwordStep(d.page, 'alice');

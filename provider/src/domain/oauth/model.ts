@@ -15,6 +15,7 @@ import { digest, randomToken } from '../../kernel/security/tokens';
 import type { ClientStore } from '../../store/clients';
 import { newFamilyId, type TokenStore } from '../../store/tokens';
 import type { UserStore } from '../../store/users';
+import type { PasskeyStore } from '../../store/passkeys';
 import { trackExpiry } from '../../db/expiry';
 import { addSeconds, lifetimesFor, refreshExpiry } from './lifetimes';
 
@@ -26,6 +27,8 @@ export interface ModelDeps {
   users: UserStore;
   tokens: TokenStore;
   log: Logger;
+  /** A passkey is a second factor too: the password grant refuses such accounts. */
+  passkeys: PasskeyStore;
 }
 
 /** Grant context carried through the library on the `user` object (it passes `user` from lookup to saveToken). */
@@ -161,7 +164,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
       const user = await deps.users.authenticate(username, password);
       // The password grant cannot ask for the second factor: for an account that has one it answers
       // exactly as for a wrong password (no oracle that confirms the password without the code).
-      if (user?.twoFactor) {
+      if (user && (user.twoFactor || (await deps.passkeys.count(user._id)) > 0)) {
         deps.log.info({ event: 'login_failed', reason: 'two_factor_required', username: user.username }, 'password grant refused: the account uses two-factor sign-in');
         return false;
       }

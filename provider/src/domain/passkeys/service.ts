@@ -20,7 +20,8 @@ import { MAX_PASSKEYS_PER_USER, type PasskeyDoc, type PasskeyStore } from '../..
 import type { TokenStore } from '../../store/tokens';
 import type { TakenChallenge } from './challenge';
 
-export type PasskeyFailure = { ok: false; reason: PasskeyFailureReason; message: string; status: number };
+/** `passkey`: the stored passkey the answer named, when known (for the audit of a suspected clone). */
+export type PasskeyFailure = { ok: false; reason: PasskeyFailureReason; message: string; status: number; passkey?: PasskeyDoc };
 export type PasskeyFailureReason =
   | 'no_challenge'
   | 'expired_challenge'
@@ -155,7 +156,7 @@ export class PasskeyService {
       if (!v.verified) return fail('not_verified', 'The passkey could not be verified. Try again.', 401);
       info = v.authenticationInfo;
     } catch (err) {
-      return verificationFailure(err, origin);
+      return { ...verificationFailure(err, origin), passkey };
     }
     // Conditional on the counter we checked against: a concurrent use of the same answer loses.
     if (!(await this.deps.store.recordUse(passkey._id, passkey.counter, info.newCounter))) return fail('replayed', 'This passkey answer was already used. Try again.', 401);

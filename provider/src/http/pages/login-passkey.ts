@@ -129,12 +129,10 @@ export function loginPasskeyRoutes(deps: PageDeps) {
 
   async function refused(req: Request, purpose: ChallengePurpose, f: PasskeyFailure) {
     deps.log.info({ event: 'passkey_login_failed', purpose, reason: f.reason, ip: req.ip }, 'passkey sign-in refused');
-    if (f.reason === 'cloned') {
-      const credentialId = typeof jsonObject(req)?.response === 'object' ? String((jsonObject(req)!.response as { id?: unknown }).id ?? '').slice(0, 200) : '';
-      const passkey = credentialId ? await passkeys.store.byCredentialId(credentialId) : null;
-      const owner = passkey ? await users.byId(passkey.userId) : null;
-      if (owner) await audit.record(owner.username, 'passkey.clone_suspected', owner.username, { name: passkey!.name });
-    }
+    if (f.reason !== 'cloned' || !f.passkey) return;
+    const owner = await users.byId(f.passkey.userId);
+    if (owner) await audit.record(owner.username, 'passkey.clone_suspected', owner.username, { name: f.passkey.name });
+    deps.log.warn({ event: 'passkey_clone_suspected', userId: f.passkey.userId, ip: req.ip }, 'a passkey answered with a counter that went backwards');
   }
 
   return router;
