@@ -105,7 +105,9 @@ async function bench(work: string, procs: Proc[]) {
 
   const profileDir = path.join(__dirname, 'results', 'profiles');
   const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const provider = launch('provider', process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'provider', 'src', 'main.ts')], providerEnv);
+  // Measure what production runs: the compiled provider (`npm start` runs provider/dist/main.js).
+  execFileSync(process.execPath, [path.join(ROOT, 'provider', 'scripts', 'build.js')], { stdio: 'inherit' });
+  const provider = launch('provider', process.execPath, [...profile, path.join(ROOT, 'provider', 'dist', 'main.js')], providerEnv);
   procs.push(provider);
   await waitFor(async () => (await fetch(`${issuer}/healthz`)).ok, 'provider');
   const basePort = await freePort();

@@ -48,8 +48,10 @@ function aptInstall(pkgs, why) {
   });
 }
 
+/** CHROMIUM_PATH, when set, is the only candidate (also how the test of this script hides it). */
 function chromiumFound() {
-  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].some((p) => p && fs.existsSync(p));
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.some((p) => fs.existsSync(p));
 }
 
 // 1. Cheap preconditions (seconds), provisioning what can be provisioned.

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './kernel/config';
 import { connectDatabase, type Database } from './db/connect';
 import { createApp } from './http/app';
+import { Sweeper } from './jobs/sweeper';
 import type { Logger } from './kernel/log';
 import { instrumentDatabase } from './kernel/metrics';
 import type { Clock } from './kernel/clock';
@@ -37,6 +38,12 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   // The first start generates the ID-token signing key; every start checks it can be read.
   await services.oidc.keys.ensureKey();
   const provider = createApp(services, log);
+  // Expiry housekeeping runs beside the HTTP server (one per instance; leases keep them apart).
+  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log, [
+    // The refresh grace's sealed pair goes when the window ends (at the next sweep after it).
+    { name: 'refresh_token_seals', run: () => services.tokens.dropEndedSeals(config.REFRESH_TOKEN_GRACE_SECONDS, { batch: config.SWEEP_BATCH_SIZE, rounds: 20 }) },
+  ]);
+  sweeper.start();
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;
   server.requestTimeout = 30000;
@@ -67,6 +74,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
     });
     server.listen(config.PORT, config.HOST, () => resolve());
   }).catch(async (err) => {
+    await sweeper.stop();
     await provider.close();
     if (!existingDb) await db.close();
     throw err;
@@ -76,6 +84,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   let closed: Promise<void> | undefined;
   const closeRest = () =>
     (closed ??= (async () => {
+      await sweeper.stop();
       await provider.close();
       if (!existingDb) await db.close();
     })());

@@ -78,6 +78,9 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.refreshTokens.createIndex({ familyId: 1 });
   await d.refreshTokens.createIndex({ userId: 1 });
   await d.refreshTokens.createIndex({ clientId: 1 });
+  // Refresh tokens still holding a grace-window seal (store/tokens.ts dropEndedSeals): an equality
+  // FerretDB pushes down (scripts/ferretdb/0002), then the creation time on MongoDB.
+  await d.refreshTokens.createIndex({ graceSeal: 1, createdAt: 1 });
   await d.consents.createIndex({ userId: 1 });
   await d.consents.createIndex({ clientId: 1 });
   await d.audit.createIndex({ at: -1 });

@@ -142,6 +142,8 @@ export interface RefreshTokenDoc {
   rotatedAt?: Date | null;
   /** The token response that replaced the parent, encrypted with a key only the parent's holder can derive (grace window). */
   sealedResponse?: string;
+  /** 'held' while sealedResponse is stored: the indexed equality the seal sweep finds them by (store/tokens.ts dropEndedSeals). */
+  graceSeal?: 'held';
   createdAt: Date;
 }
 

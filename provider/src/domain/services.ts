@@ -11,6 +11,7 @@ import { AuditLog } from '../store/audit';
 import { Lifecycle } from '../kernel/lifecycle';
 import { OidcService } from './oidc/service';
 import { TwoFactorStore } from '../store/two-factor';
+import { ConsentStore } from '../store/consents';
 import { FirstRun } from './accounts/first-run';
 import { PasskeyStore } from '../store/passkeys';
 import { PasskeyService } from './passkeys/service';
@@ -23,6 +24,7 @@ export interface Services {
   userCache: UserCache;
   clients: ClientStore;
   tokens: TokenStore;
+  consents: ConsentStore;
   audit: AuditLog;
   lifecycle: Lifecycle;
   oidc: OidcService;
@@ -47,6 +49,7 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     userCache: new UserCache(users, config.USER_CACHE_SECONDS),
     clients,
     tokens,
+    consents: new ConsentStore(db),
     audit: new AuditLog(db, config.AUDIT_RETENTION_DAYS),
     lifecycle: new Lifecycle(),
     oidc: new OidcService({ config, db, users, clients, tokens }),

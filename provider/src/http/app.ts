@@ -27,7 +27,6 @@ import { csrfTokenForViews } from './middleware/csrf';
 import { securityHeaders } from './middleware/security-headers';
 import { createRateLimiters } from './middleware/rate-limits';
 import { extraBrowserRoutes } from './pages/browser-extras';
-import { Sweeper } from '../jobs/sweeper';
 import { oidcRoutes } from './pages/oidc-session';
 import { DEVICE_CODE_GRANT, deviceCodeGrantType } from '../domain/oidc/device';
 import { deviceRoutes } from './api/device';
@@ -71,7 +70,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.get('/healthz', healthHandler(db));
   app.get('/readyz', readinessHandler(db, services.lifecycle));
   app.get('/metrics', metricsHandler(config.METRICS_TOKEN));
-  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, db));
+  app.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/o/.well-known/openid-configuration'], metadataHandler(config, clients));
   // OpenID Connect: JWKS, RFC 9728, CORS, device authorization, registration (oidc/machine-routes.ts).
   mountOidcMachineEndpoints(app, { services, log, form, tokenLimiter: limiters.token });
   app.post('/o/token/', limiters.token, form, tokenHandler({ oauth, clients, tokens, config, log, loginGuard: limiters.loginGuard, oidc }));
@@ -91,7 +90,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
   app.use(unlessMachinePath(twoFactorGate(services.twoFactor, services.passkeys.store)));
-  app.use(authorizeRoutes({ config, db, clients, oauth, log, oidc }));
+  app.use(authorizeRoutes({ config, consents: services.consents, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
   app.use(accountRoutes({ users, clients, passkeys: services.passkeys.store, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS, passwordless: config.PASSKEY_PASSWORDLESS }));
@@ -111,13 +110,10 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   });
   app.use(errorHandler(log));
 
-  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log);
-  sweeper.start();
 
   return {
     app,
     close: async () => {
-      await sweeper.stop();
       await sessionStore.close().catch(() => undefined);
     },
   };

@@ -30,6 +30,16 @@ export interface SweeperOptions {
   auditRetentionDays: number;
 }
 
+/**
+ * Other housekeeping run with each sweep, on MongoDB too (TTL indexes cannot do it): e.g. the
+ * refresh tokens' grace-window seals (store/tokens.ts dropEndedSeals). Idempotent: on MongoDB
+ * every instance runs it; on FerretDB the lease holder. Returns how many documents it changed.
+ */
+export interface SweepTask {
+  name: string;
+  run(now: Date): Promise<number>;
+}
+
 export interface SweepResult {
   mode: ExpiryMode;
   /** false when another instance holds this slot's lease. */
@@ -39,6 +49,8 @@ export interface SweepResult {
   bucketsDone: number;
   /** true when the time budget ran out before the backlog did. */
   incomplete: boolean;
+  /** Documents each SweepTask changed (only tasks that changed some). */
+  tasks?: Record<string, number>;
 }
 
 interface LeaseDoc {
@@ -58,6 +70,7 @@ export class Sweeper {
     private readonly db: Db,
     private readonly opts: SweeperOptions,
     private readonly log?: Logger,
+    private readonly tasks: SweepTask[] = [],
   ) {}
 
   private ttlPrepared?: Promise<void>;
@@ -119,10 +132,12 @@ export class Sweeper {
     const result: SweepResult = { mode, leased: false, deleted: {}, dueEntries: 0, bucketsDone: 0, incomplete: false };
     if (mode === 'ttl') {
       await this.prepareTtl();
+      await this.runTasks(now, result);
       return result;
     }
     if (!(await this.claimLease(now))) return result;
     result.leased = true;
+    await this.runTasks(now, result);
     const deadline = Date.now() + (this.opts.intervalSeconds * 1000) / 2;
     for (const name of await this.dueCollections(now)) {
       if (!(await this.sweepBucket(name, now, result, deadline))) {
@@ -134,6 +149,14 @@ export class Sweeper {
     const total = Object.values(result.deleted).reduce((a, b) => a + b, 0);
     if (total > 0 || result.incomplete) this.log?.info({ deleted: result.deleted, incomplete: result.incomplete }, 'sweep');
     return result;
+  }
+
+  private async runTasks(now: Date, result: SweepResult): Promise<void> {
+    for (const task of this.tasks) {
+      const changed = await task.run(now);
+      if (changed > 0) result.tasks = { ...result.tasks, [task.name]: changed };
+    }
+    if (result.tasks) this.log?.info({ tasks: result.tasks }, 'sweep housekeeping');
   }
 
   /** True when this instance may sweep in the slot containing `now`. */

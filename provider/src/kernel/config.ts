@@ -47,7 +47,7 @@ export const configSchema = z.object({
   ROTATE_REFRESH_TOKEN: bool.default('true'),
   /** REFRESH_TOKEN_GRACE_SECONDS: after rotation, the old refresh token presented again within this window gets the same new pair (concurrent refreshes, lost responses); later it counts as reuse and revokes the grant. 0 = no grace. */
   REFRESH_TOKEN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  /** CLIENT_CACHE_SECONDS: how long a process reuses a client it read (other processes' client changes show after at most this; 0 = no cache). */
+  /** CLIENT_CACHE_SECONDS: how long a process reuses a client it read, and the discovery document's answer to "may any client use plain PKCE" (other processes' client changes show after at most this; 0 = no cache). */
   CLIENT_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** USER_CACHE_SECONDS: how long userinfo/introspection reuse a profile they read (revocation never waits for it). */
   USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),

@@ -90,9 +90,15 @@ export class DeviceCodes {
       if (!(await this.tokens.claimOnce(`device:${doc._id}`, doc.expiresAt))) return fail('invalid_grant', 'The device_code was already used.');
       return { kind: 'approved', doc };
     }
+    const slowDown = () => fail('slow_down', `Polling too fast: wait at least ${doc.interval + 5} seconds between requests.`);
     const tooSoon = doc.lastPollAt && now.getTime() - doc.lastPollAt.getTime() < doc.interval * 1000;
-    await this.db.deviceCodes.updateOne({ _id: doc._id }, { $set: { lastPollAt: now, ...(tooSoon ? { interval: doc.interval + 5 } : {}) } });
-    if (tooSoon) return fail('slow_down', `Polling too fast: wait at least ${doc.interval + 5} seconds between requests.`);
+    // Parallel polls all read the same lastPollAt: only the one that moves it forward from that
+    // value counts as a poll; the others polled too fast. The conditional update decides on
+    // MongoDB; FerretDB v1 applies updates as read-then-write (two can "match"), so a unique
+    // claim on the value read — the one atomic step there (store/rate-limits.ts) — picks one.
+    const moved = await this.db.deviceCodes.updateOne({ _id: doc._id, lastPollAt: doc.lastPollAt }, { $set: { lastPollAt: now, ...(tooSoon ? { interval: doc.interval + 5 } : {}) } });
+    if (moved.modifiedCount === 0 || !(await this.tokens.claimOnce(`device-poll:${doc._id}:${doc.lastPollAt?.getTime() ?? 'first'}`, doc.expiresAt))) return slowDown();
+    if (tooSoon) return slowDown();
     return fail('authorization_pending', 'The user has not finished the authorization yet.');
   }
 }

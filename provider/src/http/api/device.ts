@@ -6,42 +6,36 @@ import type { Services } from '../../domain/services';
 import { OAuthError } from '../../kernel/errors';
 import { authenticateClient, presentedCredentials } from '../../domain/oauth/client-auth';
 import { formBody, queryParams } from '../../domain/oauth/params';
-import { sendOAuthError } from '../kit/oauth-errors';
+import { withOAuthErrors } from '../kit/oauth-errors';
 import { requireCsrf } from '../middleware/csrf';
 import { DEVICE_CODE_GRANT, formatUserCode, normalizeUserCode } from '../../domain/oidc/device';
 
 export function deviceAuthorizationHandler(services: Services, log: Logger) {
   const { clients, config, oidc } = services;
-  return async (req: Request, res: Response) => {
-    let clientId: string | undefined;
-    try {
-      const body = formBody(req);
-      if (Object.keys(queryParams(req)).length) throw new OAuthError('invalid_request', 'Send the parameters in the form-encoded body, not the query string.');
-      const creds = presentedCredentials(req, body);
-      clientId = creds?.clientId;
-      const client = await authenticateClient(clients, creds);
-      if (!client.grants.includes(DEVICE_CODE_GRANT)) throw new OAuthError('unauthorized_client', `This client may not use the device authorization grant (${DEVICE_CODE_GRANT}).`);
-      const requested = (body.scope ?? '').split(/\s+/).filter(Boolean);
-      const scope = requested.length ? [...new Set(requested)] : config.defaultScopes;
-      const unknown = scope.filter((s) => !config.scopes.includes(s));
-      if (unknown.length) throw new OAuthError('invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
-      const { deviceCode, doc } = await oidc.devices.create(client._id, scope);
-      const userCode = formatUserCode(doc.userCode);
-      log.info({ event: 'device_authorization', clientId: client._id }, 'device authorization started');
-      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json({
-        device_code: deviceCode,
-        user_code: userCode,
-        verification_uri: `${config.issuer}/o/device/`,
-        verification_uri_complete: `${config.issuer}/o/device/?user_code=${userCode}`,
-        expires_in: config.DEVICE_CODE_EXPIRE_SECONDS,
-        interval: doc.interval,
-      });
-    } catch (err) {
-      if (!(err instanceof OAuthError)) throw err;
-      log.warn({ event: 'device_authorization_error', clientId, error: err.code, reason: err.message }, `device authorization refused: ${err.code}`);
-      sendOAuthError(res, err);
-    }
-  };
+  const refusal = { log, event: 'device_authorization_error', message: (e: OAuthError) => `device authorization refused: ${e.code}` };
+  return withOAuthErrors(refusal, async (req: Request, res: Response, fields) => {
+    const body = formBody(req);
+    if (Object.keys(queryParams(req)).length) throw new OAuthError('invalid_request', 'Send the parameters in the form-encoded body, not the query string.');
+    const creds = presentedCredentials(req, body);
+    fields.clientId = creds?.clientId;
+    const client = await authenticateClient(clients, creds);
+    if (!client.grants.includes(DEVICE_CODE_GRANT)) throw new OAuthError('unauthorized_client', `This client may not use the device authorization grant (${DEVICE_CODE_GRANT}).`);
+    const requested = (body.scope ?? '').split(/\s+/).filter(Boolean);
+    const scope = requested.length ? [...new Set(requested)] : config.defaultScopes;
+    const unknown = scope.filter((s) => !config.scopes.includes(s));
+    if (unknown.length) throw new OAuthError('invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
+    const { deviceCode, doc } = await oidc.devices.create(client._id, scope);
+    const userCode = formatUserCode(doc.userCode);
+    log.info({ event: 'device_authorization', clientId: client._id }, 'device authorization started');
+    res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json({
+      device_code: deviceCode,
+      user_code: userCode,
+      verification_uri: `${config.issuer}/o/device/`,
+      verification_uri_complete: `${config.issuer}/o/device/?user_code=${userCode}`,
+      expires_in: config.DEVICE_CODE_EXPIRE_SECONDS,
+      interval: doc.interval,
+    });
+  });
 }
 
 export function deviceRoutes(services: Services, log: Logger) {

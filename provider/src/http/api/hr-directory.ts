@@ -17,7 +17,8 @@ export const DIRECTORY_PATH = '/api/v2/hrm/directory/';
 export const PEOPLE_PATH = '/api/v2/hrm/people/';
 
 const querySchema = z.object({
-  q: z.string().max(100, 'q is at most 100 characters').default(''),
+  // A NUL cannot travel in the database's regex (BSON C string): refused here, with a sentence.
+  q: z.string().max(100, 'q is at most 100 characters').refine((q) => !q.includes('\0'), 'q must not contain a NUL character (%00).').default(''),
   page: z.coerce.number({ invalid_type_error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').max(1000, 'page is at most 1000').default(1),
 });
 
@@ -36,17 +37,11 @@ export async function colleague(u: UserDoc, config: Config, managerOf: (name: st
   return Object.fromEntries(Object.entries(all).filter(([k, v]) => allowed.has(k) && v !== undefined));
 }
 
-/** Escapes a user's text for a case-insensitive substring regex. */
-function contains(text: string): RegExp {
-  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-}
-
 export function directoryRoutes(services: Services, log: Logger) {
-  const { config, db, tokens } = services;
+  const { config, db, users, tokens } = services;
   const limiter = new SlotLimiter(db, { prefix: 'hrm-directory:', limit: config.HRM_DIRECTORY_RATE_LIMIT, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000, leases: true });
   const router = Router();
-  const managerOf = (name: string) => db.users.findOne({ username: name });
-  const listed = { active: true, employmentStatus: { $ne: 'left' as const } };
+  const managerOf = (name: string) => users.byStoredUsername(name);
 
   /** Bearer token (header only: tokens in URLs end up in logs), active user, scope hrm, rate limit. */
   async function authorise(req: Request, res: Response, next: NextFunction) {
@@ -57,7 +52,7 @@ export function directoryRoutes(services: Services, log: Logger) {
       return res.status(401).json({ error: 'invalid_token', error_description: 'An access token is required in the Authorization header ("Bearer <token>").' });
     }
     const doc = await tokens.findActiveAccessToken(m[1]);
-    const user = doc?.userId ? await db.users.findOne({ _id: doc.userId }) : null;
+    const user = doc?.userId ? await users.byId(doc.userId) : null;
     if (!doc || !user || !user.active) return challenge(res, 401, 'invalid_token', 'The access token is unknown, expired or revoked.');
     if (!doc.scope.includes(HRM_SCOPE)) return challenge(res, 403, 'insufficient_scope', `The access token's scope does not include "${HRM_SCOPE}".`);
     const decision = await limiter.take(user._id);
@@ -77,15 +72,14 @@ export function directoryRoutes(services: Services, log: Logger) {
     }
     const { q, page } = parsed.data;
     const text = q.trim();
-    const filter = text ? { ...listed, $or: [{ name: contains(text) }, { username: contains(text) }, { department: contains(text) }, { jobTitle: contains(text) }, { teams: normaliseUsername(text) }] } : listed;
     const size = config.HRM_DIRECTORY_PAGE_SIZE;
-    const [total, docs] = await Promise.all([db.users.countDocuments(filter), db.users.find(filter, { sort: { name: 1, username: 1 }, skip: (page - 1) * size, limit: size }).toArray()]);
-    res.json({ q: text, page, page_size: size, total, pages: Math.max(1, Math.ceil(total / size)), people: await Promise.all(docs.map((d) => colleague(d, config, managerOf))) });
+    const { total, people } = await users.searchDirectory(text, page, size);
+    res.json({ q: text, page, page_size: size, total, pages: Math.max(1, Math.ceil(total / size)), people: await Promise.all(people.map((d) => colleague(d, config, managerOf))) });
   });
 
   router.get(`${PEOPLE_PATH}:username/`, authorise, async (req: Request, res: Response) => {
     const name = normaliseUsername(String(req.params.username ?? '').slice(0, 200));
-    const person = name ? await db.users.findOne({ ...listed, username: name }) : null;
+    const person = name ? await users.listedByUsername(name) : null;
     if (!person) return res.status(404).json({ error: 'not_found', error_description: 'No current employee has this username.' });
     res.json(await colleague(person, config, managerOf));
   });

@@ -10,9 +10,9 @@ import type { ClientDoc, UserDoc } from '../../db/schema';
 import { OAuthError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/log';
 import { authenticateClient, basicCredentials } from '../../domain/oauth/client-auth';
-import { sendOAuthError } from '../kit/oauth-errors';
+import { withOAuthErrors } from '../kit/oauth-errors';
 import type { Services } from '../../domain/services';
-import { normaliseUsername } from '../../store/users';
+import { normaliseUsername, type UserStore } from '../../store/users';
 import { sendTooManyRequests } from '../middleware/rate-limits';
 import { SlotLimiter } from '../../store/rate-limits';
 import { hrClaims } from '../../domain/hr/claims';
@@ -39,48 +39,54 @@ export function statusRoute(services: Services, log: Logger) {
 
   return [
     json,
-    async (req: Request, res: Response) => {
+    withOAuthErrors({ log, event: 'hrm_status_refused', message: (e) => `HRM status refused: ${e.reason}` }, async (req: Request, res: Response) => {
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-      try {
-        const basic = basicCredentials(req);
-        const client = await authenticateClient(clients, basic && { ...basic, method: 'client_secret_basic' });
-        if (!mayReadHrmStatus(client)) throw new OAuthError('unauthorized_client', 'This client may not read HRM employment statuses (only the Rocket.Chat app client may).', 403, 'client lacks allowHrmStatus');
-        const decision = await limiter.take(client._id);
-        if (!decision.allowed) {
-          log.warn({ event: 'hrm_status_rate_limited', clientId: client._id }, 'too many HRM status requests');
-          return sendTooManyRequests(res, decision.retryAfterSeconds);
-        }
-        if (!req.is('application/json')) throw new OAuthError('invalid_request', 'Send the body as application/json: {"ids": [...]}.');
-        const parsed = bodySchema.safeParse(req.body);
-        if (!parsed.success) throw new OAuthError('invalid_request', parsed.error.issues.map((i) => i.message).join('; '));
-        const ids = [...new Set(parsed.data.ids)];
-        const usernames = ids.map(normaliseUsername);
-        const found = await db.users.find({ $or: [{ _id: { $in: ids } }, { username: { $in: usernames } }] }).toArray();
-        const managers = await managerIndex(services, found);
-        const now = new Date();
-        const users = await Promise.all(
-          ids.map(async (id) => {
-            const u = found.find((f) => f._id === id) ?? found.find((f) => f.username === normaliseUsername(id));
-            if (!u) return { id, status: 'unknown' };
-            const claims = await hrClaims(u, config, async (name) => managers.get(name) ?? null, now);
-            return { id, sub: u._id, username: u.username, name: u.name, status: claims.employment_status, ...claims };
-          }),
-        );
-        log.info({ event: 'hrm_status', clientId: client._id, asked: ids.length, known: found.length }, 'HRM status batch answered');
-        res.json({ users });
-      } catch (err) {
-        if (!(err instanceof OAuthError)) throw err;
-        log.warn({ event: 'hrm_status_refused', error: err.code, reason: err.reason }, `HRM status refused: ${err.reason}`);
-        sendOAuthError(res, err);
+      const basic = basicCredentials(req);
+      const client = await authenticateClient(clients, basic && { ...basic, method: 'client_secret_basic' });
+      if (!mayReadHrmStatus(client)) throw new OAuthError('unauthorized_client', 'This client may not read HRM employment statuses (only the Rocket.Chat app client may).', 403, 'client lacks allowHrmStatus');
+      const decision = await limiter.take(client._id);
+      if (!decision.allowed) {
+        log.warn({ event: 'hrm_status_rate_limited', clientId: client._id }, 'too many HRM status requests');
+        return sendTooManyRequests(res, decision.retryAfterSeconds);
       }
-    },
+      if (!req.is('application/json')) throw new OAuthError('invalid_request', 'Send the body as application/json: {"ids": [...]}.');
+      const parsed = bodySchema.safeParse(req.body);
+      if (!parsed.success) throw new OAuthError('invalid_request', parsed.error.issues.map((i) => i.message).join('; '));
+      const ids = [...new Set(parsed.data.ids)];
+      const found = await usersByIdOrName(services.users, ids);
+      const managers = await managerIndex(services, found);
+      const now = new Date();
+      const users = await Promise.all(
+        ids.map(async (id) => {
+          const u = found.find((f) => f._id === id) ?? found.find((f) => f.username === normaliseUsername(id));
+          if (!u) return { id, status: 'unknown' };
+          const claims = await hrClaims(u, config, async (name) => managers.get(name) ?? null, now);
+          return { id, sub: u._id, username: u.username, name: u.name, status: claims.employment_status, ...claims };
+        }),
+      );
+      log.info({ event: 'hrm_status', clientId: client._id, asked: ids.length, known: found.length }, 'HRM status batch answered');
+      res.json({ users });
+    }),
   ];
+}
+
+/**
+ * The users named by id or by username: two `$in` reads, merged. Not one `$or`: the embedded
+ * FerretDB cannot push an `$or` down and would read every user (issue 19 A). The ids first (an
+ * `_id $in`, an index search on FerretDB too); only the entries no id matched are then looked up
+ * by username, so a batch of subject ids — what the app sends — costs one index search.
+ */
+async function usersByIdOrName(users: UserStore, ids: string[]): Promise<UserDoc[]> {
+  const byId = await users.byIds(ids);
+  const matched = new Set(byId.map((u) => u._id));
+  const byName = await users.byUsernames([...new Set(ids.filter((id) => !matched.has(id)).map(normaliseUsername))]);
+  return [...new Map([...byId, ...byName].map((u) => [u._id, u])).values()];
 }
 
 /** One query for every manager the batch names. */
 async function managerIndex(services: Services, users: UserDoc[]): Promise<Map<string, UserDoc>> {
   const names = [...new Set(users.map((u) => u.manager).filter((m): m is string => !!m))];
   if (names.length === 0) return new Map();
-  const docs = await services.db.users.find({ username: { $in: names } }).toArray();
+  const docs = await services.users.byUsernames(names);
   return new Map(docs.map((d) => [d.username, d]));
 }

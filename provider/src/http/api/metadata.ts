@@ -2,7 +2,7 @@
 // in the same document: it is served at every discovery path.
 import type { Request, Response } from 'express';
 import type { Config } from '../../kernel/config';
-import type { Database } from '../../db/connect';
+import type { ClientStore } from '../../store/clients';
 import { openIdMetadata } from '../../domain/oidc/discovery';
 
 export function metadataBody(config: Config, pkceMethods: string[] = ['S256']) {
@@ -29,13 +29,13 @@ export function metadataBody(config: Config, pkceMethods: string[] = ['S256']) {
   };
 }
 
-/** "plain" is advertised only while some client is allowed to use it (RFC 9700 §2.1.1). */
-async function pkceMethods(db: Database): Promise<string[]> {
-  return (await db.clients.countDocuments({ allowPlainPkce: true }, { limit: 1 })) > 0 ? ['S256', 'plain'] : ['S256'];
+/** "plain" is advertised only while some client is allowed to use it (RFC 9700 §2.1.1); the answer is cached (store/clients.ts). */
+async function pkceMethods(clients: ClientStore): Promise<string[]> {
+  return (await clients.anyAllowsPlainPkce()) ? ['S256', 'plain'] : ['S256'];
 }
 
-export function metadataHandler(config: Config, db: Database) {
+export function metadataHandler(config: Config, clients: ClientStore) {
   return async (_req: Request, res: Response) => {
-    res.set('Cache-Control', 'public, max-age=300').json(metadataBody(config, await pkceMethods(db)));
+    res.set('Cache-Control', 'public, max-age=300').json(metadataBody(config, await pkceMethods(clients)));
   };
 }

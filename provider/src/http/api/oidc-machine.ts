@@ -11,11 +11,11 @@ import { registrationRoutes } from './registration';
 
 export function mountOidcMachineEndpoints(app: Express, deps: { services: Services; log: Logger; form: RequestHandler; tokenLimiter: RequestHandler }): void {
   const { services, log, form, tokenLimiter } = deps;
-  const { config, db, clients, tokens, oidc } = services;
+  const { config, clients, tokens, oidc } = services;
   app.get(['/o/.well-known/jwks.json', '/.well-known/jwks.json'], jwksHandler(oidc.keys));
   app.get('/.well-known/oauth-protected-resource', protectedResourceHandler(config));
   // Per-client CORS for browser apps (allowed origins): preflights, then the per-client check.
-  const cors = corsRoutes({ db, clients, tokens });
+  const cors = corsRoutes({ clients, tokens });
   app.options(['/o/token/', '/o/revoke_token/'], tokenLimiter, cors.preflight('POST'));
   app.options(['/o/userinfo/', '/api/v2/o/userinfo/'], tokenLimiter, cors.preflight('GET, POST'));
   app.use(['/o/token/', '/o/revoke_token/'], form, cors.forClient);

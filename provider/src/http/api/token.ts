@@ -1,7 +1,6 @@
 // POST /o/token/ — RFC 6749 §3.2. Accepts the three client shapes of DESIGN.md:
 // Rocket.Chat Custom OAuth (Basic or body credentials), the Apps-Engine OAuth2Client
 // (everything in the query string, only for clients that allow it), standard clients.
-import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import OAuth2Server, { Request, Response } from '@node-oauth/oauth2-server';
 import { OAuthError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/log';
@@ -13,7 +12,7 @@ import { libraryErrorCode } from '../../domain/oauth/server';
 import { refreshGrant, type TokenResponseBody } from '../../domain/oauth/refresh-grant';
 import type { Config } from '../../kernel/config';
 import type { TokenStore } from '../../store/tokens';
-import { sendOAuthError } from '../kit/oauth-errors';
+import { withOAuthErrors } from '../kit/oauth-errors';
 import type { OidcService } from '../../domain/oidc/service';
 import type { LoginAttempt, LoginGuard } from '../middleware/rate-limit-login';
 import { clientIpKey, sendTooManyRequests } from '../middleware/rate-limits';
@@ -29,8 +28,16 @@ export interface TokenHandlerDeps {
   oidc?: OidcService;
 }
 
+/** The library's own errors (grant handlers, device polling answers) as OAuth refusals. */
+function libraryError(err: unknown): OAuthError | undefined {
+  const known = libraryErrorCode(err);
+  return known ? new OAuthError(known.code as never, known.message, known.status) : undefined;
+}
+
 export function tokenHandler(deps: TokenHandlerDeps) {
-  return async (req: ExpressRequest, res: ExpressResponse) => {
+  // Rocket.Chat discards error bodies ("Failed to complete OAuth handshake"): the refusal's log line is the admin's only clue.
+  const refusal = { log: deps.log, event: 'token_error', message: (e: OAuthError) => `token request refused: ${e.code}: ${e.reason}`, translate: libraryError };
+  return withOAuthErrors(refusal, async (req, res, fields) => {
     let clientId: string | undefined;
     let grantType: string | undefined;
     let passwordAttempt: LoginAttempt | undefined;
@@ -50,8 +57,8 @@ export function tokenHandler(deps: TokenHandlerDeps) {
         params = { ...query, ...body };
         creds = presentedCredentials(req, params);
       }
-      clientId = creds?.clientId;
-      grantType = required(params, 'grant_type');
+      clientId = fields.clientId = creds?.clientId;
+      grantType = fields.grantType = required(params, 'grant_type');
       const client = await authenticateClient(deps.clients, creds);
       if (GRANT_TYPES.includes(grantType as GrantType) && !client.grants.includes(grantType as GrantType)) {
         throw new OAuthError('unauthorized_client', `This client may not use the ${grantType} grant.`);
@@ -85,12 +92,7 @@ export function tokenHandler(deps: TokenHandlerDeps) {
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(reply);
     } catch (err) {
       if (passwordAttempt?.allowed) passwordAttempt.failed();
-      const known = err instanceof OAuthError ? err : libraryErrorCode(err);
-      if (!known) throw err;
-      const e = err instanceof OAuthError ? err : new OAuthError(known.code as never, known.message, known.status);
-      // Rocket.Chat discards error bodies ("Failed to complete OAuth handshake"): this log line is the admin's only clue.
-      deps.log.warn({ event: 'token_error', clientId, grantType, error: e.code, reason: e.reason }, `token request refused: ${e.code}: ${e.reason}`);
-      sendOAuthError(res, e);
+      throw err;
     }
-  };
+  });
 }

@@ -3,7 +3,6 @@
 // Origin is registered (https, exact) for the client the request is from. Preflights pass for an
 // Origin some client registered; the actual request is then judged per client.
 import type { NextFunction, Request, Response } from 'express';
-import type { Database } from '../../db/connect';
 import { presentedCredentials } from '../../domain/oauth/client-auth';
 import type { ClientStore } from '../../store/clients';
 import type { TokenStore } from '../../store/tokens';
@@ -14,12 +13,12 @@ function allow(res: Response, origin: string) {
   res.set('Access-Control-Allow-Origin', origin);
 }
 
-export function corsRoutes(deps: { db: Database; clients: ClientStore; tokens: TokenStore }) {
+export function corsRoutes(deps: { clients: ClientStore; tokens: TokenStore }) {
   /** OPTIONS: answer the preflight for an origin some client registered. */
   const preflight = (methods: string) => async (req: Request, res: Response) => {
     res.vary('Origin');
     const origin = req.headers.origin;
-    if (typeof origin !== 'string' || (await deps.db.clients.countDocuments({ allowedOrigins: origin }, { limit: 1 })) === 0) {
+    if (typeof origin !== 'string' || !(await deps.clients.anyAllowsOrigin(origin))) {
       return res.status(403).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: 'This origin is not registered for any client (allowed origins).' });
     }
     allow(res, origin);

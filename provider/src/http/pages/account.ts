@@ -2,7 +2,6 @@
 // user granted (or that holds live tokens for them), with scopes, first and last use, and a
 // Revoke button that withdraws the consent and revokes the tokens at once.
 import { Router, type Request, type Response } from 'express';
-import { consentId, type ClientDoc } from '../../db/schema';
 import { requireCsrf } from '../middleware/csrf';
 import { formNonce, me, requireSignedIn, type PageDeps } from '../kit/pages';
 
@@ -17,15 +16,9 @@ export interface ConnectedApp {
 
 /** Consents plus clients still holding live tokens for the user (skip-authorization clients record no consent). */
 export async function connectedApps(deps: PageDeps, userId: string, now = new Date()): Promise<ConnectedApp[]> {
-  const { db } = deps.services;
+  const { consents: consentStore, tokens, clients } = deps.services;
   // Plain finds, folded here: FerretDB v1 lacks $min/$max in $group.
-  const live = { userId, revokedAt: null, expiresAt: { $gt: now } };
-  const projection = { clientId: 1, scope: 1, createdAt: 1 };
-  const [consents, accessTokens, refreshTokens] = await Promise.all([
-    db.consents.find({ userId }).toArray(),
-    db.accessTokens.find(live, { projection, limit: 5000 }).toArray(),
-    db.refreshTokens.find(live, { projection, limit: 5000 }).toArray(),
-  ]);
+  const [consents, { access: accessTokens, refresh: refreshTokens }] = await Promise.all([consentStore.forUser(userId), tokens.liveForUser(userId, now)]);
   const fold = (rows: Array<{ clientId: string; scope: string[]; createdAt: Date }>) => {
     const out = new Map<string, { _id: string; count: number; first: Date; last: Date; scopes: string[][] }>();
     for (const r of rows) {
@@ -61,8 +54,7 @@ export async function connectedApps(deps: PageDeps, userId: string, now = new Da
     e.firstUsedAt = earliest(e.firstUsedAt, row.first);
     e.lastUsedAt = latest(e.lastUsedAt, row.last);
   }
-  const clients = await db.clients.find({ _id: { $in: [...byClient.keys()] } }).toArray();
-  const names = new Map(clients.map((c: ClientDoc) => [c._id, c.name]));
+  const names = await clients.namesByIds([...byClient.keys()]);
   return [...byClient.values()]
     .filter((e) => names.has(e.clientId))
     .map((e) => ({ ...e, name: names.get(e.clientId)! }))
@@ -71,13 +63,9 @@ export async function connectedApps(deps: PageDeps, userId: string, now = new Da
 
 /** Withdraws a user's grant to one client: consent, tokens and any unredeemed codes. */
 export async function revokeConnection(deps: PageDeps, userId: string, clientId: string): Promise<{ consent: boolean; tokens: number }> {
-  const { db, tokens } = deps.services;
-  const [consent, revoked] = await Promise.all([
-    db.consents.deleteOne({ _id: consentId(userId, clientId) }),
-    tokens.revokeForUserAndClient(userId, clientId),
-    db.codes.updateMany({ userId, clientId, usedAt: null }, { $set: { usedAt: new Date() } }),
-  ]);
-  return { consent: consent.deletedCount > 0, tokens: revoked };
+  const { consents, tokens } = deps.services;
+  const [consent, revoked] = await Promise.all([consents.withdraw(userId, clientId), tokens.revokeForUserAndClient(userId, clientId), tokens.invalidateCodes(userId, clientId)]);
+  return { consent, tokens: revoked };
 }
 
 export function accountPageRoutes(deps: PageDeps) {

@@ -3,8 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import OAuth2Server, { Request as OAuthRequest, Response as OAuthResponse } from '@node-oauth/oauth2-server';
 import type { Config } from '../../kernel/config';
-import type { Database } from '../../db/connect';
-import { consentId, type UserDoc } from '../../db/schema';
+import type { UserDoc } from '../../db/schema';
+import type { ConsentStore } from '../../store/consents';
 import type { Logger } from '../../kernel/log';
 import type { ClientStore } from '../../store/clients';
 import { AUTHORIZE_PARAMS, errorRedirect, validateAuthorizeRequest, type AuthorizeRequest } from '../../domain/oauth/authorize-request';
@@ -17,7 +17,7 @@ import { sessionAmr } from '../../domain/oidc/amr';
 
 interface Deps {
   config: Config;
-  db: Database;
+  consents: ConsentStore;
   clients: ClientStore;
   oauth: OAuth2Server;
   log: Logger;
@@ -51,17 +51,12 @@ export function authorizeRoutes(deps: Deps) {
     if (deps.oidc.extraClaims(a.scope, a.oidc.claims).length) return false;
     if (consentRequired(a.client, prompt)) return false;
     if (a.client.skipAuthorization) return true;
-    const consent = await deps.db.consents.findOne({ _id: consentId(user._id, a.client._id) });
+    const consent = await deps.consents.find(user._id, a.client._id);
     return !!consent && a.scope.every((s) => consent.scope.includes(s));
   }
 
   async function recordConsent(user: UserDoc, a: AuthorizeRequest): Promise<void> {
-    const now = new Date();
-    await deps.db.consents.updateOne(
-      { _id: consentId(user._id, a.client._id) },
-      { $addToSet: { scope: { $each: a.scope } }, $set: { lastUsedAt: now }, $setOnInsert: { userId: user._id, clientId: a.client._id, createdAt: now } },
-      { upsert: true },
-    );
+    await deps.consents.grant(user._id, a.client._id, a.scope);
   }
 
   /** Issues the code through the library and redirects the browser back to the client. */

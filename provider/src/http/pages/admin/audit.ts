@@ -8,12 +8,9 @@ import { AUDIT_PAGE_SIZE, auditFilters, auditQuery, pageHref } from './audit-que
 export function auditRoutes(deps: PageDeps) {
   const router = Router();
   router.get('/audit/', async (req: Request, res: Response) => {
-    const { db } = deps.services;
     const filters = auditFilters(req.query as Record<string, unknown>);
     const query = auditQuery(filters);
-    // One extra row tells whether there is a next page (no count over the whole log).
-    const rows = await db.audit.find(query, { sort: { at: -1 }, skip: (filters.page - 1) * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE + 1 }).toArray();
-    const entries = rows.slice(0, AUDIT_PAGE_SIZE);
+    const { entries, hasNext } = await deps.services.audit.page(query, filters.page, AUDIT_PAGE_SIZE);
     res.render('admin/audit.njk', {
       section: 'audit',
       filters,
@@ -30,7 +27,7 @@ export function auditRoutes(deps: PageDeps) {
       })),
       firstIndex: (filters.page - 1) * AUDIT_PAGE_SIZE + 1,
       prevHref: filters.page > 1 ? pageHref(filters, filters.page - 1) : undefined,
-      nextHref: rows.length > AUDIT_PAGE_SIZE ? pageHref(filters, filters.page + 1) : undefined,
+      nextHref: hasNext ? pageHref(filters, filters.page + 1) : undefined,
     });
   });
   return router;

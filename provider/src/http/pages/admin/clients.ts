@@ -88,9 +88,9 @@ export function clientRoutes(deps: PageDeps) {
   async function usage(clientId: string) {
     const now = new Date();
     const [accessTokens, refreshTokens, consents] = await Promise.all([
-      db.accessTokens.countDocuments({ clientId, revokedAt: null, expiresAt: { $gt: now } }),
-      db.refreshTokens.countDocuments({ clientId, revokedAt: null, expiresAt: { $gt: now } }),
-      db.consents.countDocuments({ clientId }),
+      tokens.countLive('access_tokens', { clientId }, { now }),
+      tokens.countLive('refresh_tokens', { clientId }, { now }),
+      deps.services.consents.countForClient(clientId),
     ]);
     return { accessTokens, refreshTokens, consents, inUse: accessTokens + refreshTokens + consents > 0 };
   }

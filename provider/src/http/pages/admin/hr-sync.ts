@@ -3,7 +3,7 @@
 // Connect Rocket.Chat page (views/admin/_hr-sync.njk). Set as res.locals, which every render sees.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../../../kernel/config';
-import type { Database } from '../../../db/connect';
+import type { UserStore } from '../../../store/users';
 import type { PageDeps } from '../../kit/pages';
 import { slugify } from '../../../domain/hr/groups';
 import { roleMap } from '../../../domain/hr/role-map';
@@ -15,9 +15,9 @@ export interface HrSyncValues {
 }
 
 /** Every department and team slug in use, each mapped to a channel of the same name (edit to taste). */
-export async function hrSyncValues(db: Database, config: Config): Promise<HrSyncValues> {
-  const [departments, teams] = await Promise.all([db.users.distinct('department', { active: true }), db.users.distinct('teams', { active: true })]);
-  const slugs = [...new Set([...departments.filter((d): d is string => typeof d === 'string').map(slugify), ...teams.filter((t): t is string => typeof t === 'string')])].filter(Boolean).sort();
+export async function hrSyncValues(users: UserStore, config: Config): Promise<HrSyncValues> {
+  const { departments, teams } = await users.activeDepartmentsAndTeams();
+  const slugs = [...new Set([...departments.map(slugify), ...teams])].filter(Boolean).sort();
   const groupsChannelMap = JSON.stringify(Object.fromEntries(slugs.map((s) => [s, s])), null, 2);
   const rolesToSync = [...new Set(Object.values(roleMap(config)))].sort().join(',');
   const p = 'OVERWRITE_SETTING_Accounts_OAuth_Custom-Hrm';
@@ -38,9 +38,9 @@ export async function hrSyncValues(db: Database, config: Config): Promise<HrSync
 
 export function connectSyncLocals(deps: PageDeps) {
   const router = Router();
-  const { db, config } = deps.services;
+  const { users, config } = deps.services;
   const load = async (_req: Request, res: Response, next: NextFunction) => {
-    res.locals.hrSync = await hrSyncValues(db, config);
+    res.locals.hrSync = await hrSyncValues(users, config);
     next();
   };
   router.get('/clients/:id/connect', load);

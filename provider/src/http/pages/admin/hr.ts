@@ -20,11 +20,11 @@ const FORM_FIELDS: Record<keyof EmploymentInput, string> = {
 
 export function employmentRoutes(deps: PageDeps) {
   const router = Router();
-  const { db, tokens, userCache } = deps.services;
+  const { db, users, tokens, userCache } = deps.services;
 
   router.post('/users/:id/employment', requireCsrf, async (req: Request, res: Response) => {
     const id = req.params.id;
-    const user: UserDoc | null = typeof id === 'string' && id.length <= 100 ? await db.users.findOne({ _id: id }) : null;
+    const user: UserDoc | null = typeof id === 'string' && id.length <= 100 ? await users.byId(id) : null;
     if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
     const back = `/admin/users/${encodeURIComponent(user._id)}/`;
     const input = Object.fromEntries(Object.entries(FORM_FIELDS).map(([k, name]) => [k, field(req, name, 2100)])) as EmploymentInput;

@@ -16,15 +16,8 @@ export function adminRoutes(deps: PageDeps) {
   admin.use(requireAdmin, formNonce);
 
   admin.get('/', async (_req: Request, res: Response) => {
-    const { db } = deps.services;
-    const now = new Date();
-    const [clients, users, activeUsers, accessTokens, lastAudit] = await Promise.all([
-      db.clients.countDocuments({}),
-      db.users.countDocuments({}),
-      db.users.countDocuments({ active: true }),
-      db.accessTokens.countDocuments({ revokedAt: null, expiresAt: { $gt: now } }),
-      deps.services.audit.recent(5),
-    ]);
+    const s = deps.services;
+    const [clients, { users, activeUsers }, accessTokens, lastAudit] = await Promise.all([s.clients.count(), s.users.counts(), s.tokens.countLive('access_tokens', {}, { now: new Date() }), s.audit.recent(5)]);
     res.render('admin/index.njk', { section: 'overview', counts: { clients, users, activeUsers, accessTokens }, lastAudit });
   });
   admin.use(connectSyncLocals(deps));

@@ -4,18 +4,9 @@ import { requireCsrf } from '../../middleware/csrf';
 import { audit, noticeFrom, notFound, type PageDeps } from '../../kit/pages';
 import { PRESET_LABELS } from './clients';
 
-type Counts = Record<string, number>;
-
 export function tokenRoutes(deps: PageDeps) {
   const router = Router();
-  const { clients, users, tokens, db } = deps.services;
-
-  async function countsBy(field: 'clientId' | 'userId', collection: 'accessTokens' | 'refreshTokens', now: Date): Promise<Counts> {
-    const rows = await db[collection]
-      .aggregate<{ _id: string | null; count: number }>([{ $match: { revokedAt: null, expiresAt: { $gt: now } } }, { $group: { _id: `$${field}`, count: { $sum: 1 } } }])
-      .toArray();
-    return Object.fromEntries(rows.filter((r) => r._id).map((r) => [r._id as string, r.count]));
-  }
+  const { clients, users, tokens } = deps.services;
 
   router.get('/tokens/', async (req: Request, res: Response) => {
     const now = new Date();
@@ -23,9 +14,9 @@ export function tokenRoutes(deps: PageDeps) {
       clients.list(),
       users.list(),
       tokens.activeCountsByClient(now),
-      countsBy('clientId', 'refreshTokens', now),
-      countsBy('userId', 'accessTokens', now),
-      countsBy('userId', 'refreshTokens', now),
+      tokens.liveCountsBy('refresh_tokens', 'clientId', now),
+      tokens.liveCountsBy('access_tokens', 'userId', now),
+      tokens.liveCountsBy('refresh_tokens', 'userId', now),
     ]);
     res.render('admin/tokens.njk', {
       section: 'tokens',

@@ -21,8 +21,7 @@ export function userRoutes(deps: PageDeps) {
   async function assertEmailFree(email: string, ownId: string) {
     const normalized = email.trim().toLowerCase();
     if (!normalized) return;
-    const other = await db.users.findOne({ email: normalized, _id: { $ne: ownId } });
-    if (other) throw new AppError('duplicate_email', `A user with email "${normalized}" already exists.`, 409);
+    if (await users.emailTakenByOther(normalized, ownId)) throw new AppError('duplicate_email', `A user with email "${normalized}" already exists.`, 409);
   }
 
   async function byId(req: Request): Promise<UserDoc | null> {
@@ -31,7 +30,7 @@ export function userRoutes(deps: PageDeps) {
   }
 
   async function renderEdit(res: Response, user: UserDoc, extra: Record<string, unknown> = {}, status = 200) {
-    const activeTokens = await db.accessTokens.countDocuments({ userId: user._id, revokedAt: null, expiresAt: { $gt: new Date() } });
+    const activeTokens = await tokens.countLive('access_tokens', { userId: user._id }, { now: new Date() });
     res.status(status).render('admin/user-edit.njk', {
       section: 'users',
       user,
