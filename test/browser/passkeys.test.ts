@@ -293,6 +293,22 @@ test('another account’s passkey is refused at the second step', async () => {
   await d.context.close();
 });
 
+test('with an authenticator app and a passkey, the second step offers both, also after a wrong code', async () => {
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  expect(await p.running.services.twoFactor.enable(ids.bob, secret, 1)).toHaveLength(10);
+  const d = await device(base, [bobKey]);
+  await passwordStep(d.page, 'bob');
+  await d.page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+  await d.page.getByLabel('Code').fill('000000');
+  await Promise.all([d.page.waitForLoadState('load'), d.page.getByRole('button', { name: 'Verify and sign in' }).click()]);
+  await waitForText(d.page, '#code-error', 'That code is not right');
+  // The passkey still works from the page shown again.
+  await Promise.all([d.page.waitForURL(/\/accounts\/profile\//), d.page.getByRole('button', { name: 'Use a passkey' }).click()]);
+  expect(await d.page.locator('.topbar .who').textContent()).toBe('Bob');
+  await p.running.services.twoFactor.reset(ids.bob);
+  await d.context.close();
+});
+
 test('passwordless sign-in with a discoverable passkey where allowed: amr hwk, user, mfa on the session', async () => {
   const d = await device(base, [laptopKey]);
   await d.page.goto('/accounts/login/?next=/accounts/sessions/');

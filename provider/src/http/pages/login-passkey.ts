@@ -35,15 +35,18 @@ export function loginPasskeyRoutes(deps: PageDeps) {
   const ipLimiter = twoFactorIpLimiter(config, db);
   const SESSION_GONE = 'Your sign-in took too long or was already finished, so it was cancelled for your safety. Enter your password again.';
 
-  // The second-step page shows the code form and/or the passkey button, as the account has them.
-  router.get(SECOND_STEP_PATH, async (req: Request, res: Response, next) => {
+  // The second-step page shows the code form and/or the passkey button, as the account has them
+  // (also when it is shown again after a wrong code).
+  const offers = async (req: Request, res: Response, next: () => void) => {
     const p = pendingSecondStep(req);
     if (p.state === 'pending') {
       const user = await users.byId(p.userId);
       if (user) res.locals.secondStep = { totp: Boolean(user.twoFactor), passkeys: (await passkeys.store.count(user._id)) > 0 };
     }
     next();
-  });
+  };
+  router.get(SECOND_STEP_PATH, offers);
+  router.post(SECOND_STEP_PATH, offers);
 
   router.post(`${SECOND_STEP_PASSKEY_PATH}options/`, json, requireCsrfJson, async (req: Request, res: Response) => {
     const p = pendingSecondStep(req);
