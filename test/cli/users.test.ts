@@ -175,7 +175,7 @@ describe('user deactivate', () => {
 });
 
 describe('user reset-2fa', () => {
-  it('turns off two-factor sign-in (audited), says so, is harmless when it is off, and names an unknown user', async () => {
+  it('turns off two-factor sign-in and removes passkeys (audited), says so, is harmless when it is off, and names an unknown user', async () => {
     const r0 = await runCli(['user', 'create', '--username', 'phoneless', '--email', 'phoneless@example.com', '--name', 'Lost Phone', '--password-stdin'], { env, input: 'phoneless-password\n' });
     expect(r0.code).toBe(0);
     const user = (await db.users.findOne({ username: 'phoneless' }))!;
@@ -189,8 +189,18 @@ describe('user reset-2fa', () => {
     expect(await db.audit.findOne({ action: 'two_factor.reset', target: 'phoneless' })).toMatchObject({ actor: 'cli', detail: { by: 'cli' } });
 
     const again = await runJson(['user', 'reset-2fa', 'phoneless'], { env });
-    expect(again).toEqual({ id: user._id, username: 'phoneless', two_factor_reset: false });
+    expect(again).toEqual({ id: user._id, username: 'phoneless', two_factor_reset: false, passkeys_removed: 0 });
     expect(await db.audit.countDocuments({ action: 'two_factor.reset', target: 'phoneless' })).toBe(1);
+
+    // Lost passkeys too: the reset removes every one (registered through the store, as the pages do).
+    expect(await services.twoFactor.enable(user._id, 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 2)).toHaveLength(10);
+    for (const [id, name] of [['cred-one', 'Phone'], ['cred-two', 'Security key']]) {
+      expect(await services.passkeys.store.add({ _id: id, userId: user._id, name, publicKey: 'pQECAyYgASFYIA', counter: 0, deviceType: 'singleDevice', backedUp: false, createdAt: new Date() })).toBe(true);
+    }
+    const withPasskeys = await runCli(['user', 'reset-2fa', 'phoneless'], { env });
+    expect(withPasskeys.stdout).toBe('Two-factor sign-in reset for phoneless (authenticator app turned off, 2 passkeys removed): they sign in with their password.\n');
+    expect(await db.passkeys.countDocuments({ userId: user._id })).toBe(0);
+    expect(await db.audit.findOne({ action: 'two_factor.reset', target: 'phoneless' }, { sort: { at: -1 } })).toMatchObject({ actor: 'cli', detail: { by: 'cli', app: true, passkeysRemoved: 2 } });
     expectOneLineError(await runCli(['user', 'reset-2fa', 'ghost'], { env }), /No user named "ghost"/);
   });
 });

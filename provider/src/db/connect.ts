@@ -61,6 +61,7 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     accountLinks: db.collection('account_links'),
     twoFactorLockouts: db.collection('two_factor_lockouts'),
     twoFactorStrikes: db.collection('two_factor_strikes'),
+    passkeys: db.collection('passkeys'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -109,4 +110,6 @@ async function ensureIndexes(d: Database): Promise<void> {
   // An account's links are replaced or revoked together; the worker lists queued mail.
   await d.accountLinks.createIndex({ userId: 1 });
   await d.mailOutbox.createIndex({ state: 1 });
+  // A user's passkeys (list, second step, reset); _id is the credential id.
+  await d.passkeys.createIndex({ userId: 1 });
 }

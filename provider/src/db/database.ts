@@ -3,6 +3,7 @@ import type { MongoClient, Db, Collection } from 'mongodb';
 import type { MigrationDoc, UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc, ScimConnectionDoc, PeopleGroupDoc, DirectoryRunDoc } from './schema';
 import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from './oidc-schema';
 import type { AccountLinkDoc, MailClaimDoc, MailDoc, TwoFactorLockoutDoc, TwoFactorStrikeDoc } from './mail-schema';
+import type { PasskeyDoc } from './passkey-schema';
 
 export interface Database {
   client: MongoClient;
@@ -35,5 +36,7 @@ export interface Database {
   accountLinks: Collection<AccountLinkDoc>;
   twoFactorLockouts: Collection<TwoFactorLockoutDoc>;
   twoFactorStrikes: Collection<TwoFactorStrikeDoc>;
+  /** WebAuthn credentials (store/passkeys.ts). */
+  passkeys: Collection<PasskeyDoc>;
   close(): Promise<void>;
 }

@@ -21,6 +21,8 @@ import { TwoFactorLockoutStore } from '../store/two-factor-lockouts';
 import { Mailer } from './mail/mailer';
 import { ConsentStore } from '../store/consents';
 import { FirstRun } from './accounts/first-run';
+import { PasskeyStore } from '../store/passkeys';
+import { PasskeyService } from './passkeys/service';
 
 export interface Services {
   config: Config;
@@ -47,6 +49,8 @@ export interface Services {
   /** Progressive locks of the second sign-in step. */
   twoFactorLockouts: TwoFactorLockoutStore;
   firstRun: FirstRun;
+  /** WebAuthn passkeys: store and ceremonies (domain/passkeys/). */
+  passkeys: PasskeyService;
 }
 
 export function createServices(config: Config, db: Database, opts: { clock?: Clock } = {}): Services {
@@ -77,5 +81,6 @@ export function createServices(config: Config, db: Database, opts: { clock?: Clo
     accountLinks: new AccountLinkStore(db, clock),
     twoFactorLockouts: new TwoFactorLockoutStore(db, clock, { windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, maxLockSeconds: config.TWO_FACTOR_LOCK_MAX_SECONDS }),
     firstRun: new FirstRun(users, config.issuer),
+    passkeys: new PasskeyService({ config, store: new PasskeyStore(db), tokens }),
   };
 }

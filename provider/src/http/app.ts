@@ -66,7 +66,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
   const signingSecret = purposeKeys(config, 'rate-limit-keys')[0];
   const limiters = createRateLimiters(config, db, log, signingSecret);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log, twoFactor: services.twoFactor }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
+  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log, twoFactor: services.twoFactor, passkeys: services.passkeys.store }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));
@@ -93,11 +93,11 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
   app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
-  app.use(unlessMachinePath(twoFactorGate(services.twoFactor)));
+  app.use(unlessMachinePath(twoFactorGate(services.twoFactor, services.passkeys.store)));
   app.use(authorizeRoutes({ config, consents: services.consents, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));
-  app.use(accountRoutes({ users, clients, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS }));
+  app.use(accountRoutes({ users, clients, passkeys: services.passkeys.store, log, loginGuard: limiters.loginGuard, secondStepSeconds: config.TWO_FACTOR_LOGIN_SECONDS, passwordless: config.PASSKEY_PASSWORDLESS }));
   app.use(accountSecurityRoutes({ services, log, loginGuard: limiters.loginGuard }));
   app.use(passwordLinkRoutes({ services, log, keySecret: signingSecret }));
   app.use(extraBrowserRoutes(services, log));

@@ -120,7 +120,7 @@ export const configSchema = z.object({
   ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1d4ed8').default('#1d4ed8'),
   /** SUPPORT_CONTACT: where people get help (an e-mail address, URL or phone number), shown in every page's footer, on error pages and in CLI output for locked-out users; unset → "your administrators". */
   SUPPORT_CONTACT: z.string().trim().max(200).optional(),
-  /** TWO_FACTOR_REQUIRED: who must use two-factor sign-in (TOTP): off (everyone may opt in), admins, or everyone. People who must but have not set it up are sent to set it up right after their password. */
+  /** TWO_FACTOR_REQUIRED: who must use two-factor sign-in (an authenticator app or a passkey): off (everyone may opt in), admins, or everyone. People who must but have neither are sent to set one up right after their password. */
   TWO_FACTOR_REQUIRED: z.enum(['off', 'admins', 'everyone']).default('off'),
   /** TWO_FACTOR_ENCRYPTION_KEY: secret (≥ 32 characters) that encrypts TOTP secrets in the database; unset → the session secret(s) do (a secret is re-encrypted with the current key at each use, so keep a rotated-out session secret listed until everyone has signed in). */
   TWO_FACTOR_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -134,6 +134,11 @@ export const configSchema = z.object({
   TWO_FACTOR_IP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** TWO_FACTOR_LOCK_MAX_SECONDS: longest lock of an account's second sign-in step. Each time the wrong-code allowance (TWO_FACTOR_RATE_LIMIT) is used up, the step is locked for RATE_LIMIT_WINDOW_SECONDS × 2^(locks so far) up to this, for browsers that never completed a two-factor sign-in of the account (docs/mail.md). */
   TWO_FACTOR_LOCK_MAX_SECONDS: seconds.default(24 * 3600),
+  // Passkeys (WebAuthn, domain/passkeys/, docs/admin-guide.md "Passkeys"). Relying party id and origin come from ISSUER.
+  /** PASSKEY_PASSWORDLESS: let people sign in with a passkey alone (a discoverable credential with user verification: PIN or biometrics on the device) from the sign-in page; false = passkeys are only a second factor after the password. */
+  PASSKEY_PASSWORDLESS: bool.default('false'),
+  /** PASSKEY_CHALLENGE_SECONDS: how long a passkey request (registration or sign-in challenge, kept in the server-side session and usable once) stays valid. */
+  PASSKEY_CHALLENGE_SECONDS: z.coerce.number().int().min(15).max(600).default(120),
   /** PASSWORD_MIN_SCORE: weakest password (zxcvbn score 0–4) people may choose when they change their own password; 3 = "safely unguessable". */
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */

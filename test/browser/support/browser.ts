@@ -57,7 +57,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function signInWithForm(page: Page, username: string, password: string): Promise<void> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }
 
 /** A tiny HTTP server on 127.0.0.1 and a free port. */

@@ -16,6 +16,7 @@ import type { ClientStore } from '../../store/clients';
 import { newFamilyId, type TokenStore } from '../../store/tokens';
 import type { UserStore } from '../../store/users';
 import type { TwoFactorStore } from '../../store/two-factor';
+import type { PasskeyStore } from '../../store/passkeys';
 import { trackExpiry } from '../../db/expiry';
 import { addSeconds, lifetimesFor, refreshExpiry } from './lifetimes';
 
@@ -29,6 +30,8 @@ export interface ModelDeps {
   log: Logger;
   /** TWO_FACTOR_REQUIRED policy: the password grant refuses accounts that must enrol first (absent: policy not checked). */
   twoFactor?: Pick<TwoFactorStore, 'required'>;
+  /** A passkey is a second factor too: the password grant refuses such accounts. */
+  passkeys: PasskeyStore;
 }
 
 /** Grant context carried through the library on the `user` object (it passes `user` from lookup to saveToken). */
@@ -164,7 +167,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
       const user = await deps.users.authenticate(username, password);
       // The password grant cannot ask for the second factor: for an account that has one it answers
       // exactly as for a wrong password (no oracle that confirms the password without the code).
-      if (user?.twoFactor) {
+      if (user && (user.twoFactor || (await deps.passkeys.count(user._id)) > 0)) {
         deps.log.info({ event: 'login_failed', reason: 'two_factor_required', username: user.username }, 'password grant refused: the account uses two-factor sign-in');
         return false;
       }

@@ -21,3 +21,16 @@ export function sessionAmr(req: Request): string[] | undefined {
   const amr = req.session?.amr;
   return Array.isArray(amr) && amr.every((v) => typeof v === 'string') ? amr : undefined;
 }
+
+/**
+ * A passkey (WebAuthn): proof of possession of a key (RFC 8176). `hwk` when the credential is
+ * bound to one authenticator (its private key never leaves that hardware: security key, TPM,
+ * secure enclave), `swk` when it is a synced passkey (backup eligible: the key is copied between
+ * devices by a cloud keychain, so it is software-held as far as we can tell). After the password
+ * it is the second factor: `pwd` + key + `mfa`. Alone (passwordless) the authenticator has
+ * verified the person (PIN or biometrics, required and checked), so possession plus that is
+ * also two factors: key + `user` (a user-verification test) + `mfa`.
+ */
+export function passkeyAmr(kind: 'hwk' | 'swk', afterPassword: boolean): string[] {
+  return afterPassword ? ['pwd', kind, 'mfa'] : [kind, 'user', 'mfa'];
+}

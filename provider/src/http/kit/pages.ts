@@ -94,7 +94,7 @@ export const NOTICES: Record<string, string> = {
   'employment-saved': 'Employment saved.',
   'user-left': 'The user was marked as left: their account is deactivated and every session, token, code and consent ended.',
   'tokens-revoked': 'Tokens revoked.',
-  'two-factor-reset': 'Two-factor sign-in was reset: the user signs in with the password alone (or sets it up again where it is required).',
+  'two-factor-reset': 'Two-factor sign-in was reset (authenticator app and passkeys): the user signs in with the password alone (or sets it up again where it is required).',
   'two-factor-was-off': 'Two-factor sign-in was already off for this user; nothing was changed.',
 };
 

@@ -80,3 +80,9 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction) {
     hint: 'Go back, reload the page and try again.',
   });
 }
+
+/** requireCsrf for scripts' JSON posts (token in the body's `_csrf`): a 403 in JSON, with a sentence. */
+export function requireCsrfJson(req: Request, res: Response, next: NextFunction) {
+  if (isRequestValid(req) || (!req.session?.userId && preSessionTokenValid(req))) return next();
+  res.status(403).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: 'This page has expired (its security token is missing or stale), so nothing was changed. Reload the page and try again.' });
+}

@@ -6,6 +6,7 @@
 // §3.1.2.6) once the request itself is known to be valid.
 import type { NextFunction, Request, Response } from 'express';
 import type { TwoFactorStore } from '../../store/two-factor';
+import type { PasskeyStore } from '../../store/passkeys';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -15,6 +16,8 @@ declare module 'express-serve-static-core' {
 }
 
 const ALLOWED = ['/accounts/two-factor/setup/', '/accounts/logout/'];
+/** A passkey is a second factor too: adding one is the other way through the gate. */
+const PASSKEY_PAGES = '/accounts/passkeys/';
 
 /** GET /o/authorize/ with prompt=none among its prompts. */
 function isSilentAuthorize(req: Request): boolean {
@@ -23,10 +26,16 @@ function isSilentAuthorize(req: Request): boolean {
   return typeof prompt === 'string' && prompt.split(' ').includes('none');
 }
 
-export function twoFactorGate(twoFactor: TwoFactorStore) {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function twoFactorGate(twoFactor: TwoFactorStore, passkeys: PasskeyStore) {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const user = res.locals.currentUser;
-    if (!user || user.twoFactor || !twoFactor.required(user) || ALLOWED.includes(req.path)) return next();
+    if (!user || user.twoFactor || !twoFactor.required(user) || ALLOWED.includes(req.path) || req.path.startsWith(PASSKEY_PAGES)) return next();
+    // Only people who must and have no app reach here: one count of their passkeys.
+    try {
+      if ((await passkeys.count(user._id)) > 0) return next();
+    } catch (err) {
+      return next(err);
+    }
     res.set('Cache-Control', 'no-store');
     if (isSilentAuthorize(req)) {
       res.locals.twoFactorSetupRequired = true;

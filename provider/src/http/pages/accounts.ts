@@ -10,6 +10,8 @@ import type { LoginGuard } from '../middleware/rate-limit-login';
 import { clientIpKey } from '../middleware/rate-limits';
 import { loginHintFromNext } from '../../domain/oidc/authorize-params';
 import { beginSecondStep, SECOND_STEP_PATH } from '../../domain/two-factor/login-step';
+import { hasSecondFactor } from '../../domain/passkeys/second-factors';
+import type { PasskeyStore } from '../../store/passkeys';
 import { plural } from '../../kernel/plural';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
@@ -33,13 +35,13 @@ export function usernameForLog(typed: string, existing: string | undefined): { u
   return { typedNameHash: crypto.createHash('sha256').update(typed).digest('hex').slice(0, 12) };
 }
 
-export function accountRoutes(deps: { users: UserStore; clients: ClientStore; log: Logger; loginGuard: LoginGuard; secondStepSeconds?: number }) {
+export function accountRoutes(deps: { users: UserStore; clients: ClientStore; passkeys: PasskeyStore; log: Logger; loginGuard: LoginGuard; secondStepSeconds?: number; passwordless?: boolean }) {
   const router = Router();
 
   router.get('/accounts/login/', async (req: Request, res: Response) => {
     const next = safeNext(req.query.next);
     if (res.locals.currentUser && req.query.next) return res.redirect(303, next);
-    res.set('Cache-Control', 'no-store').render('login.njk', { next, username: loginHintFromNext(next), clientName: await clientNameFor(next, deps.clients) });
+    res.set('Cache-Control', 'no-store').render('login.njk', { next, username: loginHintFromNext(next), clientName: await clientNameFor(next, deps.clients), passwordless: deps.passwordless });
   });
 
   // A stale login page submitted after signing in elsewhere (another tab): just continue.
@@ -50,7 +52,7 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     const username = typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const again = async (status: number, error: string) =>
-      res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, username, error, clientName: await clientNameFor(next, deps.clients) });
+      res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, username, error, clientName: await clientNameFor(next, deps.clients), passwordless: deps.passwordless });
     if (!username || !password) return again(400, 'Enter your username and password.');
     const attempt = await deps.loginGuard.begin(clientIpKey(req), username);
     if (!attempt.allowed) {
@@ -66,8 +68,8 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; lo
     }
     await attempt.succeeded();
     const user = result.user;
-    if (user.twoFactor) {
-      // Two-factor sign-in: not signed in yet; the code comes next (routes/login-two-factor.ts).
+    if (await hasSecondFactor(user, deps.passkeys)) {
+      // Two-factor sign-in: not signed in yet; a code or a passkey comes next (pages/login-two-factor.ts, login-passkey.ts).
       await beginSecondStep(req, user, next, deps.secondStepSeconds ?? 300);
       deps.log.info({ event: 'login_password_ok', userId: user._id }, 'password correct; waiting for the second factor');
       return res.redirect(303, SECOND_STEP_PATH);

@@ -45,7 +45,13 @@ export const AUDIT_EVENTS: Record<string, { label: string; describe: Describe }>
   'two_factor.disable': { label: 'Two-factor turned off', describe: () => 'turned off two-factor sign-in' },
   'two_factor.recovery_codes': { label: 'New recovery codes', describe: () => 'made new recovery codes' },
   'two_factor.recovery_code_used': { label: 'Recovery code used', describe: (_t, d) => `signed in with a recovery code (${Number(d.recoveryCodesLeft)} left)` },
-  'two_factor.reset': { label: 'Two-factor reset by an admin', describe: (t) => `reset two-factor sign-in for ${obj(t)}` },
+  'two_factor.reset': {
+    label: 'Two-factor reset by an admin',
+    describe: (t, d) => `reset two-factor sign-in for ${obj(t)}${Number(d.passkeysRemoved) ? ` (${Number(d.passkeysRemoved)} passkey${Number(d.passkeysRemoved) === 1 ? '' : 's'} removed)` : ''}`,
+  },
+  'passkey.add': { label: 'Passkey added', describe: (_t, d) => `added a passkey${typeof d.name === 'string' ? ` (“${d.name}”)` : ''}` },
+  'passkey.remove': { label: 'Passkey removed', describe: (_t, d) => `removed a passkey${typeof d.name === 'string' ? ` (“${d.name}”)` : ''}` },
+  'passkey.clone_suspected': { label: 'Cloned passkey refused', describe: (_t, d) => `was refused a sign-in: the passkey${typeof d.name === 'string' ? ` “${d.name}”` : ''} looked copied (its counter went backwards)` },
   'session.end': { label: 'Session signed out', describe: () => 'signed out one of their other sessions' },
   'session.end_others': { label: 'Other sessions signed out', describe: (_t, d) => `signed out all their other sessions (${Number(d.sessionsEnded) || 0})` },
 };

@@ -39,6 +39,7 @@ export function userRoutes(deps: PageDeps) {
       isSelf: user._id === me(res)._id,
       values: { email: user.email, name: user.name, givenName: user.givenName ?? '', familyName: user.familyName ?? '', department: user.department ?? '', jobTitle: user.jobTitle ?? '', admin: user.admin },
       activeTokens,
+      passkeyCount: await deps.services.passkeys.store.count(user._id),
       once: res.locals.once ?? newFormNonce(),
       mailConfigured: deps.services.mail.configured,
       ...extra,
