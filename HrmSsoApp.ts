@@ -1,7 +1,7 @@
 /**
  * HRM SSO: links Rocket.Chat users to their HRM accounts through the Apps-Engine's OAuth2
  * client (alias "hrm") and offers the /hrm command. The wiring lives here; the work is in
- * app-src/ (commands/, oauth/, provider/, storage/, settings/, messages/).
+ * app-src/, in layers: core/ < infra/ < features/ < ui/ (docs/app.md).
  */
 import {
     IAppAccessors,
@@ -17,17 +17,17 @@ import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { IOAuth2ClientOptions } from '@rocket.chat/apps-engine/definition/oauth2/IOAuth2';
 import { createOAuth2Client } from '@rocket.chat/apps-engine/definition/oauth2/OAuth2';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
-import { HrmCommand } from './app-src/commands/HrmCommand';
-import { createServices, HrmServices } from './app-src/core/services';
-import { makeAuthorizationCallback } from './app-src/oauth/authorizationCallback';
-import { applyConfig, createClientOptions } from './app-src/oauth/clientOptions';
-import { setupGuardedOAuthClient } from './app-src/oauth/engineSetup';
-import { ENDPOINT_SETTINGS, PROVIDER_URL_SETTING } from './app-src/settings/definitions';
-import { parseProviderConfig } from './app-src/settings/providerConfig';
-import { readRawSettings } from './app-src/settings/readSettings';
-import { hrJobProcessor, scheduleHrJob } from './app-src/hr/processor';
-import { HR_SETTINGS, HrSettingId, readHrSettings } from './app-src/hr/settings';
-import { handleProfileButton, PROFILE_BUTTON } from './app-src/directory/profileButton';
+import { HrmCommand } from './app-src/ui/commands/HrmCommand';
+import { createServices, HrmServices } from './app-src/features/services';
+import { makeAuthorizationCallback } from './app-src/ui/callback/authorizationCallback';
+import { applyConfig, createClientOptions } from './app-src/features/oauth/clientOptions';
+import { setupGuardedOAuthClient } from './app-src/ui/callback/engineSetup';
+import { ENDPOINT_SETTINGS, PROVIDER_URL_SETTING } from './app-src/infra/settings/definitions';
+import { parseProviderConfig } from './app-src/infra/settings/providerConfig';
+import { readRawSettings } from './app-src/infra/settings/readSettings';
+import { hrJobProcessor, scheduleHrJob } from './app-src/features/hr/processor';
+import { HR_SETTINGS, HrSettingId, readHrSettings } from './app-src/infra/settings/hrSettings';
+import { handleProfileButton, PROFILE_BUTTON } from './app-src/ui/surfaces/profileButton';
 import { IUIKitResponse, UIKitActionButtonInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 import { IModify, IPersistence } from '@rocket.chat/apps-engine/definition/accessors';
 
@@ -46,7 +46,7 @@ export class HrmSsoApp extends App {
 
     public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
         applyConfig(this.clientOptions, parseProviderConfig(await readRawSettings(environment.getSettings())));
-        // The HR job (app-src/hr/): checks linked users against the HRM every N minutes.
+        // The HR job (app-src/features/hr/): checks linked users against the HRM every N minutes.
         try {
             await scheduleHrJob(configurationModify.scheduler, (await readHrSettings(environment.getSettings())).jobIntervalMinutes);
         } catch (error) {
@@ -71,7 +71,7 @@ export class HrmSsoApp extends App {
         }
     }
 
-    /** The "HRM profile" message action (app-src/directory/profileButton.ts). */
+    /** The "HRM profile" message action (app-src/ui/surfaces/profileButton.ts). */
     public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<IUIKitResponse> {
         return handleProfileButton(this.services, context, read, http, persistence, modify);
     }

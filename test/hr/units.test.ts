@@ -4,12 +4,12 @@
 import { slugify, userGroups } from '../../provider/src/hr/groups';
 import { mappedRoles } from '../../provider/src/hr/role-map';
 import { effectiveStatus } from '../../provider/src/hr/status';
-import { parseChannelMapping, parseInterval } from '../../app-src/hr/settings';
-import { mergeFields, leaveText } from '../../app-src/profile/sync';
-import { parseFind } from '../../app-src/directory/commands';
-import { summaryText } from '../../app-src/hr/report';
-import { parsePerson } from '../../app-src/hr/statusClient';
-import { cardSurface, employmentText } from '../../app-src/directory/cardSurface';
+import { parseChannelMapping, parseInterval } from '../../app-src/infra/settings/hrSettings';
+import { mergeFields, leaveText } from '../../app-src/features/profile/sync';
+import { parseFind } from '../../app-src/ui/commands/directory';
+import { summaryText } from '../../app-src/features/hr/report';
+import { parsePerson } from '../../app-src/features/hr/statusClient';
+import { cardSurface, employmentText } from '../../app-src/ui/surfaces/cardSurface';
 
 test('slugs and groups', () => {
   expect(slugify('Research & Development')).toBe('research-development');

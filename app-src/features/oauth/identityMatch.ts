@@ -1,0 +1,25 @@
+/**
+ * Does the HRM identity belong to this Rocket.Chat user? Either the usernames are equal, or
+ * the HRM email — which the provider must state is verified (`email_verified: true`) — is one
+ * of the user's Rocket.Chat emails that Rocket.Chat marks verified. An unverified address on
+ * either side proves nothing: anyone can type someone else's address into a profile.
+ * Comparisons ignore case and surrounding spaces.
+ */
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { HrmProfile } from '../provider-api/profile';
+
+function norm(value: string | undefined): string {
+    return (value ?? '').trim().toLowerCase();
+}
+
+export function identityMatchesUser(profile: HrmProfile, user: IUser): boolean {
+    const username = norm(profile.username);
+    if (username && username === norm(user.username)) {
+        return true;
+    }
+    const email = norm(profile.email);
+    if (!email || !profile.emailVerified) {
+        return false;
+    }
+    return (user.emails ?? []).some((e) => e.verified === true && norm(e.address) === email);
+}
