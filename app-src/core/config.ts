@@ -11,4 +11,6 @@ export interface ProviderConfig {
     readonly clientId: string;
     readonly clientSecret: string;
     readonly requireIdentityMatch: boolean;
+    /** A login that does not match by verified email waits for an admin's approval instead of failing. */
+    readonly identityAdminApproval: boolean;
 }

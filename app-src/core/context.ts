@@ -13,12 +13,26 @@ export interface CallbackInFlight {
     exchangeFailure?: string;
 }
 
+/** Anything settings can be read from: the engine's ISettingRead, or the cache's view of it. */
+export interface SettingSource {
+    getValueById(id: string): Promise<unknown>;
+}
+
+/** The settings cache (infra/settings/cache.ts), as handlers see it. */
+export interface SettingsCacheLike {
+    /** The engine's reader, answered from the cache where possible. */
+    view(source: SettingSource): SettingSource;
+    invalidate(id?: string): void;
+}
+
 /** What every handler needs from the app: its id, the OAuth client, config and logging (built in features/services.ts). */
 export interface HrmServices {
     readonly appId: string;
     readonly oauth: IOAuth2Client;
     /** Callbacks the guard let through, by user id, while the engine handles them. */
     readonly callbacksInFlight: Map<string, CallbackInFlight>;
+    /** Settings, read once and kept until onSettingUpdated says they changed. */
+    readonly settings: SettingsCacheLike;
     /** The engine swaps the app's logger per call: always fetch it at the time of logging. */
     logger(): ILogger;
     /** Reads the settings, re-points the OAuth client at them and returns the config. */
@@ -38,4 +52,6 @@ export interface RequestContext {
     readonly persis: IPersistence;
     /** Epoch ms at the start of the invocation. */
     readonly now: number;
+    /** The user's language for chat text (ui/i18n/translate.ts): 'en', 'de', 'es', 'fr' or 'pt-BR'. */
+    readonly lang: string;
 }

@@ -7,18 +7,21 @@ import { HrmServices } from '../core/context';
 import { applyConfig } from './oauth/clientOptions';
 import { CALLBACK_PATH } from '../infra/settings/ids';
 import { parseProviderConfig, ProviderConfig } from '../infra/settings/providerConfig';
+import { SettingsCache } from '../infra/settings/cache';
 import { readRawSettings } from '../infra/settings/readSettings';
 
 export type { HrmServices };
 
 export function createServices(app: App, options: IOAuth2ClientOptions, oauth: IOAuth2Client): HrmServices {
+    const settings = new SettingsCache();
     return {
         appId: app.getID(),
         oauth,
         callbacksInFlight: new Map(),
+        settings,
         logger: () => app.getLogger(),
         async loadConfig(read: IRead): Promise<Result<ProviderConfig>> {
-            const config = parseProviderConfig(await readRawSettings(read.getEnvironmentReader().getSettings()));
+            const config = parseProviderConfig(await readRawSettings(settings.view(read.getEnvironmentReader().getSettings())));
             applyConfig(options, config);
             return config;
         },

@@ -59,7 +59,7 @@ test('/hrm find arguments and the status answer parser refuse what they cannot u
 });
 
 test('run summary: counts, dry run, abort, and long lists cut at 20 lines', () => {
-  const base = { dryRun: false, checked: 3, unlinked: 1, deactivated: 1, wouldUnlink: [], profilesUpdated: 2, channelJoins: 1, failed: 0, problems: [], skippedOldLinks: 0 };
+  const base = { dryRun: false, checked: 3, unlinked: 1, deactivated: 1, wouldUnlink: [], profilesUpdated: 2, channelJoins: 1, channelLeaves: 0, oldChannelsKept: 0, failed: 0, problems: [], skippedOldLinks: 0 };
   expect(summaryText(base)).toBe('*HRM job*\nChecked 3 · unlinked 1 · deactivated 1 · profiles updated 2 · channel joins 1 · failed 0');
   expect(summaryText({ ...base, aborted: 'The HRM provider could not be reached. Nothing was changed.' })).toBe('*HRM job*\n:warning: The HRM provider could not be reached. Nothing was changed.');
   const long = summaryText({ ...base, problems: Array.from({ length: 25 }, (_, i) => `problem ${i}`), skippedOldLinks: 2 });

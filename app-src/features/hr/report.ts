@@ -2,10 +2,11 @@
 import { IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { HrmServices } from '../../core/context';
 import { RunSummary } from './offboarding';
+import type { PassStats } from './pass';
 
 const MAX_LINES = 20;
 
-export function summaryText(s: RunSummary): string {
+export function summaryText(s: RunSummary, stats?: PassStats): string {
     const head = s.dryRun ? '*HRM job (dry run: nothing was changed)*' : '*HRM job*';
     if (s.aborted) {
         return `${head}\n:warning: ${s.aborted}`;
@@ -18,6 +19,12 @@ export function summaryText(s: RunSummary): string {
         ...s.wouldUnlink.slice(0, MAX_LINES).map((w) => `• would unlink ${w}`),
         ...s.problems.slice(0, MAX_LINES).map((p) => `• ${p}`),
     ];
+    if (!s.dryRun && (s.channelLeaves > 0 || s.oldChannelsKept > 0)) {
+        lines.splice(2, 0, `Channels left after a department move ${s.channelLeaves}${s.oldChannelsKept > 0 ? ` · kept ${s.oldChannelsKept} (this Rocket.Chat's Apps-Engine cannot remove channel members; it needs 1.52 or newer)` : ''}`);
+    }
+    if (stats) {
+        lines.splice(2, 0, `Pass over ${stats.total} linked user${stats.total === 1 ? '' : 's'} in ${stats.invocations} invocation${stats.invocations === 1 ? '' : 's'} (longest ${(stats.longestMs / 1000).toFixed(1)} s).`);
+    }
     const hidden = Math.max(0, s.wouldUnlink.length - MAX_LINES) + Math.max(0, s.problems.length - MAX_LINES);
     if (hidden > 0) {
         lines.push(`…and ${hidden} more (see the app log).`);
@@ -28,8 +35,8 @@ export function summaryText(s: RunSummary): string {
     return lines.join('\n');
 }
 
-export async function reportRun(services: HrmServices, read: IRead, modify: IModify, roomName: string, summary: RunSummary): Promise<void> {
-    const text = summaryText(summary);
+export async function reportRun(services: HrmServices, read: IRead, modify: IModify, roomName: string, summary: RunSummary, stats?: PassStats): Promise<void> {
+    const text = summaryText(summary, stats);
     const log = services.logger();
     if (summary.aborted) {
         log.warn(text);

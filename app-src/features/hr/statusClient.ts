@@ -59,12 +59,13 @@ export function parsePerson(raw: unknown): HrmPerson | undefined {
     };
 }
 
-export async function fetchStatuses(http: IHttp, config: ProviderConfig, ids: string[]): Promise<Result<Map<string, HrmPerson>>> {
+export async function fetchStatuses(http: IHttp, config: ProviderConfig, ids: string[], timeoutMs?: number): Promise<Result<Map<string, HrmPerson>>> {
     const answer = await send(http, {
         method: 'post',
         url: `${config.providerUrl}${STATUS_PATH}`,
         headers: { Authorization: basicAuthorization(config.clientId, config.clientSecret), 'Content-Type': 'application/json' },
         json: { ids },
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     if (!answer.ok) {
         return failWith(answer.error);

@@ -11,10 +11,10 @@ import { readTokens, removeTokens } from '../../infra/storage/engineTokens';
 import { removeIdentity } from '../../infra/storage/identities';
 import { clearPendingLogin } from '../../infra/storage/pendingLogins';
 
-export async function unlinkLeaver(oauth: IOAuth2Client, http: IHttp, persis: IPersistence, config: ProviderConfig, user: IUser): Promise<void> {
+export async function unlinkLeaver(oauth: IOAuth2Client, http: IHttp, persis: IPersistence, config: ProviderConfig, user: IUser, timeoutMs?: () => number): Promise<void> {
     const tokens = await readTokens(oauth, user);
     if (tokens) {
-        await revokeQuietly(http, config, tokens);
+        await revokeQuietly(http, config, tokens, timeoutMs);
     }
     await removeTokens(persis, user.id);
     await removeIdentity(persis, user.id);

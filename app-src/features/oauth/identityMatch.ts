@@ -1,8 +1,10 @@
 /**
- * Does the HRM identity belong to this Rocket.Chat user? Either the usernames are equal, or
- * the HRM email — which the provider must state is verified (`email_verified: true`) — is one
- * of the user's Rocket.Chat emails that Rocket.Chat marks verified. An unverified address on
- * either side proves nothing: anyone can type someone else's address into a profile.
+ * Does the HRM identity belong to this Rocket.Chat user? Only when the HRM email — which the
+ * provider must state is verified (`email_verified: true`) — is one of the user's Rocket.Chat
+ * emails that Rocket.Chat marks verified. An unverified address on either side proves nothing
+ * (anyone can type someone else's address into a profile), and neither does an equal username:
+ * anyone can rename their chat account to a colleague's username (since 0.3; installs without
+ * verified chat emails use the admin-approved pending links instead, infra/storage/pendingLinks.ts).
  * Comparisons ignore case and surrounding spaces.
  */
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
@@ -13,10 +15,6 @@ function norm(value: string | undefined): string {
 }
 
 export function identityMatchesUser(profile: HrmProfile, user: IUser): boolean {
-    const username = norm(profile.username);
-    if (username && username === norm(user.username)) {
-        return true;
-    }
     const email = norm(profile.email);
     if (!email || !profile.emailVerified) {
         return false;

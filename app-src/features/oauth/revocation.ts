@@ -21,13 +21,13 @@ export async function revokeStoredTokens(http: IHttp, config: ProviderConfig, to
 }
 
 /** Best effort, for tokens the app refuses to keep (a vetoed callback): never throws. */
-export async function revokeQuietly(http: IHttp, config: ProviderConfig, tokens: { accessToken?: string; refreshToken?: string }): Promise<void> {
+export async function revokeQuietly(http: IHttp, config: ProviderConfig, tokens: { accessToken?: string; refreshToken?: string }, timeoutMs?: () => number): Promise<void> {
     try {
         if (tokens.refreshToken) {
-            await revokeToken(http, config, tokens.refreshToken, 'refresh_token');
+            await revokeToken(http, config, tokens.refreshToken, 'refresh_token', timeoutMs?.());
         }
         if (tokens.accessToken) {
-            await revokeToken(http, config, tokens.accessToken, 'access_token');
+            await revokeToken(http, config, tokens.accessToken, 'access_token', timeoutMs?.());
         }
     } catch {
         // best effort: the caller reports the real problem

@@ -19,11 +19,28 @@ export const CUSTOM_FIELDS = {
 
 const LEAVE_RECORD = 'hrm-leave-status';
 
-interface LeaveRecord {
+export interface LeaveRecord {
     /** The status text the user had before the leave, restored when it ends. */
     previous: string;
     /** What the app set, so a text the user changed since is left alone. */
     ours: string;
+    /** Since 0.3, so the HR job can list every leave record with one read. */
+    userId?: string;
+}
+
+/** Every leave record by user id, with one read; `complete` is false while records from before 0.3 (no user id) exist. */
+export async function listLeaveRecords(read: IPersistenceRead): Promise<{ byUser: Map<string, LeaveRecord>; complete: boolean }> {
+    const records = ((await read.readByAssociation(new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, LEAVE_RECORD))) ?? []) as LeaveRecord[];
+    const byUser = new Map<string, LeaveRecord>();
+    let complete = true;
+    for (const r of records) {
+        if (r && typeof r.userId === 'string') {
+            byUser.set(r.userId, r);
+        } else if (r) {
+            complete = false;
+        }
+    }
+    return { byUser, complete };
 }
 
 function leaveRecord(userId: string): RocketChatAssociationRecord[] {
@@ -66,20 +83,34 @@ export interface SyncResult {
     readonly statusText?: 'set' | 'restored';
 }
 
-export async function syncProfile(user: IUser, person: HrmPerson, read: IPersistenceRead, modify: IModify, persis: IPersistence): Promise<SyncResult> {
+/**
+ * `known`: the leave records listed once for the whole batch (listLeaveRecords). When it is
+ * complete, a user without an entry has no record and nothing is read per user.
+ */
+export async function syncProfile(
+    user: IUser,
+    person: HrmPerson,
+    read: IPersistenceRead,
+    modify: IModify,
+    persis: IPersistence,
+    known?: { byUser: Map<string, LeaveRecord>; complete: boolean },
+): Promise<SyncResult> {
     const updater = modify.getUpdater().getUserUpdater();
     const merged = mergeFields(user.customFields as Record<string, unknown> | undefined, desiredFields(person));
     if (merged) {
         await updater.updateCustomFields(user, merged);
     }
-    const [record] = ((await read.readByAssociations(leaveRecord(user.id))) ?? []) as LeaveRecord[];
     const wanted = leaveText(person);
     const current = user.statusText ?? '';
+    let record = known?.byUser.get(user.id);
+    if (!record && !(known?.complete ?? false) && (wanted ? current !== wanted : true)) {
+        [record] = ((await read.readByAssociations(leaveRecord(user.id))) ?? []) as LeaveRecord[];
+    }
     if (wanted) {
         if (current === wanted) {
             return { fieldsChanged: !!merged };
         }
-        await persis.updateByAssociations(leaveRecord(user.id), { previous: record ? record.previous : current, ours: wanted } as LeaveRecord, true);
+        await persis.updateByAssociations(leaveRecord(user.id), { previous: record ? record.previous : current, ours: wanted, userId: user.id } as LeaveRecord, true);
         await updater.updateStatusText(user, wanted);
         return { fieldsChanged: !!merged, statusText: 'set' };
     }

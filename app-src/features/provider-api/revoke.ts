@@ -7,12 +7,13 @@ import { ProviderConfig } from '../../infra/settings/providerConfig';
 
 export type TokenTypeHint = 'access_token' | 'refresh_token';
 
-export async function revokeToken(http: IHttp, config: ProviderConfig, token: string, hint: TokenTypeHint): Promise<Result<void>> {
+export async function revokeToken(http: IHttp, config: ProviderConfig, token: string, hint: TokenTypeHint, timeoutMs?: number): Promise<Result<void>> {
     const answer = await send(http, {
         method: 'post',
         url: config.revokeUrl,
         headers: { Authorization: basicAuthorization(config.clientId, config.clientSecret) },
         form: { token, token_type_hint: hint },
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     if (!answer.ok) {
         return failWith(answer.error);

@@ -61,7 +61,7 @@ export async function send(http: IHttp, request: HttpRequest): Promise<Result<Ht
         content = JSON.stringify(request.json);
         headers['Content-Type'] = 'application/json';
     }
-    const timedOut = fail<HttpAnswer>('provider_timeout', `The HRM provider did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
+    const timedOut = fail<HttpAnswer>('provider_timeout', `The HRM provider did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds.`);
     const started = Date.now();
     let response: IHttpResponse | undefined | 'timeout';
     try {

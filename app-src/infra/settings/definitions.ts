@@ -33,4 +33,13 @@ export const ENDPOINT_SETTINGS: ISetting[] = [
         i18nLabel: `${SettingId.RequireIdentityMatch}-label`,
         i18nDescription: `${SettingId.RequireIdentityMatch}-description`,
     },
+    {
+        id: SettingId.IdentityAdminApproval,
+        type: SettingType.BOOLEAN,
+        packageValue: DEFAULTS.identityAdminApproval,
+        required: false,
+        public: false,
+        i18nLabel: `${SettingId.IdentityAdminApproval}-label`,
+        i18nDescription: `${SettingId.IdentityAdminApproval}-description`,
+    },
 ];

@@ -12,6 +12,7 @@ export const SettingId = {
     UserinfoPath: 'hrm-userinfo-path',
     Scopes: 'hrm-scopes',
     RequireIdentityMatch: 'hrm-require-identity-match',
+    IdentityAdminApproval: 'hrm-identity-admin-approval',
     /** Provided by OAuth2Client.setup(): `<alias>-oauth-client-id`. */
     ClientId: `${OAUTH_ALIAS}-oauth-client-id`,
     /** Provided by OAuth2Client.setup(): `<alias>-oauth-clientsecret` (sic, no dash). */
@@ -26,6 +27,7 @@ export const DEFAULTS = {
     userinfoPath: '/api/v2/o/userinfo/',
     scopes: 'read write',
     requireIdentityMatch: true,
+    identityAdminApproval: false,
 } as const;
 
 /** RFC 8414 metadata document, relative to the provider URL. */

@@ -18,6 +18,7 @@ export interface RawSettings {
     userinfoPath?: unknown;
     scopes?: unknown;
     requireIdentityMatch?: unknown;
+    identityAdminApproval?: unknown;
 }
 
 export type { ProviderConfig };
@@ -150,6 +151,7 @@ export function inspectSettings(raw: RawSettings): ConfigReport {
             clientId,
             clientSecret,
             requireIdentityMatch: parseBoolean(raw.requireIdentityMatch, DEFAULTS.requireIdentityMatch),
+            identityAdminApproval: parseBoolean(raw.identityAdminApproval, DEFAULTS.identityAdminApproval),
         },
     };
 }

@@ -1,9 +1,9 @@
 /** Reads the raw setting values through the app's settings reader. */
-import { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { SettingSource } from '../../core/context';
 import { SettingId } from './ids';
 import { RawSettings } from './providerConfig';
 
-export async function readRawSettings(settings: ISettingRead): Promise<RawSettings> {
+export async function readRawSettings(settings: SettingSource): Promise<RawSettings> {
     const get = async (id: string): Promise<unknown> => {
         try {
             return await settings.getValueById(id);
@@ -11,7 +11,7 @@ export async function readRawSettings(settings: ISettingRead): Promise<RawSettin
             return undefined;
         }
     };
-    const [providerUrl, clientId, clientSecret, authorizePath, tokenPath, revokePath, userinfoPath, scopes, requireIdentityMatch] = await Promise.all([
+    const [providerUrl, clientId, clientSecret, authorizePath, tokenPath, revokePath, userinfoPath, scopes, requireIdentityMatch, identityAdminApproval] = await Promise.all([
         get(SettingId.ProviderUrl),
         get(SettingId.ClientId),
         get(SettingId.ClientSecret),
@@ -21,6 +21,7 @@ export async function readRawSettings(settings: ISettingRead): Promise<RawSettin
         get(SettingId.UserinfoPath),
         get(SettingId.Scopes),
         get(SettingId.RequireIdentityMatch),
+        get(SettingId.IdentityAdminApproval),
     ]);
-    return { providerUrl, clientId, clientSecret, authorizePath, tokenPath, revokePath, userinfoPath, scopes, requireIdentityMatch };
+    return { providerUrl, clientId, clientSecret, authorizePath, tokenPath, revokePath, userinfoPath, scopes, requireIdentityMatch, identityAdminApproval };
 }

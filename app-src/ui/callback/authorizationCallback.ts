@@ -21,7 +21,9 @@ import { readTokens } from '../../infra/storage/engineTokens';
 import { identityFromProfile, saveIdentity } from '../../infra/storage/identities';
 import { identityMatchesUser } from '../../features/oauth/identityMatch';
 import { revokeQuietly } from '../../features/oauth/revocation';
-import { runHrJob } from '../../features/hr/offboarding';
+import { syncLinkedUsers } from '../../features/hr/offboarding';
+import { isApproved, readPendingLink, removePendingLink, savePendingLink } from '../../infra/storage/pendingLinks';
+import { t, userLanguage } from '../i18n/translate';
 
 /** Thrown to veto: the engine logs it and shows its failure page; the message holds no secrets. */
 export class CallbackRejected extends Error {
@@ -34,6 +36,7 @@ export class CallbackRejected extends Error {
 export function makeAuthorizationCallback(services: HrmServices) {
     return async (authData: IAuthData | undefined, user: IUser, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<{ responseContent?: string }> => {
         const now = Date.now();
+        const lang = userLanguage(user);
         const pending = services.callbacksInFlight.get(user.id);
         const tell = async (text: string): Promise<void> => {
             if (!pending?.roomId) {
@@ -66,7 +69,7 @@ export function makeAuthorizationCallback(services: HrmServices) {
             return reject('no_pending_login', 'the callback did not come through the guarded endpoint');
         }
         if (!authData) {
-            await tell('HRM login cancelled: no HRM account was linked. Run /hrm login to try again.');
+            await tell(t(lang, 'callback-cancelled'));
             return { responseContent: cancelledPage() };
         }
         if (!issued.accessToken) {
@@ -88,12 +91,31 @@ export function makeAuthorizationCallback(services: HrmServices) {
             return reject('userinfo_failed', profile.error.code, `Could not read your HRM profile, so nothing was linked: ${profile.error.message}`);
         }
         if (config.value.requireIdentityMatch && !identityMatchesUser(profile.value, user)) {
-            await discardIssued();
-            return reject(
-                'identity_mismatch',
-                'the HRM identity does not match the Rocket.Chat user',
-                `The HRM account ${describeIdentity(profile.value)} does not match your Rocket.Chat account (the username or email must be the same), so nothing was linked.`,
-            );
+            const waiting = config.value.identityAdminApproval ? await readPendingLink(read.getPersistenceReader(), user.id) : undefined;
+            if (isApproved(waiting, profile.value.sub, now)) {
+                // An admin approved exactly this pair (/hrm approve): the approval is used up now.
+                await removePendingLink(persis, user.id);
+                services.logger().info(`User ${user.id} links to HRM subject ${profile.value.sub} by an admin's approval (${waiting?.approvedBy}).`);
+            } else if (config.value.identityAdminApproval) {
+                await discardIssued();
+                await savePendingLink(persis, {
+                    userId: user.id,
+                    chatUsername: user.username,
+                    sub: profile.value.sub,
+                    hrmUsername: profile.value.username,
+                    hrmEmail: profile.value.email,
+                    hrmName: profile.value.name,
+                    requestedAt: now,
+                });
+                return reject(
+                    'identity_pending_approval',
+                    'the HRM identity does not match the Rocket.Chat user by verified email; the pair waits for an admin\'s approval',
+                    t(lang, 'callback-needs-approval', { who: describeIdentity(profile.value), username: user.username ?? user.id }),
+                );
+            } else {
+                await discardIssued();
+                return reject('identity_mismatch', 'the HRM identity does not match the Rocket.Chat user', t(lang, 'callback-mismatch', { who: describeIdentity(profile.value) }));
+            }
         }
         const previous = await readTokens(services.oauth, user);
         if (previous && previous.accessToken !== issued.accessToken) {
@@ -103,10 +125,10 @@ export function makeAuthorizationCallback(services: HrmServices) {
         await saveIdentity(persis, user.id, identity);
         const who = describeIdentity(identity);
         services.logger().info(`User ${user.id} linked to HRM subject ${identity.sub}.`);
-        await tell(`Linked to HRM as ${who}.`);
+        await tell(t(lang, 'callback-linked', { who }));
         // Profile sync and department channels at once (best effort: the link stands whatever happens).
         try {
-            const synced = await runHrJob({ services, read, modify, http, persis }, [user.id]);
+            const synced = await syncLinkedUsers({ services, read, modify, http, persis }, [user.id]);
             if (synced.problems.length > 0 || synced.aborted) {
                 services.logger().warn(`HR sync on link for user ${user.id}: ${synced.aborted ?? synced.problems.join('; ')}`);
             }

@@ -16,6 +16,7 @@ import { reply } from '../messages/reply';
 import { consumePendingLogin } from '../../infra/storage/pendingLogins';
 import { exchangeHttp } from '../../features/oauth/exchangeHttp';
 import { parseLoginState } from '../../features/oauth/loginState';
+import { t, userLanguage } from '../i18n/translate';
 
 type EndpointHandler = NonNullable<IApiEndpoint['get']>;
 
@@ -48,11 +49,11 @@ export function guardCallback(services: HrmServices, engineGet: EndpointHandler)
             }
         };
         if (pending.state === 'expired') {
-            await tell('Your HRM login link expired (links work for 10 minutes): run /hrm login again.');
+            await tell(t(userLanguage(user), 'callback-expired'));
             return { status: BAD_REQUEST, content: invalidLinkPage() };
         }
         if (typeof query.code !== 'string' || !query.code) {
-            await tell('HRM login cancelled: no HRM account was linked. Run /hrm login to try again.');
+            await tell(t(userLanguage(user), 'callback-cancelled'));
             return { status: UNAUTHORIZED, content: cancelledPage() };
         }
         const config = await services.loadConfig(read);

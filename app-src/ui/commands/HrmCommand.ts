@@ -18,10 +18,12 @@ import { parseCommand, ParsedCommand } from './parse';
 import { status } from './status';
 import { whoami } from './whoami';
 import { find, who } from './directory';
+import { approve, deny } from './approve';
+import { t, userLanguage } from '../i18n/translate';
 
 type Handler = (ctx: RequestContext, args: readonly string[]) => Promise<Reply>;
 
-const HANDLERS: Record<Extract<ParsedCommand, { kind: 'run' }>['subcommand'], Handler> = { login, logout, status, whoami, check, who, find };
+const HANDLERS: Record<Extract<ParsedCommand, { kind: 'run' }>['subcommand'], Handler> = { login, logout, status, whoami, check, who, find, approve, deny };
 
 export class HrmCommand implements ISlashCommand {
     public command = 'hrm';
@@ -36,12 +38,13 @@ export class HrmCommand implements ISlashCommand {
         const room = context.getRoom();
         const parsed = parseCommand(context.getArguments());
         let answer: Reply;
+        const lang = userLanguage(user);
         try {
-            answer = await this.answer(parsed, { services: this.services, user, room, read, modify, http, persis, now: Date.now() });
+            answer = await this.answer(parsed, { services: this.services, user, room, read, modify, http, persis, now: Date.now(), lang });
         } catch (error) {
             const name = parsed.kind === 'run' ? parsed.subcommand : 'help';
             this.services.logger().error(`/hrm ${name} failed for user ${user.id}: ${describeError(error)}`);
-            answer = reply(`Something went wrong while running /hrm ${name}: please try again, and ask an admin to check the HRM SSO app logs if it keeps failing.`);
+            answer = reply(t(lang, 'command-failed', { name }));
         }
         try {
             await deliverReply(read, modify, user, room, answer, context.getTriggerId(), (error) =>
@@ -57,11 +60,11 @@ export class HrmCommand implements ISlashCommand {
             case 'run':
                 return HANDLERS[parsed.subcommand](ctx, parsed.args ?? []);
             case 'help':
-                return reply(helpText(parsed.topic));
+                return reply(helpText(parsed.topic, ctx.lang));
             case 'unknown':
-                return reply(unknownSubcommandText(parsed.given));
+                return reply(unknownSubcommandText(parsed.given, ctx.lang));
             case 'extra_arguments':
-                return reply(extraArgumentsText(parsed.subcommand));
+                return reply(extraArgumentsText(parsed.subcommand, ctx.lang));
         }
     }
 }

@@ -87,7 +87,7 @@ export async function check(ctx: RequestContext): Promise<Reply> {
     if (!isAdmin(ctx.user.roles)) {
         return reply('Sorry, only Rocket.Chat admins can run /hrm check. Ask an admin if HRM SSO does not work for you.');
     }
-    const report = inspectSettings(await readRawSettings(ctx.read.getEnvironmentReader().getSettings()));
+    const report = inspectSettings(await readRawSettings(ctx.services.settings.view(ctx.read.getEnvironmentReader().getSettings())));
     await ctx.services.loadConfig(ctx.read);
     const redirectUri = await ctx.services.redirectUri(ctx.read);
     const lines = ['*HRM SSO check*'];

@@ -10,20 +10,22 @@ import { withAccessToken } from '../../features/oauth/session';
 import { readIdentity } from '../../infra/storage/identities';
 import { fetchColleague, searchDirectory } from '../../features/directory/client';
 import { cardLines, resultsText } from '../messages/directoryFormat';
+import { t } from '../i18n/translate';
+import { errorText } from '../messages/errors';
+import { AppError } from '../../core/result';
 
-const WHO_USAGE = 'Usage: `/hrm who @username`';
-const FIND_USAGE = 'Usage: `/hrm find <name, department or job title> [--page N]`';
 
-function failureReply(code: string, message: string): Reply {
+function failureReply(lang: string, error: AppError): Reply {
+    const code = error.code;
     if (code === 'not_linked' || code === 'session_expired' || code === 'token_rejected' || code === 'insufficient_scope' || code === 'rate_limited') {
-        return reply(message);
+        return reply(errorText(lang, error));
     }
-    return reply(`Could not read the HRM directory: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+    return reply(t(lang, 'directory-failed', { reason: `${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}` }));
 }
 
 export async function who(ctx: RequestContext, args: readonly string[]): Promise<Reply> {
     if (args.length !== 1 || !/^@?[\w.-]{1,64}$/.test(args[0])) {
-        return reply(WHO_USAGE);
+        return reply(t(ctx.lang, 'who-usage'));
     }
     const name = args[0].replace(/^@/, '');
     const config = await ctx.services.loadConfig(ctx.read);
@@ -32,21 +34,21 @@ export async function who(ctx: RequestContext, args: readonly string[]): Promise
     }
     const target = await ctx.read.getUserReader().getByUsername(name);
     if (!target) {
-        return reply(`There is no Rocket.Chat user @${name}.`);
+        return reply(t(ctx.lang, 'who-no-user', { name }));
     }
     const identity = await readIdentity(ctx.read.getPersistenceReader(), target.id);
     if (!identity) {
-        return reply(`@${name} has not linked an HRM account, so there is no HRM card for them.`);
+        return reply(t(ctx.lang, 'who-not-linked', { name }));
     }
     const result = await withAccessToken(ctx, config.value, (http, token) => fetchColleague(http, config.value, token, identity.username ?? identity.sub));
     if (!result.ok) {
-        return failureReply(result.error.code, result.error.message);
+        return failureReply(ctx.lang, result.error);
     }
     const colleague = result.value.value;
     if (!colleague) {
-        return reply(`@${name} is not in the HRM directory (they may have left).`);
+        return reply(t(ctx.lang, 'who-not-in-directory', { name }));
     }
-    return cardReply(cardLines(colleague).join('\n'), colleague, colleague.picture ? { url: colleague.picture, alt: `Photo of ${colleague.name ?? colleague.username}` } : undefined);
+    return cardReply(cardLines(colleague, ctx.lang).join('\n'), colleague, colleague.picture ? { url: colleague.picture, alt: t(ctx.lang, 'card-photo', { name: colleague.name ?? colleague.username }) } : undefined, ctx.lang);
 }
 
 export function parseFind(args: readonly string[]): { q: string; page: number } | undefined {
@@ -68,7 +70,7 @@ export function parseFind(args: readonly string[]): { q: string; page: number } 
 export async function find(ctx: RequestContext, args: readonly string[]): Promise<Reply> {
     const parsed = parseFind(args);
     if (!parsed) {
-        return reply(FIND_USAGE);
+        return reply(t(ctx.lang, 'find-usage'));
     }
     const config = await ctx.services.loadConfig(ctx.read);
     if (!config.ok) {
@@ -76,7 +78,7 @@ export async function find(ctx: RequestContext, args: readonly string[]): Promis
     }
     const result = await withAccessToken(ctx, config.value, (http, token) => searchDirectory(http, config.value, token, parsed.q, parsed.page));
     if (!result.ok) {
-        return failureReply(result.error.code, result.error.message);
+        return failureReply(ctx.lang, result.error);
     }
-    return reply(resultsText(result.value.value));
+    return reply(resultsText(result.value.value, ctx.lang));
 }

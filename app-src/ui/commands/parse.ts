@@ -1,8 +1,8 @@
 /** Parsing `/hrm …` arguments into what to run. Pure; unit-tested. */
-export const SUBCOMMANDS = ['login', 'logout', 'status', 'whoami', 'check', 'who', 'find', 'help'] as const;
+export const SUBCOMMANDS = ['login', 'logout', 'status', 'whoami', 'check', 'who', 'find', 'approve', 'deny', 'help'] as const;
 
 /** Subcommands that take arguments (the rest take none). */
-export const WITH_ARGUMENTS: readonly Subcommand[] = ['who', 'find'];
+export const WITH_ARGUMENTS: readonly Subcommand[] = ['who', 'find', 'approve', 'deny'];
 
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 

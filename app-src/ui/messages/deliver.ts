@@ -13,7 +13,7 @@ import { Reply } from './reply';
 export async function deliverReply(read: IRead, modify: IModify, user: IUser, room: IRoom | undefined, answer: Reply, triggerId: string | undefined, onSurfaceError: (error: unknown) => void): Promise<void> {
     if (answer.card && triggerId) {
         try {
-            await modify.getUiController().openSurfaceView(cardSurface(answer.card), { triggerId }, user);
+            await modify.getUiController().openSurfaceView(cardSurface(answer.card, answer.lang), { triggerId }, user);
             return;
         } catch (error) {
             onSurfaceError(error);

@@ -4,6 +4,9 @@ import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { Reply } from './reply';
 
+/** The action id of the link button on the app's messages (Rocket.Chat still sends a block action for URL buttons). */
+export const OPEN_LINK_ACTION_ID = 'hrm-open-link';
+
 /**
  * A room known only by id (kept with a pending login). Rocket.Chat resolves the message's
  * room by id alone, and reading the full room would need the extra room.read permission.
@@ -29,7 +32,7 @@ export async function notifyUser(read: IRead, modify: IModify, user: IUser, room
         });
         if (message.button) {
             blocks.addActionsBlock({
-                elements: [blocks.newButtonElement({ text: blocks.newPlainTextObject(message.button.label), url: message.button.url, actionId: 'hrm-open-link' })],
+                elements: [blocks.newButtonElement({ text: blocks.newPlainTextObject(message.button.label), url: message.button.url, actionId: OPEN_LINK_ACTION_ID })],
             });
         }
         builder.setBlocks(blocks);

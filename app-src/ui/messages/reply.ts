@@ -8,6 +8,8 @@ export interface Reply {
     readonly image?: { readonly url: string; readonly alt: string };
     /** A colleague card: opened as a modal when possible, else `text` (and `image`) is sent. */
     readonly card?: Colleague;
+    /** The language the card's modal is written in. */
+    readonly lang?: string;
 }
 
 export function reply(text: string, button?: Reply['button'], image?: Reply['image']): Reply {
@@ -15,6 +17,6 @@ export function reply(text: string, button?: Reply['button'], image?: Reply['ima
 }
 
 /** A colleague's card, with its message form as the fallback. */
-export function cardReply(text: string, card: Colleague, image?: Reply['image']): Reply {
-    return { ...reply(text, undefined, image), card };
+export function cardReply(text: string, card: Colleague, image?: Reply['image'], lang = 'en'): Reply {
+    return { ...reply(text, undefined, image), card, lang };
 }

@@ -14,6 +14,8 @@ import { deliverReply } from '../messages/deliver';
 import { describeError } from '../commands/HrmCommand';
 import { reply } from '../messages/reply';
 import { who } from '../commands/directory';
+import { tellUnknown } from './events';
+import { t, userLanguage } from '../i18n/translate';
 
 export const PROFILE_ACTION_ID = 'hrm-profile';
 
@@ -27,13 +29,15 @@ export async function handleProfileButton(services: HrmServices, context: UIKitA
     const data = context.getInteractionData();
     const responder = context.getInteractionResponder();
     if (data.actionId !== PROFILE_ACTION_ID) {
+        await tellUnknown(services, read, modify, data.user, data.room, `action button "${String(data.actionId).replace(/[^\w.:-]/g, '').slice(0, 60)}"`);
         return responder.successResponse();
     }
     const author = data.message?.sender?.username;
+    const lang = userLanguage(data.user);
     try {
         const answer = author
-            ? await who({ services, user: data.user, room: data.room, read, modify, http, persis, now: Date.now() }, [`@${author}`])
-            : reply('This message has no author with a username, so there is no HRM card to show.');
+            ? await who({ services, user: data.user, room: data.room, read, modify, http, persis, now: Date.now(), lang }, [`@${author}`])
+            : reply(t(lang, 'profile-button-no-author'));
         await deliverReply(read, modify, data.user, data.room, answer, data.triggerId, (error) =>
             services.logger().error(`Could not open the HRM card for user ${data.user.id}, sending it as a message: ${describeError(error)}`),
         );

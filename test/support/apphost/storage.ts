@@ -51,8 +51,9 @@ export class MemoryLogStorage extends AppLogStorage {
         return this.entries.filter((e) => Object.entries(query).every(([k, v]) => (e as any)[k] === v));
     }
 
-    public async storeEntries(appId: string, logger: AppConsole): Promise<ILoggerStorageEntry> {
-        const entry = AppConsoleClass.toStorageEntry(appId, logger);
+    /** 1.42.1 hands (appId, AppConsole); 1.62 (Deno runtime) hands the finished entry. */
+    public async storeEntries(appIdOrEntry: string | ILoggerStorageEntry, logger?: AppConsole): Promise<ILoggerStorageEntry> {
+        const entry = typeof appIdOrEntry === 'string' ? AppConsoleClass.toStorageEntry(appIdOrEntry, logger as AppConsole) : appIdOrEntry;
         this.entries.push(entry);
         return entry;
     }
