@@ -334,17 +334,23 @@ describe('HR job passes: budget, cursor, lease and bad input (real host, real pr
         proxy.statusDelayMs = 0;
     }, 60_000);
 
-    test('a provider that stops answering mid-pass: the invocation ends within its budget and says so; a user renamed meanwhile is handled under the new name; the next run finishes the pass without redoing anyone', async () => {
+    test('a provider that stops answering mid-pass: a request the budget cut short waits for the next invocation; one that gets the whole budget and fails is reported; a user renamed meanwhile is handled under the new name; the pass finishes without redoing anyone', async () => {
         await host.setSetting('hrm-offboarding-slice-seconds', 3);
         host.deleteRoom('dev');
         host.addRoom('dev');
         proxy.statusCalls = 0;
         proxy.hangStatusCalls.add(2);
+        proxy.hangStatusCalls.add(3);
         const before = reportTexts().length;
-        const first = await timed();
-        expect(first).toBeLessThan(3_000);
-        const interrupted = reportTexts().slice(before);
-        expect(interrupted).toEqual(['*HRM job*\n:warning: The HRM provider did not answer within 2 seconds. 1 of 3 linked users were handled; the pass resumes with the rest at the job\'s next run.']);
+        const onceBefore = host.bridges.scheduler.once.length;
+        // 1st invocation: una's batch answers, the next one hangs past what is left of the budget.
+        expect(await timed()).toBeLessThan(3_000);
+        expect(reportTexts().length).toBe(before);
+        expect(host.bridges.scheduler.once.length).toBe(onceBefore + 1);
+        expect(host.logs.dump()).toContain('a status request was cut short by the time budget');
+        // 2nd invocation: its first request gets the whole budget and still no answer: reported.
+        expect(await timed('hrm-hr-job-continue')).toBeLessThan(3_000);
+        expect(reportTexts().slice(before)).toEqual(['*HRM job*\n:warning: The HRM provider did not answer within 2 seconds. 1 of 3 linked users were handled; the pass resumes with the rest at the job\'s next run.']);
         expect(host.bridges.rooms.memberIds('room-dev')).toEqual(['rc-una']);
         // Renamed in Rocket.Chat between two invocations of the same pass.
         host.bridges.users.add({ ...host.user('rc-vic'), username: 'victoria' });
@@ -354,7 +360,7 @@ describe('HR job passes: budget, cursor, lease and bad input (real host, real pr
         expect(done).toHaveLength(1);
         expect(done[0]).toContain('Checked 3 · unlinked 0');
         expect(done[0]).toContain('channel joins 3');
-        expect(done[0]).toContain('Pass over 3 linked users in 2 invocations');
+        expect(done[0]).toContain('Pass over 3 linked users in 3 invocations');
         expect(done[0]).toContain('• Interrupted: The HRM provider did not answer within 2 seconds.');
         expect(host.bridges.rooms.additions.slice(additions).map((a) => a.usernames[0])).toEqual(['victoria', 'wes']);
         expect(host.bridges.rooms.memberIds('room-dev').sort()).toEqual(['rc-una', 'rc-vic', 'rc-wes']);

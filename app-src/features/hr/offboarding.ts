@@ -49,7 +49,7 @@ const LEAVER_STATUSES = new Set(['left', 'deactivated']);
 /** Report lines kept per pass; the app log has every line. */
 export const MAX_SUMMARY_LINES = 50;
 /** Default wait for one provider call (the HTTP layer's default). */
-const CALL_TIMEOUT_MS = 10_000;
+export const CALL_TIMEOUT_MS = 10_000;
 
 export function emptySummary(settings: Pick<HrSettings, 'dryRun'>): PassSummary {
     return { dryRun: settings.dryRun, checked: 0, unlinked: 0, deactivated: 0, wouldUnlink: [], profilesUpdated: 0, channelJoins: 0, channelLeaves: 0, oldChannelsKept: 0, failed: 0, problems: [], skippedOldLinks: 0 };
