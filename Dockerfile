@@ -14,21 +14,25 @@ FROM debian:${DEBIAN_RELEASE}-slim AS build
 ARG NPM_VERSION=10.9.2
 # Behind a TLS-inspecting proxy, pass its CA: --build-arg EXTRA_CA_CERT="$(cat proxy-ca.pem)".
 ARG EXTRA_CA_CERT=""
-COPY package.json package-lock.json .npmrc app.json /src/
-COPY provider/ /src/provider/
-# Only the provider workspace (its dependencies and its compiler), not the app's or the tests';
-# then the runtime tree without dev dependencies, gathered in /out (provider/node_modules holds
-# versions that differ from the root's hoisted ones, e.g. jose 5 beside openid-client's jose 4).
+# Layers from the least to the most often changed, so a rebuild after a source change reuses the
+# toolchain and the installed dependencies (only the last two steps of this stage run again).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
  && if [ -n "$EXTRA_CA_CERT" ]; then printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/build-extra.crt && update-ca-certificates; fi \
- && export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
- && npm() { corepack "npm@$NPM_VERSION" "$@"; } \
- && cd /src \
- && rm -rf provider/dist provider/node_modules \
- && npm ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+# Only the provider workspace's dependencies (and its compiler), not the app's or the tests'.
+COPY package.json package-lock.json .npmrc app.json /src/
+COPY provider/package.json /src/provider/package.json
+RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund
+# Then the sources: compile, drop dev dependencies, gather the runtime tree in /out
+# (provider/node_modules holds versions that differ from the root's hoisted ones, e.g. jose 5
+# beside openid-client's jose 4).
+COPY provider/ /src/provider/
+RUN cd /src \
+ && rm -rf provider/dist \
  && node provider/scripts/build.js \
- && npm ci --workspace provider --include-workspace-root=false --ignore-scripts --omit=dev --no-audit --no-fund \
+ && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --omit=dev --no-audit --no-fund \
  && mkdir -p /out/provider \
  && cp -a node_modules package.json app.json /out/ \
  && cp -a provider/dist provider/bin provider/package.json /out/provider/ \

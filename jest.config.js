@@ -1,9 +1,15 @@
-/** Tests run in band: each file starts its own FerretDB and servers on free loopback ports. */
+/**
+ * `npm test` (scripts/test.js) runs these files in two workers, longest first. Each file starts its
+ * own FerretDB and servers on free loopback ports, so files never share state.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
-  testTimeout: 60000,
+  // A ceiling per test; the waits inside tests scale with the load (test/support/timeouts.ts).
+  testTimeout: 120000,
+  testSequencer: '<rootDir>/test/support/jest/sequencer.js',
+  reporters: ['default', '<rootDir>/test/support/jest/slowest-reporter.js'],
   modulePathIgnorePatterns: ['<rootDir>/.build/', '<rootDir>/dist/', '<rootDir>/.data/'],
 };

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../provider/src/config';
+import { loadConfig } from '../provider/src/kernel/config';
 import { connectDatabase } from '../provider/src/db/connect';
-import { createServices } from '../provider/src/services';
+import { createServices } from '../provider/src/domain/services';
 import { startFerretDb, ferretDbBinary } from '../provider/src/db/embedded-ferretdb';
-import { REPO_ROOT } from '../provider/src/config';
+import { REPO_ROOT } from '../provider/src/kernel/config';
 import { seedFiller, seedWorkingSet, issue } from './lib/seed';
 import { rssMb } from './lib/procs';
 

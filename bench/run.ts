@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { loadConfig } from '../provider/src/config';
+import { loadConfig } from '../provider/src/kernel/config';
 import { connectDatabase } from '../provider/src/db/connect';
 import { launch, freePort, waitFor, canConnect, rssMb, loadAverage, machineSample, type Proc } from './lib/procs';
 import { runLoad, median, type LoadResult, type LoadSpec } from './lib/load';
@@ -105,7 +105,9 @@ async function bench(work: string, procs: Proc[]) {
 
   const profileDir = path.join(__dirname, 'results', 'profiles');
   const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const provider = launch('provider', process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'provider', 'src', 'main.ts')], providerEnv);
+  // Measure what production runs: the compiled provider (`npm start` runs provider/dist/main.js).
+  execFileSync(process.execPath, [path.join(ROOT, 'provider', 'scripts', 'build.js')], { stdio: 'inherit' });
+  const provider = launch('provider', process.execPath, [...profile, path.join(ROOT, 'provider', 'dist', 'main.js')], providerEnv);
   procs.push(provider);
   await waitFor(async () => (await fetch(`${issuer}/healthz`)).ok, 'provider');
   const basePort = await freePort();

@@ -22,6 +22,17 @@ if [ -x "$DEST" ]; then
   echo "FerretDB at $DEST is not $BUILD_VERSION (unpatched or another version): rebuilding."
 fi
 
+# A build kept in the machine's cache (from an earlier clone) is reused: fresh clones in CI skip the
+# minutes-long compile. HRM_CACHE_DIR= (empty) turns the cache off.
+CACHE_DIR="${HRM_CACHE_DIR-${XDG_CACHE_HOME:-$HOME/.cache}/hrm-sso}"
+CACHED="${CACHE_DIR:+$CACHE_DIR/ferretdb-$BUILD_VERSION}"
+if [ -n "$CACHED" ] && [ -x "$CACHED" ] && "$CACHED" --version 2>/dev/null | grep -qx "version: $BUILD_VERSION"; then
+  mkdir -p "$(dirname "$DEST")"
+  cp "$CACHED" "$DEST.new" && mv -f "$DEST.new" "$DEST"
+  echo "FerretDB $BUILD_VERSION installed at $DEST (from the build cache $CACHED)"
+  exit 0
+fi
+
 if ! command -v go >/dev/null 2>&1; then
   echo "Cannot build FerretDB: no Go toolchain on PATH. Install Go 1.24+ (then run 'npm run setup:ferretdb') or set MONGO_URL to a MongoDB server." >&2
   exit 1
@@ -55,4 +66,5 @@ mkdir -p "$(dirname "$DEST")"
 # Build next to the destination, then rename: a running FerretDB keeps its (old) inode.
 (cd "$WORK" && GOFLAGS=-buildvcs=false go build -trimpath -o "$DEST.new" ./cmd/ferretdb)
 mv -f "$DEST.new" "$DEST"
+if [ -n "$CACHED" ]; then mkdir -p "$CACHE_DIR" && cp "$DEST" "$CACHED.tmp" && mv -f "$CACHED.tmp" "$CACHED" || true; fi
 echo "FerretDB $BUILD_VERSION installed at $DEST"

@@ -14,9 +14,11 @@ ROOT="$PWD"
 RELEASE="$(sed -n 's/^ARG DEBIAN_RELEASE=\([a-z]*\).*/\1/p' Dockerfile | head -1)"
 RELEASE="${RELEASE:-trixie}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-# Image layers persist between runs (git-ignored); the socket lives in a short /tmp path.
-DATA_ROOT="${HRM_DOCKER_DATA:-$ROOT/.data/docker}"
-RUN_DIR="${HRM_DOCKER_RUN:-/tmp/hrm-docker-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)}"
+# Image layers persist between runs and between clones (the machine's cache, so a fresh clone in CI
+# reuses the base image and unchanged layers); the socket lives in a short /tmp path, one daemon per
+# data root.
+DATA_ROOT="${HRM_DOCKER_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/hrm-sso/docker}"
+RUN_DIR="${HRM_DOCKER_RUN:-/tmp/hrm-docker-$(printf '%s' "$DATA_ROOT" | md5sum | cut -c1-8)}"
 SOCK="$RUN_DIR/docker.sock"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }

@@ -20,3 +20,4 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r test/requirements.txt
 .venv/bin/python -c "import django, oauth2_provider, oauthlib, gunicorn; print('setup-python: Django', django.get_version(), '+ django-oauth-toolkit', oauth2_provider.__version__, '+ oauthlib', oauthlib.__version__)"
 .venv/bin/schemathesis --version
+cp test/requirements.txt .venv/.requirements-installed

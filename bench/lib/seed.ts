@@ -1,13 +1,13 @@
 // Fast seeder: filler tokens in bulk (insertMany of 10,000, two in flight, with their due-list
 // entries as the provider would write them), and the working set through the provider's own
 // model (so seeded tokens have whatever shape the provider stores today).
-import type { Config } from '../../provider/src/config';
+import type { Config } from '../../provider/src/kernel/config';
 import type { Database } from '../../provider/src/db/connect';
-import { createServices } from '../../provider/src/services';
-import { createOAuthModel } from '../../provider/src/oauth/model';
-import { createLogger } from '../../provider/src/log';
-import { digest, randomToken } from '../../provider/src/security/tokens';
-import { trackExpiry } from '../../provider/src/sweep/expiry';
+import { createServices } from '../../provider/src/domain/services';
+import { createOAuthModel } from '../../provider/src/domain/oauth/model';
+import { createLogger } from '../../provider/src/kernel/log';
+import { digest, randomToken } from '../../provider/src/kernel/security/tokens';
+import { trackExpiry } from '../../provider/src/db/expiry';
 
 const BATCH = 10_000;
 
@@ -62,7 +62,7 @@ export async function seedWorkingSet(config: Config, d: Database): Promise<Worki
 
 function model(config: Config, d: Database) {
   const services = createServices(config, d);
-  return { services, model: createOAuthModel({ db: d, config, clock: services.clock, clients: services.clients, users: services.users, tokens: services.tokens, log: createLogger('silent') }) };
+  return { services, model: createOAuthModel({ db: d, config, clock: services.clock, clients: services.clients, users: services.users, tokens: services.tokens, log: createLogger('silent'), twoFactor: services.twoFactor }) };
 }
 
 /** `n` access + refresh token pairs through the provider's saveToken, 16 at a time. */

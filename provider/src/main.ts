@@ -2,16 +2,45 @@
 // FerretDB, supervised) → HTTP server. SIGTERM/SIGINT shut down gracefully: keep serving for
 // SHUTDOWN_DRAIN_DELAY_SECONDS (readiness 503), stop accepting, finish the requests in flight (all
 // within SHUTDOWN_TIMEOUT_SECONDS), close the database, exit 0.
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError } from './kernel/config';
 import { resolveDatabase } from './db/resolve';
 import { EmbeddedDbError, type SupervisorEvent } from './db/embedded-ferretdb';
 import { DatabaseUnavailableError, redactUrl } from './db/connect';
-import { createLogger, type Logger } from './log';
-import { metrics } from './metrics';
+import { createLogger, defaultDestination, type Logger } from './kernel/log';
+import { providerVersion } from './kernel/version';
+import { metrics } from './kernel/metrics';
 import { startProviderServer, PortInUseError } from './server';
+import { acquireDataDirLock, DataDirInUseError } from './db/data-dir-lock';
+
+const USAGE = `Usage: node provider/dist/main.js   (or: npm start)
+
+Runs the HRM SSO provider. It takes no arguments: every setting is an environment variable
+(see the README's configuration reference, or .env.example). Without MONGO_URL it runs an
+embedded database in DATA_DIR (default .data/).
+
+  --help, -h       this text
+  --version, -V    the version
+
+Administration (users, clients, tokens, backups) is the CLI: npx hrm-sso --help
+`;
+
+/** --help / --version print and exit; anything else on the command line is a mistake, not a start. */
+function handleArguments(args: string[]): void {
+  if (args.length === 0) return;
+  if (args.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (args.some((a) => a === '--version' || a === '-V')) {
+    process.stdout.write(`${providerVersion()}\n`);
+    process.exit(0);
+  }
+  fail(`Unknown argument ${JSON.stringify(args[0])}: the provider takes no arguments (settings are environment variables); try --help.`, 2);
+}
 
 /** Exit codes: 1 = could not start or run, 2 = configuration. */
 async function main() {
+  handleArguments(process.argv.slice(2));
   let config;
   try {
     config = loadConfig();
@@ -21,7 +50,17 @@ async function main() {
   }
   // libuv reads this when its thread pool first starts (scrypt, fs): nothing has used it yet here.
   process.env.UV_THREADPOOL_SIZE = String(config.UV_THREADPOOL_SIZE);
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, defaultDestination(config.LOG_FORMAT));
+  // The embedded database belongs to one provider at a time (db/data-dir-lock.ts).
+  let releaseLock = () => undefined as void;
+  if (!config.MONGO_URL) {
+    try {
+      releaseLock = acquireDataDirLock(config.DATA_DIR, config.PORT);
+    } catch (err) {
+      if (err instanceof DataDirInUseError) return fail(err.message, 1);
+      throw err;
+    }
+  }
   let database;
   try {
     database = await resolveDatabase(config, { install: true, publish: true, supervise: true, onEvent: (e) => logSupervisor(log, e) });
@@ -38,7 +77,9 @@ async function main() {
     if (err instanceof DatabaseUnavailableError || err instanceof PortInUseError) return fail(err.message, 1);
     throw err;
   }
-  log.info({ url: provider.url, issuer: config.issuer, database: database.embedded ? 'embedded FerretDB' : redactUrl(database.url) }, `HRM provider listening on ${provider.url} (issuer ${config.issuer})`);
+  log.info({ url: provider.url, issuer: config.issuer, version: providerVersion(), database: database.embedded ? 'embedded FerretDB' : redactUrl(database.url) }, `HRM provider listening on ${provider.url} (issuer ${config.issuer})`);
+  const nextStep = await provider.firstRunHint();
+  if (nextStep) log.info({ event: 'first_run' }, nextStep);
 
   let stopping = false;
   const stop = async (reason: string) => {
@@ -55,6 +96,7 @@ async function main() {
       return { inFlight: -1, forced: -1 };
     });
     await database.stop();
+    releaseLock();
     log.info({ event: 'shutdown_complete', inFlightAtSignal: inFlight, forced }, `stopped (${inFlight} request(s) were in flight, ${forced} cut)`);
     await new Promise<void>((resolve) => {
       try {

@@ -2,18 +2,26 @@
 // Shutdown is graceful: stop accepting, let requests in flight finish (bounded), then close.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config';
+import type { Config } from './kernel/config';
 import { connectDatabase, type Database } from './db/connect';
-import { createApp } from './app';
-import type { Logger } from './log';
-import { instrumentDatabase } from './metrics';
-import type { Clock } from './clock';
-import { createServices, type Services } from './services';
+import { createApp } from './http/app';
+import { Sweeper } from './jobs/sweeper';
+import type { Logger } from './kernel/log';
+import { instrumentDatabase } from './kernel/metrics';
+import type { Clock } from './kernel/clock';
+import { createServices, type Services } from './domain/services';
+import { ConfigError } from './kernel/config';
+import { AppError } from './kernel/errors';
+import { mailSettings } from './domain/mail/settings';
+import { createMailSender } from './domain/mail/sender';
+import { MailWorker } from './jobs/mail-worker';
 
 export interface RunningProvider {
   url: string;
   port: number;
   services: Services;
+  /** The next step for a fresh install (no administrator yet), else undefined. */
+  firstRunHint(): Promise<string | undefined>;
   /** Stops at once (tests): open connections are cut. */
   close(): Promise<void>;
   /**
@@ -35,6 +43,23 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   // The first start generates the ID-token signing key; every start checks it can be read.
   await services.oidc.keys.ensureKey();
   const provider = createApp(services, log);
+  // Expiry housekeeping runs beside the HTTP server (one per instance; leases keep them apart).
+  const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log, [
+    // The refresh grace's sealed pair goes when the window ends (at the next sweep after it).
+    { name: 'refresh_token_seals', run: () => services.tokens.dropEndedSeals(config.REFRESH_TOKEN_GRACE_SECONDS, { batch: config.SWEEP_BATCH_SIZE, rounds: 20 }) },
+  ]);
+  sweeper.start();
+  // Queued mail goes out beside them too (jobs/mail-worker.ts), when SMTP_URL is set.
+  let mailWorker: MailWorker | undefined;
+  try {
+    mailWorker = startMailWorker(config, services, log);
+  } catch (err) {
+    // A bad SMTP_URL or MAIL_FROM: nothing keeps running.
+    await sweeper.stop();
+    await provider.close();
+    if (!existingDb) await db.close();
+    throw err;
+  }
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;
   server.requestTimeout = 30000;
@@ -65,6 +90,8 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
     });
     server.listen(config.PORT, config.HOST, () => resolve());
   }).catch(async (err) => {
+    await mailWorker?.stop();
+    await sweeper.stop();
     await provider.close();
     if (!existingDb) await db.close();
     throw err;
@@ -74,6 +101,8 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   let closed: Promise<void> | undefined;
   const closeRest = () =>
     (closed ??= (async () => {
+      await mailWorker?.stop();
+      await sweeper.stop();
       await provider.close();
       if (!existingDb) await db.close();
     })());
@@ -82,6 +111,7 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
     url: `http://${config.HOST}:${port}`,
     port,
     services,
+    firstRunHint: () => services.firstRun.hint(),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -117,4 +147,20 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
       return { inFlight: atSignal, forced };
     },
   };
+}
+
+/** The mail worker (jobs/mail-worker.ts) when SMTP_URL is set; a bad SMTP_URL/MAIL_FROM stops the start like any setting. */
+function startMailWorker(config: Config, services: Services, log: Logger): MailWorker | undefined {
+  let settings;
+  try {
+    settings = mailSettings(config);
+  } catch (err) {
+    if (err instanceof AppError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
+  if (!settings) return undefined;
+  const worker = new MailWorker({ config, clock: services.clock, log, outbox: services.mail.outbox, sender: createMailSender(settings) });
+  worker.start();
+  log.info({ event: 'mail_worker_started', smtp: settings.description }, `mail goes out through ${settings.description}`);
+  return worker;
 }

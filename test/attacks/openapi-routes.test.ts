@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { startTestProvider, type TestProvider } from '../support/provider';
-import { createApp } from '../../provider/src/app';
-import { createLogger } from '../../provider/src/log';
+import { createApp } from '../../provider/src/http/app';
+import { createLogger } from '../../provider/src/kernel/log';
 import { listRoutes } from './routes';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

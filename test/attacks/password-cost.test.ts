@@ -2,7 +2,7 @@
 // hash made at a lower cost is re-hashed at the configured one on the next successful sign-in.
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { UserStore } from '../../provider/src/store/users';
-import { needsRehash } from '../../provider/src/security/passwords';
+import { needsRehash } from '../../provider/src/kernel/security/passwords';
 import { grantGuess } from './support';
 
 let p: TestProvider;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { HttpSession, hiddenFields } from '../support/http-session';
 import { grantGuess } from './support';

@@ -6,7 +6,7 @@
 //   racing client_credentials: 0 surviving tokens.
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';
-import { digest } from '../../provider/src/security/tokens';
+import { digest } from '../../provider/src/kernel/security/tokens';
 
 const N_CODE = Number(process.env.N_CODE ?? 200);
 const REDIRECT = 'https://chat.example.com/_oauth/hrm';

@@ -40,9 +40,17 @@ test('admin journey: create a Rocket.Chat login client, copy the secret, use it 
   await page.getByRole('link', { name: 'Admin console' }).first().click();
   await page.waitForURL(/\/admin\/$/);
   await screenshot(page, 'admin-overview');
+  // Every edition's login path leads the common tasks; Custom OAuth (Premium from 9.0) comes second.
+  const tasks = await page.locator('ul.links li').allTextContents();
+  expect(tasks[0]).toContain("every edition: Rocket.Chat's built-in WordPress provider");
+  expect(tasks[1]).toContain('Custom OAuth');
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Clients' }).click();
   await page.getByRole('link', { name: 'New client' }).click();
-  await page.getByLabel('Rocket.Chat login').check();
+  // The WordPress path is first and chosen by default; the redirect placeholder follows the choice.
+  expect(await page.getByLabel('Rocket.Chat login (every edition: built-in WordPress provider)').isChecked()).toBe(true);
+  expect(await page.getByLabel('Redirect URIs').getAttribute('placeholder')).toBe('https://chat.example.com/_oauth/wordpress');
+  await page.getByLabel('Rocket.Chat login through Custom OAuth (Premium from Rocket.Chat 9.0)').check();
+  expect(await page.getByLabel('Redirect URIs').getAttribute('placeholder')).toBe('https://chat.example.com/_oauth/hrm');
   await page.getByLabel('Name', { exact: true }).fill('Acme Chat');
   await page.getByLabel('Redirect URIs').fill(rc.redirectUri);
   await screenshot(page, 'admin-new-client');
@@ -64,6 +72,9 @@ test('admin journey: create a Rocket.Chat login client, copy the secret, use it 
   expect(await page.textContent('#value-token-path')).toBe('/o/token/');
   expect(await page.textContent('#value-identity-path')).toBe('/api/v2/o/userinfo/');
   expect(await page.textContent('#value-url')).toBe(p.baseUrl);
+  // Each path says what a first login creates and warns before merging by username.
+  expect(await page.textContent('#setup-custom-oauth')).toContain('a chat account alice is not necessarily HRM alice');
+  expect(await page.textContent('#setup-wordpress')).toContain('has no “Merge users” setting');
 
   // Reloading the answer re-posts the form: refused, the secret is not shown again.
   page.once('dialog', (d) => d.accept());

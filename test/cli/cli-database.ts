@@ -1,7 +1,7 @@
 // A real FerretDB for a CLI test file, plus direct access to the same database for assertions.
-import { loadConfig } from '../../provider/src/config';
+import { loadConfig } from '../../provider/src/kernel/config';
 import { connectDatabase, type Database } from '../../provider/src/db/connect';
-import { createServices, type Services } from '../../provider/src/services';
+import { createServices, type Services } from '../../provider/src/domain/services';
 import { startTestDatabase } from '../support/ferretdb';
 
 export interface CliDatabase {

@@ -1,7 +1,7 @@
 // `client create|list|rotate-secret|delete` against a real FerretDB, through the real CLI.
 import type { Database } from '../../provider/src/db/connect';
-import type { Services } from '../../provider/src/services';
-import { digest } from '../../provider/src/security/tokens';
+import type { Services } from '../../provider/src/domain/services';
+import { digest } from '../../provider/src/kernel/security/tokens';
 import { openCliDatabase, type CliDatabase } from './cli-database';
 import { expectOneLineError, runCli, runJson } from './run-cli';
 
@@ -187,7 +187,7 @@ describe('client create', () => {
 });
 
 test('client ids are letters and digits (1,000 drawn); an older id starting with "-" works after --', async () => {
-  const { randomClientId } = await import('../../provider/src/security/tokens');
+  const { randomClientId } = await import('../../provider/src/kernel/security/tokens');
   const ids = Array.from({ length: 1000 }, () => randomClientId());
   expect(ids.every((id) => /^[A-Za-z0-9]{40}$/.test(id))).toBe(true);
   expect(new Set(ids.map((id) => id[0])).size).toBeGreaterThan(40); // every first character is possible

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import type { Database } from '../../provider/src/db/connect';
 import { ensureBuilt } from '../support/build';
 import { openCliDatabase, type CliDatabase } from './cli-database';

@@ -1,9 +1,9 @@
 // `user edit|reactivate`, `client edit`, duplicate client names, `migrate`, and the binary itself
 // (`npx hrm-sso`), against a real FerretDB through the compiled CLI.
 import { spawnSync } from 'node:child_process';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import type { Database } from '../../provider/src/db/connect';
-import type { Services } from '../../provider/src/services';
+import type { Services } from '../../provider/src/domain/services';
 import { LATEST_MIGRATION } from '../../provider/src/db/migrations';
 import { openCliDatabase, type CliDatabase } from './cli-database';
 import { cliEnv, expectOneLineError, runCli, runJson } from './run-cli';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { connectDatabase } from '../../provider/src/db/connect';
 import { ferretDbBinary, startFerretDb, type EmbeddedFerretDb } from '../../provider/src/db/embedded-ferretdb';
 import { runCli, runJson } from './run-cli';

@@ -2,7 +2,7 @@
 // only after each prompt appears, so any echo would be the CLI's own doing.
 import { spawn, spawnSync } from 'node:child_process';
 import type { Database } from '../../provider/src/db/connect';
-import type { Services } from '../../provider/src/services';
+import type { Services } from '../../provider/src/domain/services';
 import { openCliDatabase, type CliDatabase } from './cli-database';
 import { cliEnv } from './run-cli';
 import { CLI_BIN, ensureBuilt } from '../support/build';

@@ -1,7 +1,7 @@
 // Runs the real CLI as a child process, exactly as `npx hrm-sso …` does (the compiled bin).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { CLI_BIN, ensureBuilt } from '../support/build';
 
 let built = false;

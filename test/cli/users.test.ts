@@ -1,9 +1,9 @@
 // `user create|list|set-password|deactivate` against a real FerretDB, through the real CLI.
 import type { Database } from '../../provider/src/db/connect';
-import type { Services } from '../../provider/src/services';
+import type { Services } from '../../provider/src/domain/services';
 import { openCliDatabase, type CliDatabase } from './cli-database';
 import { spawnSync } from 'node:child_process';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { cliEnv, expectOneLineError, runCli, runJson } from './run-cli';
 
 let cli: CliDatabase;

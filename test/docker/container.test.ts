@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { connectDatabase } from '../../provider/src/db/connect';
 import { freePort } from '../../provider/src/db/embedded-ferretdb';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';

@@ -9,7 +9,7 @@ import { AppInterface } from '@rocket.chat/apps-engine/definition/metadata';
 import { AppHost } from '../support/apphost/AppHost';
 import { authorizeWithForms } from '../support/authorize-with-forms';
 import { startTestProvider, TestProvider } from '../support/provider';
-import { changeEmployment } from '../../provider/src/hr/employment';
+import { changeEmployment } from '../../provider/src/domain/hr/employment';
 import { DelayProxy, startDelayProxy } from '../support/apphost/delayProxy';
 
 const JOB = 'hrm-hr-job';

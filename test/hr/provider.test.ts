@@ -146,6 +146,40 @@ describe('HR lifecycle on the provider', () => {
     await runCli(['user', 'reactivate', 'boss'], { env: cliEnv });
   });
 
+  test('status endpoint: users named by id and by username in one batch are all found, through two $in reads, not an $or', async () => {
+    const [zoe, ada] = await Promise.all([p.db.users.findOne({ username: 'zoe' }), p.db.users.findOne({ username: 'ada' })]);
+    const finds: Array<Record<string, unknown>> = [];
+    const watch = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (e.commandName === 'find' && e.command.find === 'users') finds.push(e.command.filter as Record<string, unknown>);
+    };
+    const watching = async <T>(run: () => Promise<T>): Promise<T> => {
+      finds.length = 0;
+      p.db.client.on('commandStarted', watch);
+      try {
+        return await run();
+      } finally {
+        p.db.client.off('commandStarted', watch);
+      }
+    };
+    // zoe by id, leo by username, ada both ways (one user, two entries), and an id nobody has.
+    const r = await watching(() => status({ ids: [zoe!._id, 'leo', ada!._id, 'Ada', 'no-such-id'] }));
+    expect(r.status).toBe(200);
+    expect(r.json.users.map((u: any) => [u.id, u.username ?? null, u.status])).toEqual([
+      [zoe!._id, 'zoe', 'on_leave'],
+      ['leo', 'leo', 'left'],
+      [ada!._id, 'ada', 'active'],
+      ['Ada', 'ada', 'active'],
+      ['no-such-id', null, 'unknown'],
+    ]);
+    // The embedded FerretDB cannot push an $or down (it would read every user): never sent.
+    expect(finds.some((f) => '$or' in f)).toBe(false);
+    expect(finds).toEqual(expect.arrayContaining([{ _id: { $in: expect.arrayContaining([zoe!._id, 'leo']) } }, { username: { $in: ['leo', 'ada', 'no-such-id'] } }]));
+    // Subject ids only (what the app sends): the ids' index search alone; no lookup of them by username.
+    const subs = await watching(() => status({ ids: [zoe!._id, ada!._id] }));
+    expect(subs.json.users.map((u: any) => u.username)).toEqual(['zoe', 'ada']);
+    expect(finds.filter((f) => JSON.stringify(f).includes(zoe!._id))).toEqual([{ _id: { $in: [zoe!._id, ada!._id] } }]);
+  });
+
   test('status endpoint: bad input is a clear 4xx, never 5xx', async () => {
     const noAuth = await fetch(`${p.baseUrl}/api/v2/hrm/status/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ids":["ada"]}' });
     expect(noAuth.status).toBe(401);
@@ -199,6 +233,12 @@ describe('HR lifecycle on the provider', () => {
     expect((await getJson(`${p.baseUrl}/api/v2/hrm/directory/?page=0`, auth)).status).toBe(400);
     expect((await getJson(`${p.baseUrl}/api/v2/hrm/directory/?page=x`, auth)).status).toBe(400);
     expect((await getJson(`${p.baseUrl}/api/v2/hrm/directory/?q=${'a'.repeat(101)}`, auth)).status).toBe(400);
+    // A NUL cannot go into the database's regex: a 400 with a sentence, not a 500 (issue 20 E).
+    const nul = await getJson(`${p.baseUrl}/api/v2/hrm/directory/?q=a%00`, auth);
+    expect(nul.status).toBe(400);
+    expect(nul.json).toEqual({ error: 'invalid_request', error_description: 'q must not contain a NUL character (%00).' });
+    // Regex metacharacters are matched literally.
+    expect((await getJson(`${p.baseUrl}/api/v2/hrm/directory/?q=${encodeURIComponent('.*')}`, auth)).json.total).toBe(0);
 
     const card = await getJson(`${p.baseUrl}/api/v2/hrm/people/ada/`, auth);
     expect(card.json).toEqual({ username: 'ada', name: 'Ada Lovelace', job_title: 'Analyst', department: 'Research & Development', manager: { username: 'boss', name: 'Grace Boss' }, picture: `${p.baseUrl}/static/ada.png`, employment_status: 'active' });

@@ -1,9 +1,9 @@
 // Pure parts of the HR lifecycle: slugs, the app's setting parsers, custom-field merging, the
 // /hrm find arguments and the run summary. (Everything else is tested end to end in app.test.ts
 // and provider.test.ts.)
-import { slugify, userGroups } from '../../provider/src/hr/groups';
-import { mappedRoles } from '../../provider/src/hr/role-map';
-import { effectiveStatus } from '../../provider/src/hr/status';
+import { slugify, userGroups } from '../../provider/src/domain/hr/groups';
+import { mappedRoles } from '../../provider/src/domain/hr/role-map';
+import { effectiveStatus } from '../../provider/src/domain/hr/status';
 import { parseChannelMapping, parseInterval } from '../../app-src/infra/settings/hrSettings';
 import { mergeFields, leaveText } from '../../app-src/features/profile/sync';
 import { parseFind } from '../../app-src/ui/commands/directory';

@@ -93,6 +93,17 @@ test('pending, slow_down, single use, denial and expiry get their RFC 8628 error
   expect(await res.text()).toMatch(/not valid, or it has expired/);
 });
 
+test('parallel polls: exactly one counts as a poll, the others are told to slow down (issue 20 E)', async () => {
+  const start = await postForm(`${p.baseUrl}/o/device-authorization/`, { client_id: tvId, scope: 'read' });
+  expect(start.status).toBe(200);
+  const poll = () => postForm(`${p.baseUrl}/o/token/`, { grant_type: GRANT, device_code: start.json.device_code, client_id: tvId });
+  // A read-then-update let every one of these through as "authorization_pending".
+  const answers = await Promise.all(Array.from({ length: 8 }, poll));
+  expect(answers.map((a) => a.status)).toEqual(Array(8).fill(400));
+  const errors = answers.map((a) => a.json.error).sort();
+  expect(errors).toEqual(['authorization_pending', ...Array(7).fill('slow_down')]);
+});
+
 test('bad input: unknown device code, other client, no device grant, unknown scope, garbage user code, no 5xx', async () => {
   expect((await postForm(`${p.baseUrl}/o/token/`, { grant_type: GRANT, device_code: 'nope', client_id: tvId })).json.error).toBe('invalid_grant');
   expect((await postForm(`${p.baseUrl}/o/token/`, { grant_type: GRANT, client_id: tvId })).json).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/device_code/) });

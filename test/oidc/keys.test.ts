@@ -4,9 +4,9 @@
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { startTestProvider, TEST_SESSION_SECRET, type TestProvider } from '../support/provider';
-import { loadConfig } from '../../provider/src/config';
+import { loadConfig } from '../../provider/src/kernel/config';
 import { connectDatabase } from '../../provider/src/db/connect';
-import { createLogger } from '../../provider/src/log';
+import { createLogger } from '../../provider/src/kernel/log';
 import { startProviderServer } from '../../provider/src/server';
 import { HttpSession, hiddenFields } from '../support/http-session';
 import { getJson } from '../support/oauth-requests';

@@ -3,6 +3,7 @@
 // session; the hybrid flow; prompt, max_age, login_hint, the claims parameter; and bad input.
 import { TokenSet, type BaseClient } from 'openid-client';
 import { startTestProvider, type TestProvider } from '../support/provider';
+import { ClientStore } from '../../provider/src/store/clients';
 import { HttpSession, hiddenFields } from '../support/http-session';
 import { getJson } from '../support/oauth-requests';
 import { ALICE, discoverClient, jwtPayload, loginAndReturn, returnedParams, startLogin } from './support';
@@ -64,6 +65,34 @@ test('"plain" PKCE is advertised only while a client may use it', async () => {
   expect((await getJson(`${p.baseUrl}/.well-known/openid-configuration`)).json.code_challenge_methods_supported).toEqual(['S256', 'plain']);
   await p.running.services.clients.delete(plain.client_id);
   expect((await getJson(`${p.baseUrl}/.well-known/openid-configuration`)).json.code_challenge_methods_supported).toEqual(['S256']);
+});
+
+test('the discovery document does not ask the database per request; a client change elsewhere shows within CLIENT_CACHE_SECONDS (issue 20 E)', async () => {
+  const discovery = () => getJson(`${p.baseUrl}/.well-known/openid-configuration`).then((r) => r.json.code_challenge_methods_supported);
+  const clientReads: string[] = [];
+  const watch = (e: { commandName: string; command: Record<string, unknown> }) => {
+    if (e.command[e.commandName] === 'clients') clientReads.push(e.commandName);
+  };
+  expect(await discovery()).toEqual(['S256']);
+  p.db.client.on('commandStarted', watch);
+  try {
+    for (let i = 0; i < 5; i++) expect(await discovery()).toEqual(['S256']);
+  } finally {
+    p.db.client.off('commandStarted', watch);
+  }
+  expect(clientReads).toEqual([]);
+  // Another process (the CLI) allows plain PKCE: seen once the cached answer has aged out.
+  const elsewhere = new ClientStore(p.db);
+  const legacy = await elsewhere.create({ name: 'legacy elsewhere', redirectUris: [REDIRECT], allowPlainPkce: true });
+  const until = Date.now() + (p.config.CLIENT_CACHE_SECONDS + 5) * 1000;
+  while ((await discovery()).length === 1) {
+    if (Date.now() > until) throw new Error('the change never showed');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(await discovery()).toEqual(['S256', 'plain']);
+  // A change in this process shows at once.
+  await p.running.services.clients.delete(legacy.client._id);
+  expect(await discovery()).toEqual(['S256']);
 });
 
 test('code + PKCE → ID token verified by openid-client (JWKS signature, nonce, at_hash) → userinfo → refresh → end session', async () => {

@@ -6,7 +6,7 @@ import { startTestProvider, type TestProvider } from '../support/provider';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';
 import { expectPatchedFerretDb, explainFind, usesIdIndex, usesIndex, filtersOf } from './support';
-import { createServices } from '../../provider/src/services';
+import { createServices } from '../../provider/src/domain/services';
 
 let p: TestProvider;
 let client: { client_id: string; client_secret: string };

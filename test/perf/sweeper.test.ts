@@ -4,8 +4,8 @@
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { connectDatabase, type Database } from '../../provider/src/db/connect';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
-import { Sweeper } from '../../provider/src/sweep/sweeper';
-import { DUE_PREFIX, dueCollectionName, expiryMode, trackExpiry } from '../../provider/src/sweep/expiry';
+import { Sweeper } from '../../provider/src/jobs/sweeper';
+import { DUE_PREFIX, dueCollectionName, expiryMode, trackExpiry } from '../../provider/src/db/expiry';
 import { expectPatchedFerretDb } from './support';
 
 const DUE = 50_000;

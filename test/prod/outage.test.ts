@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, REPO_ROOT } from '../../provider/src/config';
+import { loadConfig, REPO_ROOT } from '../../provider/src/kernel/config';
 import { connectDatabase } from '../../provider/src/db/connect';
-import { createServices } from '../../provider/src/services';
+import { createServices } from '../../provider/src/domain/services';
 import { basic, getJson, postForm } from '../support/oauth-requests';
 import { startProviderProcess, type ProviderProcess } from '../support/provider-process';
 import { alive, commandLine, descendants, rawRequest, waitUntil, type RawOutcome } from './processes';

@@ -1,6 +1,7 @@
 // Process-tree helpers for the shutdown and outage tests (Linux /proc).
 import fs from 'node:fs';
 import http from 'node:http';
+import { scaled } from '../support/timeouts';
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -42,9 +43,10 @@ export function alive(pid: number): boolean {
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  // The timeout is what a quiet machine needs; it stretches with the load (test/support/timeouts.ts).
+  const deadline = Date.now() + scaled(timeoutMs);
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${scaled(timeoutMs)} ms)`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 
 const UNIT = path.join(REPO_ROOT, 'deploy', 'systemd', 'hrm-sso.service');
 

@@ -1,8 +1,8 @@
-// .env.example and the README's configuration table are generated from provider/src/config.ts;
+// .env.example and the README's configuration table are generated from provider/src/kernel/config.ts;
 // this fails when someone adds or changes a knob without running `npm run docs:config`.
 import fs from 'node:fs';
-import { configSchema } from '../../provider/src/config';
-import { ENV_EXAMPLE, README, knobDocs, readmeWithTable, renderEnvExample } from '../../provider/src/config-docs';
+import { configSchema } from '../../provider/src/kernel/config';
+import { ENV_EXAMPLE, README, knobDocs, readmeWithTable, renderEnvExample } from '../../provider/src/tools/config-docs';
 
 const HINT = 'run `npm run docs:config` and commit the result';
 
@@ -28,5 +28,5 @@ test(`the README configuration table matches the schema (${HINT})`, () => {
 
 test('a knob without its comment is reported by name', () => {
   const source = `const configSchema = z.object({\n  NODE_ENV: z.string(),\n});`;
-  expect(() => knobDocs(source)).toThrow(/NODE_ENV in provider\/src\/config.ts needs a comment/);
+  expect(() => knobDocs(source)).toThrow(/NODE_ENV in provider\/src\/kernel\/config.ts needs a comment/);
 });

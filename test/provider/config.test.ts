@@ -1,5 +1,5 @@
-import { loadConfig, ConfigError, KNOWN_VARIABLES } from '../../provider/src/config';
-import { editDistance } from '../../provider/src/config-names';
+import { loadConfig, ConfigError, KNOWN_VARIABLES } from '../../provider/src/kernel/config';
+import { editDistance } from '../../provider/src/kernel/config-names';
 
 const PRODUCTION = { NODE_ENV: 'production', ISSUER: 'https://sso.example.com', SESSION_SECRET: 's'.repeat(40), MONGO_URL: 'mongodb://mongo:27017/' };
 

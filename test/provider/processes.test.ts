@@ -7,9 +7,9 @@ import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { startProviderProcess, runProviderToExit, type ProviderProcess } from '../support/provider-process';
 import { authorizeWithForms } from '../support/authorize-with-forms';
 import { basic, getJson, postForm } from '../support/oauth-requests';
-import { loadConfig, REPO_ROOT } from '../../provider/src/config';
+import { loadConfig, REPO_ROOT } from '../../provider/src/kernel/config';
 import { connectDatabase } from '../../provider/src/db/connect';
-import { createServices } from '../../provider/src/services';
+import { createServices } from '../../provider/src/domain/services';
 
 const REDIRECT = 'https://chat.example.com/_oauth/hrm';
 
@@ -106,6 +106,31 @@ describe('startup and health', () => {
     expect(fs.existsSync(portFile)).toBe(false);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 60000);
+
+  test('a second provider on the same data folder refuses with one sentence; it starts once the first has stopped or crashed', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrm-embedded-'));
+    fs.mkdirSync(path.join(dataDir, 'bin'));
+    fs.symlinkSync(process.env.FERRETDB_BIN ?? path.join(REPO_ROOT, '.data', 'bin', 'ferretdb'), path.join(dataDir, 'bin', 'ferretdb'));
+    const first = await startProviderProcess({ DATA_DIR: dataDir });
+    const second = await runProviderToExit({ DATA_DIR: dataDir, PORT: '0', SESSION_SECRET: 'x'.repeat(40) });
+    expect(second.code).toBe(1);
+    expect(second.output.trim().split('\n')).toHaveLength(1);
+    expect(second.output).toContain(`Another provider owns the data folder ${dataDir} (pid ${first.child.pid}, port ${new URL(first.baseUrl).port})`);
+    // The first is untouched by the attempt.
+    expect((await getJson(`${first.baseUrl}/readyz`)).status).toBe(200);
+    expect(await first.stop()).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'provider.lock'))).toBe(false);
+    const afterStop = await startProviderProcess({ DATA_DIR: dataDir });
+    expect((await getJson(`${afterStop.baseUrl}/readyz`)).status).toBe(200);
+    // A crash leaves the lock behind; its pid is gone, so the next start takes it over.
+    afterStop.child.kill('SIGKILL');
+    await afterStop.stop();
+    expect(fs.existsSync(path.join(dataDir, 'provider.lock'))).toBe(true);
+    const afterCrash = await startProviderProcess({ DATA_DIR: dataDir });
+    expect((await getJson(`${afterCrash.baseUrl}/readyz`)).status).toBe(200);
+    expect(await afterCrash.stop()).toBe(0);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 120000);
 
   test('/healthz answers 503 when the database stops answering', async () => {
     const database = await startTestDatabase();

@@ -1,7 +1,7 @@
 // README.md and docs/admin-guide.md carry the Rocket.Chat settings table generated from the
 // function behind the admin Connect Rocket.Chat page; this fails when they drift from it.
 import fs from 'node:fs';
-import { DOCUMENTS, hasSettingsTable, renderSettingsTable, withSettingsTable } from '../../provider/src/rocketchat-settings-docs';
+import { DOCUMENTS, hasSettingsTable, renderSettingsTable, withSettingsTable } from '../../provider/src/tools/rocketchat-settings-docs';
 
 const HINT = 'run `npm run docs:rocketchat` and commit the result';
 

@@ -4,8 +4,8 @@ import { startTestProvider, type TestProvider } from '../support/provider';
 import { HttpSession, hiddenFields } from '../support/http-session';
 import { authorizeWithForms } from '../support/authorize-with-forms';
 import { authorizeUrl, basic, getJson, obtainCode, pkcePair, postForm } from '../support/oauth-requests';
-import { digest } from '../../provider/src/security/tokens';
-import { ManualClock } from '../../provider/src/clock';
+import { digest } from '../../provider/src/kernel/security/tokens';
+import { ManualClock } from '../../provider/src/kernel/clock';
 
 const REDIRECT = 'https://chat.example.com/_oauth/hrm';
 let p: TestProvider;

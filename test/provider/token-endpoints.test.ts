@@ -2,7 +2,7 @@
 // scoped userinfo, introspection limited to the token's own client, one public client-auth
 // error, the client check before reuse revocation, the app preset without client_credentials,
 // ?access_token= only for clients that need it, the client cache's bounded delay.
-import { ManualClock } from '../../provider/src/clock';
+import { ManualClock } from '../../provider/src/kernel/clock';
 import { ClientStore } from '../../provider/src/store/clients';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';

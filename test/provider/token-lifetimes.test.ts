@@ -1,8 +1,8 @@
 // Issue 9.0: a link that lasts. Per-client lifetimes (the rocketchat-app preset: 1 h access,
 // 90-day idle refresh, 1-year cap), time moved with an injected clock, concurrent refreshes that
 // never revoke, and a stolen refresh token replayed after the grace window that still does.
-import { ManualClock } from '../../provider/src/clock';
-import { digest } from '../../provider/src/security/tokens';
+import { ManualClock } from '../../provider/src/kernel/clock';
+import { digest } from '../../provider/src/kernel/security/tokens';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';
 

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 
 export const PROVIDER_MAIN = path.join(REPO_ROOT, 'provider', 'dist', 'main.js');
 export const CLI_BIN = path.join(REPO_ROOT, 'provider', 'bin', 'hrm-sso.js');

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { scaled } from './timeouts';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -65,7 +66,7 @@ export async function startDot(opts: { redirectUris: string[]; users: DotUser[] 
     child.stderr!.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + scaled(30_000);
   let baseUrl: string | undefined;
   while (!baseUrl) {
     const match = /Listening at: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);

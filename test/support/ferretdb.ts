@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFerretDb, ferretDbBinary } from '../../provider/src/db/embedded-ferretdb';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 
 export interface TestDatabase {
   url: string;

@@ -1,9 +1,10 @@
 // Runs the provider as a real process: `node provider/dist/main.js`, what `npm start` runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../provider/src/db/embedded-ferretdb';
-import { REPO_ROOT } from '../../provider/src/config';
+import { REPO_ROOT } from '../../provider/src/kernel/config';
 import { TEST_SESSION_SECRET } from './provider';
 import { ensureBuilt, PROVIDER_MAIN } from './build';
+import { scaled } from './timeouts';
 
 
 export interface ProviderProcess {
@@ -26,7 +27,7 @@ export async function startProviderProcess(env: Record<string, string>): Promise
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + scaled(30000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`provider exited early (${child.exitCode}): ${out}`);
     try {
@@ -53,7 +54,7 @@ export async function startProviderProcess(env: Record<string, string>): Promise
 }
 
 /** Runs main.ts to completion (for startup failures) and returns its exit code and output. */
-export function runProviderToExit(env: Record<string, string>, timeoutMs = 30000): Promise<{ code: number | null; output: string }> {
+export function runProviderToExit(env: Record<string, string>, timeoutMs = scaled(30000)): Promise<{ code: number | null; output: string }> {
   ensureBuilt();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [PROVIDER_MAIN], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,12 +1,12 @@
 // An in-process provider on 127.0.0.1 and a free port, over its own real FerretDB.
-import { loadConfig, type Config } from '../../provider/src/config';
+import { loadConfig, type Config } from '../../provider/src/kernel/config';
 import { connectDatabase, type Database } from '../../provider/src/db/connect';
-import { createLogger } from '../../provider/src/log';
+import { createLogger } from '../../provider/src/kernel/log';
 import { startProviderServer, type RunningProvider } from '../../provider/src/server';
 import type { ClientPreset, GrantType } from '../../provider/src/db/schema';
 import { startTestDatabase, type TestDatabase } from './ferretdb';
 import { LogCapture } from './log-capture';
-import type { Clock } from '../../provider/src/clock';
+import type { Clock } from '../../provider/src/kernel/clock';
 import type { MongoClientOptions } from 'mongodb';
 
 export interface TestUserInput {

@@ -8,9 +8,9 @@
 //   rate limit, TWO_FACTOR_REQUIRED, admin reset, the password grant, password change ending other
 //   sessions, the session list.
 import { authenticator } from 'otplib';
-import { loadConfig, ConfigError } from '../../provider/src/config';
-import { issuerWarning } from '../../provider/src/web/issuer-warning';
-import { renderSettingsTable } from '../../provider/src/rocketchat-settings-docs';
+import { loadConfig, ConfigError } from '../../provider/src/kernel/config';
+import { issuerWarning } from '../../provider/src/http/views/issuer-warning';
+import { renderSettingsTable } from '../../provider/src/tools/rocketchat-settings-docs';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, obtainCode, postForm } from '../support/oauth-requests';
 import { HttpSession, decodeEntities, hiddenFields, signIn, submitForm, textOf } from './support';

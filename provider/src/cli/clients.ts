@@ -2,12 +2,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ClientDoc, GrantType } from '../db/schema';
 import { PRESETS, type ClientStore } from '../store/clients';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { checkAppearance } from '../store/client-appearance';
 import { UsageError } from './output';
 import { clientJson, table } from './output';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 
 interface CreateOptions {
   name: string;

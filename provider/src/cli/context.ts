@@ -1,9 +1,9 @@
 // Opens the same database `npm start` uses (MONGO_URL, or the embedded FerretDB in DATA_DIR,
 // reused if a server already runs it) for one command, and always releases it.
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../kernel/config';
 import { connectDatabase } from '../db/connect';
 import { resolveDatabase } from '../db/resolve';
-import { createServices, type Services } from '../services';
+import { createServices, type Services } from '../domain/services';
 import { createOutput, type Output } from './output';
 
 /** Short enough that "database unreachable" answers within a few seconds. */

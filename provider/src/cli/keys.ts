@@ -1,8 +1,8 @@
 // `keys …`: OpenID Connect ID-token signing keys. Private parts are never printed.
 import { Command, Option } from 'commander';
-import { SIGNING_ALGS, type KeySummary, type SigningAlg } from '../oidc/keys';
+import { SIGNING_ALGS, type KeySummary, type SigningAlg } from '../store/signing-keys';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 import { table } from './output';
 
 function keyJson(k: KeySummary) {

@@ -1,10 +1,10 @@
 // `hrm-sso <command>` (npx hrm-sso, provider/bin/hrm-sso.js): the admin CLI. Every failure ends as one "Error: …" line on
 // stderr and a non-zero exit; stack traces are for bugs, and even those are reduced to a line.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config';
+import { ConfigError } from '../kernel/config';
 import { DatabaseUnavailableError } from '../db/connect';
 import { EmbeddedDbError } from '../db/embedded-ferretdb';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { clientCommands } from './clients';
 import { keyCommands } from './keys';
 import { registrationCommands } from './registration';
@@ -12,10 +12,12 @@ import { printError, UsageError } from './output';
 import { migrateCommand } from './migrate';
 import { tokenCommands } from './tokens';
 import { userCommands } from './users';
+import { mailCommands } from './mail';
 
-export interface GlobalOptions {
-  json: boolean;
-}
+export type { GlobalOptions } from './options';
+import type { GlobalOptions } from './options';
+import { backupCommands } from './backup';
+import { providerVersion } from '../kernel/version';
 
 /** Exit codes: 1 = the command failed, 2 = bad usage or configuration. */
 const EXIT_FAILED = 1;
@@ -24,6 +26,7 @@ const EXIT_USAGE = 2;
 export function buildProgram(): Command {
   const program = new Command('hrm-sso')
     .description('HRM SSO provider administration: users, OAuth clients, tokens, database migrations')
+    .version(providerVersion(), '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .configureOutput({
@@ -37,6 +40,8 @@ export function buildProgram(): Command {
   migrateCommand(program, globals);
   keyCommands(program, globals);
   registrationCommands(program, globals);
+  mailCommands(program, globals);
+  backupCommands(program, globals);
   return program;
 }
 

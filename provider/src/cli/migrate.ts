@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { LATEST_MIGRATION, MIGRATIONS, migrationLevel } from '../db/migrations';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 
 export function migrateCommand(program: Command, globals: () => GlobalOptions): void {
   program

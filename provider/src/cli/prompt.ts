@@ -2,7 +2,7 @@
 // banner): they are typed without echo at a terminal prompt, or piped with --password-stdin
 // (`printf '%s\n' "$PW" | hrm-sso user create … --password-stdin`).
 import readline from 'node:readline';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { UsageError } from './output';
 
 export const PASSWORD_FLAG_REFUSED =

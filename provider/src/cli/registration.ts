@@ -1,7 +1,7 @@
 // `registration create-token`: initial access tokens for dynamic client registration (RFC 7591).
 import { Command, InvalidArgumentError } from 'commander';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 
 function positiveSeconds(v: string): number {
   const n = Number(v);

@@ -1,7 +1,7 @@
 // `tokens clear`: housekeeping the server's sweep also does, on demand.
 import { Command } from 'commander';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 
 export function tokenCommands(program: Command, globals: () => GlobalOptions): void {
   const tokens = program.command('tokens').description('token housekeeping');

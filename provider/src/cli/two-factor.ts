@@ -3,7 +3,8 @@
 // applies to them — is sent to set it up again right after the password.
 import type { Command } from 'commander';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import { sendNotice } from '../domain/accounts/notices';
+import type { GlobalOptions } from './options';
 
 export function twoFactorCommands(user: Command, globals: () => GlobalOptions): void {
   user
@@ -11,10 +12,14 @@ export function twoFactorCommands(user: Command, globals: () => GlobalOptions): 
     .description("turn off a user's two-factor sign-in (lost phone and recovery codes)")
     .argument('<username>', 'the user')
     .action(async (username: string) => {
-      await withServices(globals().json, async ({ users, twoFactor, audit, config, out }) => {
+      await withServices(globals().json, async (services) => {
+        const { users, twoFactor, audit, config, out } = services;
         const doc = await users.require(username);
         const wasOn = await twoFactor.reset(doc._id);
-        if (wasOn) await audit.record('cli', 'two_factor.reset', doc.username, { id: doc._id, by: 'cli' });
+        if (wasOn) {
+          await audit.record('cli', 'two_factor.reset', doc.username, { id: doc._id, by: 'cli' });
+          await sendNotice(services, doc, 'two_factor_disabled', { by: 'admin' });
+        }
         const again = twoFactor.required(doc) ? ' They must set it up again right after their password.' : '';
         const help = config.SUPPORT_CONTACT ? ` Tell them to contact ${config.SUPPORT_CONTACT} if anything is unclear.` : '';
         out.result({ id: doc._id, username: doc.username, two_factor_reset: wasOn }, () => [

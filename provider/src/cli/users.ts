@@ -3,13 +3,16 @@ import { Command, Option } from 'commander';
 import { table, userJson } from './output';
 import { readPassword } from './prompt';
 import { withServices } from './context';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 import { endUserAccess } from '../store/user-access';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { UsageError } from './output';
 import type { UserStore } from '../store/users';
-import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from '../hr/cli';
+import { addEmploymentOptions, applyEmploymentFromCli, employmentJson, takeEmploymentOptions } from './hr';
 import { twoFactorCommands } from './two-factor';
+import { inviteCommands, invitationJson, invitationLines } from './invitations';
+import { inviteUser } from '../domain/accounts/invitations';
+import { sendNotice } from '../domain/accounts/notices';
 
 interface CreateOptions {
   username: string;
@@ -20,6 +23,7 @@ interface CreateOptions {
   department?: string;
   jobTitle?: string;
   admin?: boolean;
+  invite?: boolean;
 }
 
 interface EditOptions {
@@ -40,7 +44,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
 
   user
     .command('create')
-    .description('create a user (prompts for the password without echo, or reads it with --password-stdin)')
+    .description('create a user (prompts for the password without echo, reads it with --password-stdin, or --invite: they choose it through a one-time link)')
     .requiredOption('--username <username>', 'login name (lower-cased; letters, digits, . _ -)')
     .requiredOption('--email <email>', 'email address (unique)')
     .requiredOption('--name <name>', 'full name')
@@ -49,10 +53,13 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .option('--department <department>', 'department')
     .option('--job-title <title>', 'job title')
     .option('--admin', 'may use the admin pages', false)
+    .option('--invite', 'no password: mail a one-time "set your password" link (or print it when SMTP_URL is unset)')
     .action(async (opts: CreateOptions) => {
+      if (opts.invite && opts.passwordStdin) throw new UsageError('--invite and --password-stdin exclude each other: an invited user chooses their own password.');
       // Ask before connecting, so a typo in the prompt doesn't wait on the database.
-      const password = await readPassword('Password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
-      await withServices(globals().json, async ({ users, audit, out }) => {
+      const password = opts.invite ? (opts.password !== undefined ? await readPassword('Password', { refusedFlag: opts.password }) : undefined) : await readPassword('Password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
+      await withServices(globals().json, async (services) => {
+        const { users, audit, out } = services;
         const doc = await users
           .create({
             username: opts.username,
@@ -66,8 +73,10 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
           .catch(async (err) => {
             throw await clarifyDuplicate(err, opts, users);
           });
-        await audit.record('cli', 'user.create', doc.username, { id: doc._id, admin: doc.admin });
-        out.result(userJson(doc), () => [`Created user ${doc.username} (id ${doc._id}${doc.admin ? ', admin' : ''}).`]);
+        await audit.record('cli', 'user.create', doc.username, { id: doc._id, admin: doc.admin, invited: Boolean(opts.invite) });
+        if (!opts.invite) return out.result(userJson(doc), () => [`Created user ${doc.username} (id ${doc._id}${doc.admin ? ', admin' : ''}).`]);
+        const invite = await inviteUser(services, doc, { by: 'cli' });
+        out.result({ ...userJson(doc), invitation: invitationJson(invite) }, () => [`Created user ${doc.username} (id ${doc._id}${doc.admin ? ', admin' : ''}).`, ...invitationLines(doc.username, doc.email, invite)]);
       });
     });
 
@@ -96,12 +105,15 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .addOption(refusedPasswordFlag())
     .action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
       const password = await readPassword('New password', { stdin: opts.passwordStdin, refusedFlag: opts.password });
-      await withServices(globals().json, async ({ users, tokens, db, audit, out }) => {
+      await withServices(globals().json, async (services) => {
+        const { users, tokens, db, audit, out } = services;
         const doc = await users.require(username);
         await users.setPassword(doc.username, password);
         // A new password ends every session, token, code and consent the old one granted.
         const { tokensRevoked } = await endUserAccess(db, tokens, doc._id);
         await audit.record('cli', 'user.set_password', doc.username, { id: doc._id, tokensRevoked });
+        await services.twoFactorLockouts.clear(doc._id);
+        await sendNotice(services, doc, 'password_changed', { by: 'admin', othersSignedOut: true });
         out.result({ id: doc._id, username: doc.username, password_changed: true }, () => [`Password changed for ${doc.username}.`]);
       });
     });
@@ -167,6 +179,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     });
 
   twoFactorCommands(user, globals);
+  inviteCommands(user, globals);
 }
 
 /**

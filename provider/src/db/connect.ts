@@ -1,34 +1,10 @@
 // One MongoClient per process and typed collections with the indexes their queries need.
-import { MongoClient, Db, Collection, type MongoClientOptions } from 'mongodb';
-import { ConfigError } from '../config';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
+import type { Database } from './database';
+import { ConfigError } from '../kernel/config';
 import { runMigrations, type MigrationDoc } from './migrations';
-import type { UserDoc, ClientDoc, AuthorizationCodeDoc, AccessTokenDoc, RefreshTokenDoc, ConsentDoc, RateLimitDoc, AuditDoc, ClaimDoc, FormSubmissionDoc, RevocationDoc } from './schema';
-import type { SigningKeyDoc, OidcGrantDoc, DeviceCodeDoc, RegistrationTokenDoc, RegistrationDoc } from '../oidc/schema';
 
-export interface Database {
-  client: MongoClient;
-  db: Db;
-  users: Collection<UserDoc>;
-  clients: Collection<ClientDoc>;
-  codes: Collection<AuthorizationCodeDoc>;
-  accessTokens: Collection<AccessTokenDoc>;
-  refreshTokens: Collection<RefreshTokenDoc>;
-  consents: Collection<ConsentDoc>;
-  rateLimits: Collection<RateLimitDoc>;
-  audit: Collection<AuditDoc>;
-  claims: Collection<ClaimDoc>;
-  formSubmissions: Collection<FormSubmissionDoc>;
-  migrations: Collection<MigrationDoc>;
-  /** Migration ids this connection applied at start-up (empty when the database was up to date). */
-  migrationsApplied: number[];
-  revocations: Collection<RevocationDoc>;
-  signingKeys: Collection<SigningKeyDoc>;
-  oidcGrants: Collection<OidcGrantDoc>;
-  deviceCodes: Collection<DeviceCodeDoc>;
-  registrationTokens: Collection<RegistrationTokenDoc>;
-  registrations: Collection<RegistrationDoc>;
-  close(): Promise<void>;
-}
+export type { Database } from './database';
 
 export class DatabaseUnavailableError extends Error {
   readonly code = 'database_unavailable';
@@ -77,6 +53,11 @@ export async function connectDatabase(url: string, dbName: string, opts: { timeo
     deviceCodes: db.collection('device_codes'),
     registrationTokens: db.collection('registration_tokens'),
     registrations: db.collection('client_registrations'),
+    mailOutbox: db.collection('mail_outbox'),
+    mailClaims: db.collection('mail_claims'),
+    accountLinks: db.collection('account_links'),
+    twoFactorLockouts: db.collection('two_factor_lockouts'),
+    twoFactorStrikes: db.collection('two_factor_strikes'),
     close: () => client.close(),
   };
   await ensureIndexes(database);
@@ -101,6 +82,9 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.refreshTokens.createIndex({ familyId: 1 });
   await d.refreshTokens.createIndex({ userId: 1 });
   await d.refreshTokens.createIndex({ clientId: 1 });
+  // Refresh tokens still holding a grace-window seal (store/tokens.ts dropEndedSeals): an equality
+  // FerretDB pushes down (scripts/ferretdb/0002), then the creation time on MongoDB.
+  await d.refreshTokens.createIndex({ graceSeal: 1, createdAt: 1 });
   await d.consents.createIndex({ userId: 1 });
   await d.consents.createIndex({ clientId: 1 });
   await d.audit.createIndex({ at: -1 });
@@ -112,4 +96,7 @@ async function ensureIndexes(d: Database): Promise<void> {
   await d.audit.createIndex({ actor: 1 });
   await d.audit.createIndex({ target: 1 });
   await d.audit.createIndex({ action: 1 });
+  // An account's links are replaced or revoked together; the worker lists queued mail.
+  await d.accountLinks.createIndex({ userId: 1 });
+  await d.mailOutbox.createIndex({ state: 1 });
 }

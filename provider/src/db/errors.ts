@@ -18,3 +18,9 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof e.message === 'string' && e.message.startsWith('This socket has been ended by the other party')) return true;
   return isDatabaseUnavailable(e.inner, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
 }
+
+/** A unique-index violation (MongoDB code 11000; FerretDB on SQLite words it differently). */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; message?: string };
+  return e?.code === 11000 || /E11000|UNIQUE constraint failed/.test(e?.message ?? '');
+}

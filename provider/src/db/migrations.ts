@@ -2,8 +2,9 @@
 // start-up by every process that connects (or by `hrm-sso migrate`). Each step is idempotent, so
 // two instances starting together may both run one without harm. Indexes are declared separately
 // (connect.ts ensureIndexes) because creating an index that exists is already a no-op.
-import type { Database } from './connect';
-import { isDuplicateKey } from '../store/users';
+import type { Database } from './database';
+import type { MigrationDoc } from './schema';
+import { isDuplicateKey } from './errors';
 
 export interface Migration {
   id: number;
@@ -11,11 +12,7 @@ export interface Migration {
   up(d: Database): Promise<void>;
 }
 
-export interface MigrationDoc {
-  _id: number;
-  name: string;
-  appliedAt: Date;
-}
+export type { MigrationDoc } from './schema';
 
 const CLIENT_FLAGS = ['skipAuthorization', 'requirePkce', 'allowPlainPkce', 'allowQueryCredentials', 'allowTokenOnlyRevocation'] as const;
 

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, type Config } from '../config';
+import { REPO_ROOT, type Config } from '../kernel/config';
 import { EmbeddedDbError, ferretDbBinary, findRunningFerretDb, startFerretDb, type SupervisorEvent } from './embedded-ferretdb';
 
 export interface ResolvedDatabase {

@@ -16,7 +16,7 @@ export interface UserDoc {
   sessionsEndedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
-  // HR lifecycle (provider/src/hr/): all optional, absent on users created before it.
+  // HR lifecycle (provider/src/domain/hr/): all optional, absent on users created before it.
   /** active (default), on_leave (until leaveUntil) or left (since leftAt; the account is also inactive). */
   employmentStatus?: 'active' | 'on_leave' | 'left';
   leaveUntil?: Date;
@@ -142,6 +142,8 @@ export interface RefreshTokenDoc {
   rotatedAt?: Date | null;
   /** The token response that replaced the parent, encrypted with a key only the parent's holder can derive (grace window). */
   sealedResponse?: string;
+  /** 'held' while sealedResponse is stored: the indexed equality the seal sweep finds them by (store/tokens.ts dropEndedSeals). */
+  graceSeal?: 'held';
   createdAt: Date;
 }
 
@@ -200,4 +202,11 @@ export interface ClaimDoc {
   _id: string; // `code:<digest>` or `refresh:<digest>`
   at: Date;
   expiresAt: Date;
+}
+
+/** One applied schema step (db/migrations.ts). */
+export interface MigrationDoc {
+  _id: number;
+  name: string;
+  appliedAt: Date;
 }

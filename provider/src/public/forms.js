@@ -20,3 +20,13 @@
     });
   });
 })();
+// New client: the redirect URI placeholder follows the chosen preset (its expected callback path).
+(function () {
+  'use strict';
+  document.addEventListener('change', function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.name !== 'preset' || !input.dataset.redirectPlaceholder) return;
+    var field = document.getElementById('redirect_uris');
+    if (field) field.setAttribute('placeholder', input.dataset.redirectPlaceholder);
+  });
+})();

@@ -3,17 +3,18 @@
 import { z } from 'zod';
 import type { Database } from '../db/connect';
 import type { ClientDoc, ClientPreset, ClientType, GrantType } from '../db/schema';
-import { AppError } from '../errors';
-import { digest, matchesDigest, randomClientId, randomToken } from '../security/tokens';
+import { AppError } from '../kernel/errors';
+import { digest, matchesDigest, randomClientId, randomToken } from '../kernel/security/tokens';
 import { zodMessage } from './users';
 import type { TokenStore } from './tokens';
+import { ConsentStore } from './consents';
 
 /** Drops undefined values, so unset lifetimes stay absent from the stored document. */
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 import { PRESET_POLICIES, withCloseVariants } from './client-policies';
-import { validateAllowedOrigin } from '../oidc/origins';
+import { validateAllowedOrigin } from '../kernel/origins';
 
 export const GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
 export const PRESETS: ClientPreset[] = ['rocketchat-login', 'rocketchat-wordpress', 'rocketchat-app', 'generic', 'oidc-web'];
@@ -163,8 +164,13 @@ export class ClientStore {
     private readonly tokens?: TokenStore,
   ) {}
 
+  /** "Does any client allow plain PKCE?" (the discovery document), kept like a cached client. */
+  private plainPkce?: { answer: boolean; until: number };
+
   private forget(id: string): void {
     this.cache.delete(id);
+    // Any client write may change the answer: this process sees it at once.
+    this.plainPkce = undefined;
   }
 
   async create(input: NewClient): Promise<CreatedClient> {
@@ -214,6 +220,7 @@ export class ClientStore {
       updatedAt: now,
     };
     await this.db.clients.insertOne(client);
+    this.forget(client._id);
     return { client, clientSecret: secret };
   }
 
@@ -244,6 +251,33 @@ export class ClientStore {
 
   async list(): Promise<ClientDoc[]> {
     return this.db.clients.find({}, { sort: { createdAt: 1 } }).toArray();
+  }
+
+  async count(): Promise<number> {
+    return this.db.clients.countDocuments({});
+  }
+
+  /** Names of the clients that exist among `ids` (a deleted client is simply absent). */
+  async namesByIds(ids: string[]): Promise<Map<string, string>> {
+    const docs = await this.db.clients.find({ _id: { $in: ids } }, { projection: { _id: 1, name: 1 } }).toArray();
+    return new Map(docs.map((c) => [c._id, c.name]));
+  }
+
+  /** Whether some client registered this exact origin (CORS preflight). */
+  async anyAllowsOrigin(origin: string): Promise<boolean> {
+    return (await this.db.clients.countDocuments({ allowedOrigins: origin }, { limit: 1 })) > 0;
+  }
+
+  /**
+   * Whether some client may use plain PKCE. The discovery document asks on every request, so the
+   * answer is kept like a cached client, for CLIENT_CACHE_SECONDS: a client change in this process
+   * clears it at once, other processes' (the CLI's) are seen within that time.
+   */
+  async anyAllowsPlainPkce(): Promise<boolean> {
+    if (this.plainPkce && this.plainPkce.until > Date.now()) return this.plainPkce.answer;
+    const answer = (await this.db.clients.countDocuments({ allowPlainPkce: true }, { limit: 1 })) > 0;
+    if (this.cacheSeconds > 0) this.plainPkce = { answer, until: Date.now() + this.cacheSeconds * 1000 };
+    return answer;
   }
 
   /** The same work as verifySecret for an unknown client (no timing difference). */
@@ -317,7 +351,7 @@ export class ClientStore {
       this.db.accessTokens.deleteMany({ clientId: client._id }),
       this.db.refreshTokens.deleteMany({ clientId: client._id }),
       this.db.codes.deleteMany({ clientId: client._id }),
-      this.db.consents.deleteMany({ clientId: client._id }),
+      new ConsentStore(this.db).withdrawAllForClient(client._id),
     ]);
   }
 }

@@ -12,10 +12,11 @@
 // created at or before the marker's time; `final` (family, deleted client) revokes everything.
 // Markers only need to outlive in-flight requests and the longest-lived credential the token
 // update does not mark (authorization codes): they expire after an hour or the code lifetime.
-import type { Clock } from '../clock';
+import type { Clock } from '../kernel/clock';
+import { isDuplicateKey } from '../db/errors';
 import type { Database } from '../db/connect';
-import { isDuplicateKey } from './users';
-import { trackExpiry } from '../sweep/expiry';
+import { trackExpiry } from '../db/expiry';
+import type { RevocationDoc } from '../db/schema';
 
 export const markerKeys = {
   family: (id: string) => `family:${id}`,
@@ -23,6 +24,11 @@ export const markerKeys = {
   client: (id: string) => `client:${id}`,
   userClient: (userId: string, clientId: string) => `user-client:${userId}:${clientId}`,
 };
+
+/** Whether a marker revokes what was issued from a credential created at `createdAt` (see the header). */
+export function markerRevokes(m: RevocationDoc, createdAt: Date): boolean {
+  return !!m.final || m._id.startsWith('family:') || m.revokedAt.getTime() >= createdAt.getTime();
+}
 
 export class RevocationStore {
   constructor(
@@ -54,7 +60,13 @@ export class RevocationStore {
    */
   async revokes(ids: string[], credentialCreatedAt: Date): Promise<boolean> {
     const found = await this.db.revocations.find({ _id: { $in: ids } }).toArray();
-    return found.some((m) => m.final || m._id.startsWith('family:') || m.revokedAt.getTime() >= credentialCreatedAt.getTime());
+    return found.some((m) => markerRevokes(m, credentialCreatedAt));
+  }
+
+  /** The markers among `ids` (one `_id $in` read), by key. */
+  async find(ids: string[]): Promise<Map<string, RevocationDoc>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await this.db.revocations.find({ _id: { $in: [...new Set(ids)] } }).toArray()).map((m) => [m._id, m]));
   }
 
   async exists(id: string): Promise<boolean> {

@@ -19,15 +19,15 @@
 //   expired (keep revoked/retired ones until they expire — they detect reuse); codes and claims
 //   past `expiresAt`; revocation markers past `expiresAt`.
 import crypto from 'node:crypto';
+import { isDuplicateKey } from '../db/errors';
 import type { Collection, Filter } from 'mongodb';
-import type { Clock } from '../clock';
+import type { Clock } from '../kernel/clock';
 import type { Database } from '../db/connect';
 import type { AccessTokenDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
-import { digest } from '../security/tokens';
-import { seal, unseal } from '../security/seal';
-import { markerKeys, type RevocationStore } from './revocations';
-import { isDuplicateKey } from './users';
-import { trackExpiry } from '../sweep/expiry';
+import { digest } from '../kernel/security/tokens';
+import { seal, unseal } from '../kernel/security/seal';
+import { markerKeys, markerRevokes, type RevocationStore } from './revocations';
+import { trackExpiry } from '../db/expiry';
 import { retryIdempotent } from '../db/retry';
 
 export interface IssueRequest {
@@ -134,7 +134,7 @@ export class TokenStore {
           expiresAt: r.refresh.expiresAt,
           grantExpiresAt: r.refresh.grantExpiresAt,
           revokedAt: null,
-          ...(sealed ? { sealedResponse: sealed } : {}),
+          ...(sealed ? { sealedResponse: sealed, graceSeal: 'held' as const } : {}),
           createdAt: now,
         });
       } else if (r.claimId) {
@@ -163,6 +163,44 @@ export class TokenStore {
   /** The response sealed in `successor` for the holder of `parentToken`, if it opens with that token. */
   openSealedResponse(successor: RefreshTokenDoc, parentToken: string): SealedResponse | undefined {
     return successor.sealedResponse ? unseal<SealedResponse>(successor.sealedResponse, parentToken, successor.parentId) : undefined;
+  }
+
+  /**
+   * Removes the sealed "same pair" from refresh tokens whose grace window has ended: it serves only
+   * a retry within REFRESH_TOKEN_GRACE_SECONDS, and should not sit in the database for the token's
+   * whole life. Done by the sweeper (jobs/sweeper.ts), not at "the next write" to the token: the only
+   * later write to a token is its revocation, and a rotated-away token may never be written again.
+   *
+   * This is the one write to a stored token other than `revokedAt` (see the header), so it must
+   * not undo a revocation: on FerretDB an update rewrites the whole document, and a revocation
+   * landing between its read and its write would be lost. Revokers write their marker before they
+   * mark tokens, so after the unset the markers are read again, and any token a marker revokes is
+   * marked again. Returns how many seals were removed: `batch` per round, up to `rounds` rounds.
+   */
+  async dropEndedSeals(graceSeconds: number, opts: { now?: Date; batch?: number; rounds?: number } = {}): Promise<number> {
+    const batch = opts.batch ?? CLEAR_BATCH_SIZE;
+    let removed = 0;
+    for (let round = 0; round < (opts.rounds ?? 1); round++) {
+      const { found, modified } = await this.dropEndedSealsOnce(graceSeconds, opts.now ?? this.clock.now(), batch);
+      removed += modified;
+      if (found < batch) break;
+    }
+    return removed;
+  }
+
+  private async dropEndedSealsOnce(graceSeconds: number, now: Date, batch: number): Promise<{ found: number; modified: number }> {
+    const ended = new Date(now.getTime() - graceSeconds * 1000);
+    const rows = await this.db.refreshTokens
+      .find({ graceSeal: 'held', createdAt: { $lte: ended } }, { projection: { _id: 1, familyId: 1, userId: 1, clientId: 1, createdAt: 1 }, limit: batch })
+      .toArray();
+    if (rows.length === 0) return { found: 0, modified: 0 };
+    const ids = rows.map((r) => r._id);
+    const res = await retryIdempotent(() => this.db.refreshTokens.updateMany({ _id: { $in: ids }, graceSeal: 'held' }, { $unset: { sealedResponse: '', graceSeal: '' } }));
+    const keysOf = (r: (typeof rows)[number]) => [markerKeys.family(r.familyId), markerKeys.client(r.clientId), markerKeys.user(r.userId), markerKeys.userClient(r.userId, r.clientId)];
+    const markers = await this.revocations.find(rows.flatMap(keysOf));
+    const revoked = rows.filter((r) => keysOf(r).some((k) => markers.has(k) && markerRevokes(markers.get(k)!, r.createdAt))).map((r) => r._id);
+    if (revoked.length) await this.db.refreshTokens.updateMany({ _id: { $in: revoked }, revokedAt: null }, { $set: { revokedAt: now } });
+    return { found: rows.length, modified: res.modifiedCount };
   }
 
   /** Marks every live access and refresh token matching `filter`; returns how many access tokens. */
@@ -239,27 +277,65 @@ export class TokenStore {
     return { accessTokens: a, refreshTokens: r, codes: c };
   }
 
+  /** What "live" means for a token (see the header): not revoked and not expired at `now`. */
+  private static live(now: Date) {
+    return { revokedAt: null, expiresAt: { $gt: now } };
+  }
+
   /**
-   * Live access tokens per client, from the clientId index: one bounded `count` per client
+   * The one count of live tokens (admin overview, client and user pages, connected apps):
+   * `by` an indexed equality (`{clientId}` / `{userId}`) or `{}` for all. One `count` command;
+   * with `cap`, at most that many documents are read (a figure at the cap means "at least").
+   */
+  async countLive(kind: TokenKind, by: { clientId: string } | { userId: string } | Record<string, never> = {}, opts: { now?: Date; cap?: number } = {}): Promise<number> {
+    const now = opts.now ?? this.clock.now();
+    const res = await retryIdempotent(() => this.db.db.command({ count: kind, query: { ...by, ...TokenStore.live(now) }, ...(opts.cap ? { limit: opts.cap } : {}) }));
+    return Number(res.n ?? 0);
+  }
+
+  /**
+   * Live access tokens per client, from the clientId index: one bounded count per client
    * (at most ACTIVE_COUNT_CAP documents read each, so a figure at the cap means "at least").
    * Never an aggregate over the whole collection, which FerretDB would read and filter in Go.
    */
   async activeCountsByClient(now = this.clock.now()): Promise<Record<string, number>> {
     const ids = (await this.db.clients.find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id as string);
-    const counts = await Promise.all(ids.map((id) => this.activeCount('access_tokens', { clientId: id }, now)));
+    const counts = await Promise.all(ids.map((id) => this.countLive('access_tokens', { clientId: id }, { now, cap: ACTIVE_COUNT_CAP })));
     return Object.fromEntries(ids.map((id, i) => [id, counts[i]]).filter(([, n]) => (n as number) > 0));
   }
 
-  /** Live tokens matching an indexed equality (`{clientId}` / `{userId}`), counted up to ACTIVE_COUNT_CAP. */
-  async activeCount(collection: 'access_tokens' | 'refresh_tokens', by: { clientId: string } | { userId: string }, now = this.clock.now()): Promise<number> {
-    const res = await retryIdempotent(() => this.db.db.command({ count: collection, query: { ...by, revokedAt: null, expiresAt: { $gt: now } }, limit: ACTIVE_COUNT_CAP }));
-    return Number(res.n ?? 0);
+  /** Live tokens grouped by client or user (the admin tokens page): one aggregate. */
+  async liveCountsBy(kind: TokenKind, field: 'clientId' | 'userId', now = this.clock.now()): Promise<Record<string, number>> {
+    const coll = kind === 'access_tokens' ? this.db.accessTokens : this.db.refreshTokens;
+    const rows = await (coll as Collection<AccessTokenDoc>)
+      .aggregate<{ _id: string | null; count: number }>([{ $match: TokenStore.live(now) }, { $group: { _id: `$${field}`, count: { $sum: 1 } } }])
+      .toArray();
+    return Object.fromEntries(rows.filter((r) => r._id).map((r) => [r._id as string, r.count]));
+  }
+
+  /** A user's live tokens (client, scope, creation), up to 5,000 of each kind: the "Connected apps" list. */
+  async liveForUser(userId: string, now = this.clock.now()): Promise<{ access: LiveTokenRow[]; refresh: LiveTokenRow[] }> {
+    const filter = { userId, ...TokenStore.live(now) };
+    const projection = { clientId: 1, scope: 1, createdAt: 1 };
+    const [access, refresh] = await Promise.all([
+      this.db.accessTokens.find(filter, { projection, limit: 5000 }).toArray(),
+      this.db.refreshTokens.find(filter, { projection, limit: 5000 }).toArray(),
+    ]);
+    return { access, refresh };
+  }
+
+  /** Marks a user's unredeemed codes for one client used (withdrawing a connected app). */
+  async invalidateCodes(userId: string, clientId: string, now = new Date()): Promise<void> {
+    await this.db.codes.updateMany({ userId, clientId, usedAt: null }, { $set: { usedAt: now } });
   }
 }
 
+export type TokenKind = 'access_tokens' | 'refresh_tokens';
+export type LiveTokenRow = Pick<AccessTokenDoc, 'clientId' | 'scope' | 'createdAt'>;
+
 /** Documents read and deleted per command by clear(). */
 export const CLEAR_BATCH_SIZE = 1000;
-/** The most documents activeCount reads for one client or user (a bound, shown as "at least"). */
+/** The most documents a capped countLive reads for one client or user (a bound, shown as "at least"). */
 export const ACTIVE_COUNT_CAP = 100_000;
 
 /** Streams the `_id`s matching `filter` and deletes them `batch` at a time; returns how many were deleted. */

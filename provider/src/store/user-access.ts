@@ -5,11 +5,12 @@
 // any session that signed in before it (web/current-user.ts).
 import type { Database } from '../db/connect';
 import type { TokenStore } from './tokens';
+import { ConsentStore } from './consents';
 
 export async function endUserAccess(db: Database, tokens: TokenStore, userId: string): Promise<{ tokensRevoked: number }> {
   const tokensRevoked = await tokens.revokeForUser(userId);
   await Promise.all([
-    db.consents.deleteMany({ userId }),
+    new ConsentStore(db).withdrawAllForUser(userId),
     // Wall-clock time, like the session's authTime it is compared with.
     db.users.updateOne({ _id: userId }, { $set: { sessionsEndedAt: new Date() } }),
   ]);

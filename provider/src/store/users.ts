@@ -1,10 +1,13 @@
 // HRM accounts: creation with validation, password checks, deactivation.
+import { isDuplicateKey } from '../db/errors';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import type { Filter } from 'mongodb';
 import type { Database } from '../db/connect';
 import type { UserDoc } from '../db/schema';
-import { AppError } from '../errors';
-import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../security/passwords';
+import { AppError } from '../kernel/errors';
+import { containsText } from '../kernel/text-match';
+import { hashPassword, needsRehash, verifyPassword, type ScryptCost } from '../kernel/security/passwords';
 
 /**
  * The one spelling of an account name: NFKC (full-width and compatibility forms fold to ASCII),
@@ -47,6 +50,9 @@ export function zodMessage(err: z.ZodError): string {
 }
 
 /** Why a sign-in failed (for the log only; users always see one message). */
+/** Who the company directory lists: active users who have not left. */
+const DIRECTORY_LISTED = { active: true, employmentStatus: { $ne: 'left' as const } };
+
 export type AuthFailure = 'unknown_user' | 'wrong_password' | 'inactive' | 'bad_input';
 export type AuthResult = { ok: true; user: UserDoc } | { ok: false; reason: AuthFailure; user?: UserDoc };
 
@@ -97,13 +103,73 @@ export class UserStore {
     return this.db.users.find({}, { sort: { username: 1 } }).toArray();
   }
 
+  /** Is there an active administrator? (A fresh install has none: the first-run hint.) */
+  async hasActiveAdmin(): Promise<boolean> {
+    return (await this.db.users.countDocuments({ admin: true, active: true }, { limit: 1 })) > 0;
+  }
+
   async byId(id: string): Promise<UserDoc | null> {
     return typeof id === 'string' ? this.db.users.findOne({ _id: id }) : null;
+  }
+
+  /** Users whose id is among `ids` (one `_id $in` read). */
+  async byIds(ids: string[]): Promise<UserDoc[]> {
+    return ids.length ? this.db.users.find({ _id: { $in: ids } }).toArray() : [];
+  }
+
+  /** Users whose (already normalised) username is among `usernames` (one `$in` read). */
+  async byUsernames(usernames: string[]): Promise<UserDoc[]> {
+    return usernames.length ? this.db.users.find({ username: { $in: usernames } }).toArray() : [];
+  }
+
+  /** Whether another user than `ownId` has this (already normalised) email. */
+  async emailTakenByOther(email: string, ownId: string): Promise<boolean> {
+    return (await this.db.users.findOne({ email, _id: { $ne: ownId } }, { projection: { _id: 1 } })) !== null;
+  }
+
+  async counts(): Promise<{ users: number; activeUsers: number }> {
+    const [users, activeUsers] = await Promise.all([this.db.users.countDocuments({}), this.db.users.countDocuments({ active: true })]);
+    return { users, activeUsers };
+  }
+
+  /** Every department and team named on an active user (distinct raw values; non-strings dropped). */
+  async activeDepartmentsAndTeams(): Promise<{ departments: string[]; teams: string[] }> {
+    const [departments, teams] = await Promise.all([this.db.users.distinct('department', { active: true }), this.db.users.distinct('teams', { active: true })]);
+    const strings = (values: unknown[]) => values.filter((v): v is string => typeof v === 'string');
+    return { departments: strings(departments), teams: strings(teams) };
+  }
+
+  /**
+   * The company directory: one page of listed people, by name, and how many are listed. With
+   * `text`: those whose name, username, department or job title contains it (case-insensitive,
+   * literally: kernel/text-match.ts) or who are in the team of that name.
+   */
+  async searchDirectory(text: string, page: number, size: number): Promise<{ total: number; people: UserDoc[] }> {
+    const filter: Filter<UserDoc> = text
+      ? { ...DIRECTORY_LISTED, $or: [{ name: containsText(text) }, { username: containsText(text) }, { department: containsText(text) }, { jobTitle: containsText(text) }, { teams: normaliseUsername(text) }] }
+      : DIRECTORY_LISTED;
+    const [total, people] = await Promise.all([this.db.users.countDocuments(filter), this.db.users.find(filter, { sort: { name: 1, username: 1 }, skip: (page - 1) * size, limit: size }).toArray()]);
+    return { total, people };
+  }
+
+  /** A listed person (directory) by normalised username. */
+  async listedByUsername(username: string): Promise<UserDoc | null> {
+    return this.db.users.findOne({ ...DIRECTORY_LISTED, username });
+  }
+
+  /** Exact lookup by the stored (normalised) username, without parsing (managers, directory). */
+  async byStoredUsername(username: string): Promise<UserDoc | null> {
+    return this.db.users.findOne({ username });
   }
 
   async byUsername(username: string): Promise<UserDoc | null> {
     const parsed = usernameSchema.safeParse(username);
     return parsed.success ? this.db.users.findOne({ username: parsed.data }) : null;
+  }
+
+  /** The account with this e-mail address (compared lower-case, as stored). */
+  async byEmail(email: string): Promise<UserDoc | null> {
+    return typeof email === 'string' && email.length <= 254 ? this.db.users.findOne({ email: email.trim().toLowerCase() }) : null;
   }
 
   async require(username: string): Promise<UserDoc> {
@@ -173,7 +239,3 @@ export class UserStore {
  * A unique-index violation. MongoDB reports code 11000; FerretDB does for inserts, but reports
  * updates as an InternalError whose message names the SQLite UNIQUE constraint.
  */
-export function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; message?: string };
-  return e?.code === 11000 || /E11000|UNIQUE constraint failed/.test(e?.message ?? '');
-}

@@ -1,0 +1,78 @@
+// /accounts/password/ — change one's own password: the current one is required (and guessing it
+// counts against the sign-in limits), the new one must reach PASSWORD_MIN_SCORE (zxcvbn, also
+// shown live in the page), and other sessions plus every token can be ended at once.
+import { Router, type Request, type Response } from 'express';
+import { requireCsrf } from '../middleware/csrf';
+import { clientIpKey } from '../middleware/rate-limits';
+import type { LoginGuard } from '../middleware/rate-limit-login';
+import { endOtherSessions } from '../../store/browser-sessions';
+import { passwordStrength, SCORE_LABELS } from '../../kernel/security/password-strength';
+import { plural } from '../../kernel/plural';
+import { checkbox, me, requireSignedIn, type PageDeps } from '../kit/pages';
+import { sendNotice } from '../../domain/accounts/notices';
+
+export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard }) {
+  const router = Router();
+  const { users, tokens, audit, config, db } = deps.services;
+  const minLabel = SCORE_LABELS[config.PASSWORD_MIN_SCORE];
+
+  const page = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
+    res.status(status).set('Cache-Control', 'no-store').render('account/password.njk', {
+      section: 'account',
+      tab: 'password',
+      minScore: config.PASSWORD_MIN_SCORE,
+      minLabel,
+      userInputs: [me(res).username, me(res).name, me(res).email].join('\n'),
+      signOutOthers: true,
+      ...extra,
+    });
+
+  router.get('/accounts/password/', requireSignedIn, (req: Request, res: Response) => {
+    page(req, res, 200, { notice: req.query.notice === 'changed' ? 'Your password was changed.' : undefined });
+  });
+
+  router.post('/accounts/password/', requireSignedIn, requireCsrf, async (req: Request, res: Response) => {
+    const user = me(res);
+    const str = (name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
+    const current = str('current_password');
+    const next = str('new_password');
+    const confirm = str('confirm_password');
+    const signOutOthers = checkbox(req, 'sign_out_others');
+    const refuse = (status: number, error: string, feedback: string[] = []) => page(req, res, status, { error, feedback, signOutOthers });
+    if (!current || !next || !confirm) return refuse(400, 'Fill in all three fields. Nothing was changed.');
+    if (next.length > 1024) return refuse(400, 'The new password is too long (at most 1024 characters). Nothing was changed.');
+    if (next !== confirm) return refuse(400, 'The new password and its repetition differ. Nothing was changed.');
+    const attempt = await deps.loginGuard.begin(clientIpKey(req), user.username);
+    if (!attempt.allowed) {
+      res.set('Retry-After', String(attempt.retryAfterSeconds));
+      return refuse(429, `Too many wrong passwords. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
+    }
+    const check = await users.checkPassword(user.username, current);
+    if (!check.ok) {
+      attempt.failed();
+      deps.log.info({ event: 'password_change_refused', userId: user._id, reason: 'wrong_current_password' }, 'password change refused: wrong current password');
+      return refuse(400, 'Your current password is not right. Nothing was changed.');
+    }
+    await attempt.succeeded();
+    if (next === current) return refuse(400, 'The new password is the same as the current one. Choose a different one.');
+    const strength = passwordStrength(next, [user.username, user.name, user.email, ...user.email.split('@')]);
+    if (next.length < 8 || strength.score < config.PASSWORD_MIN_SCORE) {
+      return refuse(400, `This password is too easy to guess (${strength.label.toLowerCase()}; at least “${minLabel.toLowerCase()}” is needed, and at least 8 characters). Nothing was changed.`, strength.feedback);
+    }
+    await users.setPassword(user.username, next);
+    let sessionsEnded = 0;
+    let tokensRevoked = 0;
+    if (signOutOthers) {
+      sessionsEnded = await endOtherSessions(db, user._id, req.sessionID);
+      tokensRevoked = await tokens.revokeForUser(user._id);
+    }
+    await audit.record(user.username, 'password.change', user.username, { by: 'user', otherSessionsEnded: sessionsEnded, tokensRevoked });
+    deps.log.info({ event: 'password_changed', userId: user._id, sessionsEnded, tokensRevoked }, 'user changed their password');
+    // A new password ends any lock of the second step (store/two-factor-lockouts.ts), and the owner hears of it.
+    await deps.services.twoFactorLockouts.clear(user._id);
+    await sendNotice(deps.services, user, 'password_changed', { by: 'you', othersSignedOut: signOutOthers }, deps.log);
+    res.redirect(303, '/accounts/password/?notice=changed');
+  });
+
+  return router;
+}

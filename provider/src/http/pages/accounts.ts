@@ -1,0 +1,92 @@
+// /accounts/login/ and /accounts/logout/ (DOT-compatible paths and field names).
+import { Router, type Request, type Response } from 'express';
+import crypto from 'node:crypto';
+import type { Logger } from '../../kernel/log';
+import type { ClientStore } from '../../store/clients';
+import type { UserStore } from '../../store/users';
+import { requireCsrf } from '../middleware/csrf';
+import { endSession, startSession } from '../middleware/current-user';
+import type { LoginGuard } from '../middleware/rate-limit-login';
+import { clientIpKey } from '../middleware/rate-limits';
+import { loginHintFromNext } from '../../domain/oidc/authorize-params';
+import { beginSecondStep, SECOND_STEP_PATH } from '../../domain/two-factor/login-step';
+import { plural } from '../../kernel/plural';
+
+/** Only same-site paths may be used as the post-login destination (no open redirect). */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/accounts/profile/';
+  return next;
+}
+
+async function clientNameFor(next: string, clients: ClientStore): Promise<string | undefined> {
+  const url = new URL(next, 'http://local');
+  if (url.pathname !== '/o/authorize/') return undefined;
+  return (await clients.byId(url.searchParams.get('client_id')))?.name;
+}
+
+/**
+ * What a failed sign-in may log about the name typed: the account's username when it exists,
+ * otherwise only a short hash (people type their password into the username field).
+ */
+export function usernameForLog(typed: string, existing: string | undefined): { username?: string; typedNameHash?: string } {
+  if (existing) return { username: existing };
+  return { typedNameHash: crypto.createHash('sha256').update(typed).digest('hex').slice(0, 12) };
+}
+
+export function accountRoutes(deps: { users: UserStore; clients: ClientStore; log: Logger; loginGuard: LoginGuard; secondStepSeconds?: number }) {
+  const router = Router();
+
+  router.get('/accounts/login/', async (req: Request, res: Response) => {
+    const next = safeNext(req.query.next);
+    if (res.locals.currentUser && req.query.next) return res.redirect(303, next);
+    res.set('Cache-Control', 'no-store').render('login.njk', { next, username: loginHintFromNext(next), clientName: await clientNameFor(next, deps.clients) });
+  });
+
+  // A stale login page submitted after signing in elsewhere (another tab): just continue.
+  const alreadySignedIn = (req: Request, res: Response, next: () => void) => (res.locals.currentUser ? res.redirect(303, safeNext(req.body?.next)) : next());
+
+  router.post('/accounts/login/', alreadySignedIn, requireCsrf, async (req: Request, res: Response) => {
+    const next = safeNext(req.body?.next);
+    const username = typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '';
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const again = async (status: number, error: string) =>
+      res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, username, error, clientName: await clientNameFor(next, deps.clients) });
+    if (!username || !password) return again(400, 'Enter your username and password.');
+    const attempt = await deps.loginGuard.begin(clientIpKey(req), username);
+    if (!attempt.allowed) {
+      deps.log.warn({ event: 'login_rate_limited', ip: req.ip, limitedBy: attempt.limitedBy }, 'too many login attempts');
+      res.set('Retry-After', String(attempt.retryAfterSeconds));
+      return again(429, `Too many sign-in attempts. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
+    }
+    const result = await deps.users.checkPassword(username, password);
+    if (!result.ok) {
+      attempt.failed();
+      deps.log.info({ event: 'login_failed', ip: req.ip, reason: result.reason, ...usernameForLog(username, result.user?.username) }, 'login failed: wrong username or password, or account inactive');
+      return again(401, 'Wrong username or password.');
+    }
+    await attempt.succeeded();
+    const user = result.user;
+    if (user.twoFactor) {
+      // Two-factor sign-in: not signed in yet; the code comes next (routes/login-two-factor.ts).
+      await beginSecondStep(req, user, next, deps.secondStepSeconds ?? 300);
+      deps.log.info({ event: 'login_password_ok', userId: user._id }, 'password correct; waiting for the second factor');
+      return res.redirect(303, SECOND_STEP_PATH);
+    }
+    await startSession(req, user._id);
+    deps.log.info({ event: 'login', userId: user._id }, 'user signed in');
+    res.redirect(303, next);
+  });
+
+  router.post('/accounts/logout/', requireCsrf, async (req: Request, res: Response) => {
+    const userId = req.session?.userId;
+    await endSession(req);
+    res.clearCookie('hrm_sso_session', { path: '/' });
+    if (userId) deps.log.info({ event: 'logout', userId }, 'user signed out');
+    res.locals.currentUser = undefined;
+    // "Not you? Switch account" (consent page): sign in again and return to the same request.
+    if (typeof req.body?.next === 'string' && req.body.next) return res.redirect(303, `/accounts/login/?next=${encodeURIComponent(safeNext(req.body.next))}`);
+    res.set('Cache-Control', 'no-store').render('logged-out.njk');
+  });
+
+  return router;
+}

@@ -1,0 +1,260 @@
+// /admin/clients/ — register OAuth clients with the presets, edit them, rotate secrets, delete
+// them, and the "Connect Rocket.Chat" page with every value to paste.
+import { Router, type Request, type Response } from 'express';
+import type { ClientDoc, ClientPreset } from '../../../db/schema';
+import { AppError } from '../../../kernel/errors';
+import { PRESETS, type TokenLifetimes } from '../../../store/clients';
+import type { Config } from '../../../kernel/config';
+import { lifetimesFor } from '../../../domain/oauth/lifetimes';
+import { requireCsrf } from '../../middleware/csrf';
+import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, newFormNonce, noticeFrom, notFound, once, redirectUriList, releaseSubmission, type PageDeps } from '../../kit/pages';
+import { connectValues, expectedRedirectFor, expectedRedirectTemplate, loginSetups, matchingRedirectUris } from '../../../domain/rocketchat/connect-values';
+
+export const PRESET_LABELS: Record<ClientPreset, string> = {
+  'rocketchat-login': 'Rocket.Chat login through Custom OAuth (Premium from Rocket.Chat 9.0)',
+  'rocketchat-wordpress': 'Rocket.Chat login (every edition: built-in WordPress provider)',
+  'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
+  generic: 'Generic OAuth 2.0 client',
+  'oidc-web': 'OpenID Connect web application',
+};
+
+const PRESET_HELP: Record<ClientPreset, string> = {
+  'rocketchat-login': 'For Premium workspaces (and any edition before 9.0) that want their own “Sign in with HRM” button and role/channel sync: Administration → OAuth → Add custom oauth “hrm”. Redirect URI: <Site_Url>/_oauth/hrm',
+  'rocketchat-wordpress': 'Works on every Rocket.Chat edition, Community included: people sign in through Rocket.Chat’s built-in WordPress provider with server type “custom”. Redirect URI: <Site_Url>/_oauth/wordpress',
+  'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Shows the consent page on every login; also accepts the query-string credentials and token-only revocation that app versions up to 0.1.0 sent, for this client only.',
+  generic: 'Any other standard OAuth 2.0 application (RFC 6749 with the RFC 9700 security defaults).',
+  'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
+};
+
+function lifetimeDefaults(config: Config) {
+  return { access: config.ACCESS_TOKEN_EXPIRE_SECONDS, idle: config.REFRESH_TOKEN_EXPIRE_SECONDS, absolute: config.REFRESH_TOKEN_ABSOLUTE_SECONDS };
+}
+
+/** The redirect URI each preset expects, as the form's placeholder (forms.js follows the choice). */
+const REDIRECT_PLACEHOLDERS: Record<ClientPreset, string> = {
+  'rocketchat-wordpress': 'https://chat.example.com/_oauth/wordpress',
+  'rocketchat-login': 'https://chat.example.com/_oauth/hrm',
+  'rocketchat-app': 'https://chat.example.com/api/apps/public/<appId>/hrm-callback',
+  generic: 'https://app.example.com/oauth/callback',
+  'oidc-web': 'https://app.example.com/oidc/callback',
+};
+
+/** Every edition's path first: Custom OAuth is Premium from Rocket.Chat 9.0. */
+const PRESET_ORDER: ClientPreset[] = ['rocketchat-wordpress', 'rocketchat-login', 'rocketchat-app', 'oidc-web', 'generic'];
+
+function presetChoices() {
+  return PRESET_ORDER.filter((p) => PRESETS.includes(p)).map((p) => ({ value: p, label: PRESET_LABELS[p], help: PRESET_HELP[p], placeholder: REDIRECT_PLACEHOLDERS[p] }));
+}
+
+export function redirectPlaceholder(preset: string): string {
+  return REDIRECT_PLACEHOLDERS[preset as ClientPreset] ?? REDIRECT_PLACEHOLDERS['rocketchat-wordpress'];
+}
+
+/** The three lifetime fields of the client forms: empty = unset; anything else must be whole seconds. */
+function lifetimeInputs(req: Request) {
+  const raw = {
+    accessTokenLifetime: field(req, 'access_token_lifetime', 20).trim(),
+    refreshIdleTimeout: field(req, 'refresh_idle_timeout', 20).trim(),
+    refreshAbsoluteLifetime: field(req, 'refresh_absolute_lifetime', 20).trim(),
+  };
+  return { raw, parse: () => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '').map(([k, v]) => {
+    if (!/^\d+$/.test(v)) throw new AppError('invalid_client_metadata', 'Token lifetimes must be whole numbers of seconds.');
+    return [k, Number(v)];
+  })) as TokenLifetimes };
+}
+
+function lifetimeValues(c: ClientDoc) {
+  return { accessTokenLifetime: c.accessTokenLifetime ?? '', refreshIdleTimeout: c.refreshIdleTimeout ?? '', refreshAbsoluteLifetime: c.refreshAbsoluteLifetime ?? '' };
+}
+
+/** Flags shown on the client page: what the preset switched on, in words. */
+function flagRows(c: ClientDoc, config: Config) {
+  const l = lifetimesFor(c, config);
+  return [
+    { label: 'Token lifetimes', value: `access ${l.accessSeconds} s · refresh idle ${l.refreshIdleSeconds} s · refresh absolute ${l.refreshAbsoluteSeconds} s` },
+    { label: 'Access token in the userinfo query string', value: c.allowQueryAccessToken ? 'Accepted (Rocket.Chat "Payload" mode)' : 'Refused (Authorization header only)' },
+    { label: 'Type', value: c.type === 'confidential' ? 'Confidential (has a secret)' : 'Public (no secret, PKCE required)' },
+    { label: 'Grants', value: c.grants.join(', ') },
+    { label: 'Client credentials in the query string', value: c.allowQueryCredentials ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
+    { label: 'Revocation without client authentication', value: c.allowTokenOnlyRevocation ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
+    { label: 'Consent page', value: c.alwaysAskConsent ? 'Always shown (links an account)' : c.honourPromptConsent === false ? 'As remembered or skipped; prompt=consent ignored' : 'As remembered or skipped; prompt=consent shows it' },
+  ];
+}
+
+export function clientRoutes(deps: PageDeps) {
+  const router = Router();
+  const { clients, tokens, db, config } = deps.services;
+
+  async function usage(clientId: string) {
+    const now = new Date();
+    const [accessTokens, refreshTokens, consents] = await Promise.all([
+      tokens.countLive('access_tokens', { clientId }, { now }),
+      tokens.countLive('refresh_tokens', { clientId }, { now }),
+      deps.services.consents.countForClient(clientId),
+    ]);
+    return { accessTokens, refreshTokens, consents, inUse: accessTokens + refreshTokens + consents > 0 };
+  }
+
+  function renderConnect(res: Response, client: ClientDoc, opts: { secret?: string; created?: boolean; rotated?: boolean; site?: string; status?: number }) {
+    const site = opts.site ?? '';
+    const exact = site ? expectedRedirectFor(client, site) : undefined;
+    res.status(opts.status ?? 200).set('Cache-Control', 'no-store').render('admin/connect.njk', {
+      section: 'clients',
+      client,
+      presetLabel: PRESET_LABELS[client.preset],
+      values: connectValues(client, config, opts.secret),
+      setups: loginSetups(client, config, opts.secret),
+      secret: opts.secret,
+      created: opts.created,
+      rotated: opts.rotated,
+      expectedTemplate: expectedRedirectTemplate(client),
+      matching: matchingRedirectUris(client),
+      site,
+      siteError: site && !exact ? 'Enter the Site URL of your Rocket.Chat server, e.g. https://chat.example.com' : undefined,
+      exact,
+      exactRegistered: exact ? client.redirectUris.includes(exact) : undefined,
+      issuer: config.issuer,
+    });
+  }
+
+  router.get('/clients/', formNonce, async (req: Request, res: Response) => {
+    const [list, counts] = await Promise.all([clients.list(), tokens.activeCountsByClient()]);
+    res.render('admin/clients.njk', {
+      section: 'clients',
+      clients: list.map((c) => ({ ...c, presetLabel: PRESET_LABELS[c.preset], activeTokens: counts[c._id] ?? 0 })),
+      notice: noticeFrom(req),
+    });
+  });
+
+  router.get('/clients/new', formNonce, (req: Request, res: Response) => {
+    const preset = PRESETS.includes(req.query.preset as ClientPreset) ? (req.query.preset as ClientPreset) : 'rocketchat-wordpress';
+    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), placeholder: redirectPlaceholder(preset), lifetimeDefaults: lifetimeDefaults(config), values: { preset, redirectUris: '', name: '' } });
+  });
+
+  router.post('/clients/', requireCsrf, once(db, '/admin/clients/'), async (req: Request, res: Response) => {
+    const lifetimes = lifetimeInputs(req);
+    const values = { name: field(req, 'name', 200), preset: field(req, 'preset', 40), redirectUris: field(req, 'redirect_uris', 8000), skipAuthorization: checkbox(req, 'skip_authorization'), ...lifetimes.raw };
+    try {
+      if (!PRESETS.includes(values.preset as ClientPreset)) throw new AppError('invalid_client_metadata', 'Choose one of the presets.');
+      const { client, clientSecret } = await clients.create({
+        name: values.name,
+        preset: values.preset as ClientPreset,
+        redirectUris: redirectUriList(values.redirectUris),
+        skipAuthorization: values.skipAuthorization,
+        ...lifetimes.parse(),
+      });
+      await audit(deps, res, 'client.create', `client:${client._id}`, { name: client.name, preset: client.preset, redirectUris: client.redirectUris, skipAuthorization: client.skipAuthorization });
+      await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, `Go to ${client.name}`);
+      renderConnect(res, client, { secret: clientSecret ?? undefined, created: true, status: 201 });
+    } catch (err) {
+      await releaseSubmission(db, res.locals.submissionKey!);
+      const message = errorMessage(err);
+      if (!message) throw err;
+      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), placeholder: redirectPlaceholder(values.preset), lifetimeDefaults: lifetimeDefaults(config), values, error: message, once: newFormNonce() });
+    }
+  });
+
+  router.get('/clients/:id/', formNonce, async (req: Request, res: Response) => {
+    const client = await clients.byId(req.params.id);
+    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    res.render('admin/client-edit.njk', {
+      section: 'clients',
+      client,
+      presetLabel: PRESET_LABELS[client.preset],
+      flags: flagRows(client, config),
+      lifetimeDefaults: lifetimeDefaults(config),
+      values: { name: client.name, redirectUris: client.redirectUris.join('\n'), skipAuthorization: client.skipAuthorization, requirePkce: client.requirePkce, allowPlainPkce: client.allowPlainPkce, ...lifetimeValues(client) },
+      usage: await usage(client._id),
+      notice: noticeFrom(req),
+    });
+  });
+
+  router.post('/clients/:id/', requireCsrf, async (req: Request, res: Response) => {
+    const client = await clients.byId(req.params.id);
+    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    const values = {
+      name: field(req, 'name', 200),
+      redirectUris: field(req, 'redirect_uris', 8000),
+      skipAuthorization: checkbox(req, 'skip_authorization'),
+      requirePkce: checkbox(req, 'require_pkce'),
+      allowPlainPkce: checkbox(req, 'allow_plain_pkce'),
+      ...lifetimeInputs(req).raw,
+    };
+    try {
+      const updated = await clients.update(client._id, {
+        name: values.name,
+        redirectUris: redirectUriList(values.redirectUris),
+        skipAuthorization: values.skipAuthorization,
+        requirePkce: values.requirePkce,
+        allowPlainPkce: values.allowPlainPkce,
+        ...lifetimeInputs(req).parse(),
+      });
+      const changed = (['name', 'redirectUris', 'skipAuthorization', 'requirePkce', 'allowPlainPkce', 'accessTokenLifetime', 'refreshIdleTimeout', 'refreshAbsoluteLifetime'] as const).filter((k) => JSON.stringify(client[k]) !== JSON.stringify(updated[k]));
+      await audit(deps, res, 'client.update', `client:${client._id}`, Object.fromEntries(changed.map((k) => [k, updated[k]])));
+      res.redirect(303, `/admin/clients/${encodeURIComponent(client._id)}/?notice=client-saved`);
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!message) throw err;
+      res.status(400).render('admin/client-edit.njk', {
+        section: 'clients',
+        client,
+        presetLabel: PRESET_LABELS[client.preset],
+        flags: flagRows(client, config),
+        lifetimeDefaults: lifetimeDefaults(config),
+        values,
+        usage: await usage(client._id),
+        error: message,
+      });
+    }
+  });
+
+  router.get('/clients/:id/connect', formNonce, async (req: Request, res: Response) => {
+    const client = await clients.byId(req.params.id);
+    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    renderConnect(res, client, { site: typeof req.query.site === 'string' ? req.query.site.slice(0, 500) : '' });
+  });
+
+  router.post('/clients/:id/rotate-secret', requireCsrf, once(db, '/admin/clients/', 'The new secret was shown only in the answer to the first submission. If you missed it, rotate the secret again.'), async (req: Request, res: Response) => {
+    const client = await clients.byId(req.params.id);
+    if (!client) {
+      await releaseSubmission(db, res.locals.submissionKey!);
+      return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    }
+    if (client.type !== 'confidential') {
+      await releaseSubmission(db, res.locals.submissionKey!);
+      return res.status(400).render('error.njk', { title: 'No secret to rotate', message: 'This is a public client: it has no secret.', backHref: `/admin/clients/${client._id}/`, backText: 'Back to the client' });
+    }
+    const secret = await clients.rotateSecret(client._id);
+    await audit(deps, res, 'client.rotate_secret', `client:${client._id}`, { name: client.name });
+    await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, `Go to ${client.name}`);
+    renderConnect(res, client, { secret, rotated: true });
+  });
+
+  router.get('/clients/:id/delete', formNonce, async (req: Request, res: Response) => {
+    const client = await clients.byId(req.params.id);
+    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    res.render('admin/client-delete.njk', { section: 'clients', client, usage: await usage(client._id) });
+  });
+
+  router.post('/clients/:id/delete', requireCsrf, async (req: Request, res: Response) => {
+    const client = await clients.byId(req.params.id);
+    if (!client) {
+      // Already deleted (double submit, or another admin): the outcome the admin wanted.
+      return res.status(404).render('error.njk', {
+        title: 'Client already deleted',
+        message: 'There is no client with this id any more; it was already deleted. Nothing else was changed.',
+        backHref: '/admin/clients/',
+        backText: 'Back to clients',
+      });
+    }
+    if (field(req, 'confirm_name', 200) !== client.name) {
+      return res.status(400).render('admin/client-delete.njk', { section: 'clients', client, usage: await usage(client._id), error: 'Type the client’s name exactly to confirm. Nothing was deleted.' });
+    }
+    const u = await usage(client._id);
+    await clients.delete(client._id);
+    await audit(deps, res, 'client.delete', `client:${client._id}`, { name: client.name, preset: client.preset, activeAccessTokens: u.accessTokens, activeRefreshTokens: u.refreshTokens, consents: u.consents });
+    res.redirect(303, '/admin/clients/?notice=client-deleted');
+  });
+
+  return router;
+}
