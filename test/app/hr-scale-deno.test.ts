@@ -28,7 +28,8 @@ describe('HR job at 5,000 linked users (Apps-Engine 1.62.0, Deno subprocess)', (
     let people: ScalePeople;
 
     beforeAll(async () => {
-        provider = await startTestProvider();
+        // One status request per 100 users; two passes within the limiter's window need more than the default 60.
+        provider = await startTestProvider({ env: { HRM_STATUS_RATE_LIMIT: '1000' } });
         host = await AppHost.start({ tempFilePath: engine.tempDir });
         const client = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
         await host.setSetting('hrm-provider-url', provider.baseUrl);

@@ -1,25 +1,28 @@
 /**
- * The HR job at 5,000 linked users and 10 mapped channels in the in-process Apps-Engine 1.42.1
- * host, against the real provider (issue 19 B; the same scenario runs in the Deno subprocess
- * runtime of 1.62.0 in hr-scale-deno.test.ts). Every invocation stays under the 15 s budget, a
- * full pass completes, leavers are unlinked and deactivated, the report is posted; the figures
- * are printed (and kept in docs/hr-lifecycle.md).
+ * The HR job at company size and 10 mapped channels in the in-process Apps-Engine 1.42.1 host,
+ * against the real provider (issue 19 B; the 5,000-user run is in the Deno subprocess runtime of
+ * 1.62.0, hr-scale-deno.test.ts). The in-process host costs several times more per user than the
+ * Deno one (measured in docs/hr-lifecycle.md), so for CI time it runs 2,000 users by default
+ * (HRM_SCALE_USERS=5000 for the full size). Every invocation stays under the 15 s budget, a full
+ * pass completes over as many invocations as it needs, leavers are unlinked and deactivated, the
+ * report is posted; the figures are printed.
  */
 import { AppHost } from '../support/apphost/AppHost';
 import { channelOf, DEPARTMENTS, describeFigures, runPass, ScalePeople, seedCompany, userId } from '../support/apphost/scale';
 import { startTestProvider, TestProvider } from '../support/provider';
 
-const USERS = Number(process.env.HRM_SCALE_USERS ?? 5000);
+const USERS = Number(process.env.HRM_SCALE_USERS ?? 2000);
 const BUDGET_MS = 15_000;
 
-describe('HR job at 5,000 linked users (Apps-Engine 1.42.1, in process)', () => {
+describe(`HR job at ${USERS} linked users (Apps-Engine 1.42.1, in process)`, () => {
     let provider: TestProvider;
     let host: AppHost;
     let people: ScalePeople;
 
     beforeAll(async () => {
         const t0 = Date.now();
-        provider = await startTestProvider();
+        // One status request per 100 users; two passes within the limiter's window need more than the default 60.
+        provider = await startTestProvider({ env: { HRM_STATUS_RATE_LIMIT: '1000' } });
         host = await AppHost.start();
         process.stdout.write(`setup: provider and host ${Date.now() - t0} ms\n`);
         const client = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });

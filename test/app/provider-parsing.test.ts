@@ -28,6 +28,7 @@ describe('settings → ProviderConfig', () => {
                 clientId: 'id',
                 clientSecret: 'secret',
                 requireIdentityMatch: true,
+                identityAdminApproval: false,
             },
         });
     });
@@ -137,8 +138,8 @@ describe('identityMatchesUser', () => {
     const user = { username: 'Ada', emails: [{ address: 'ada@work.test', verified: true }, { address: 'ada@home.test', verified: false }] } as IUser;
     const profile = (p: object) => ({ sub: '1', emailVerified: true, ...p });
 
-    test('by username, ignoring case and spaces', () => {
-        expect(identityMatchesUser(profile({ username: ' ada ' }), user)).toBe(true);
+    test('never by username alone (since 0.3: anyone can rename their chat account)', () => {
+        expect(identityMatchesUser(profile({ username: ' ada ' }), user)).toBe(false);
     });
 
     test('by a verified user email when the HRM email is verified too', () => {

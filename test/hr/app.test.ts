@@ -379,6 +379,23 @@ describe('HR job passes: budget, cursor, lease and bad input (real host, real pr
         proxy.statusDelayMs = 0;
     }, 30_000);
 
+    test('the provider\'s rate limit (HTTP 429) mid-pass: no failure report, the continuation waits a minute, the pass completes', async () => {
+        proxy.statusCalls = 0;
+        proxy.limitStatusCalls.add(2);
+        const before = reportTexts().length;
+        const onceBefore = host.bridges.scheduler.once.length;
+        await host.runJob(JOB);
+        expect(reportTexts().length).toBe(before);
+        expect(host.bridges.scheduler.once.slice(onceBefore)).toEqual([{ id: `hrm-hr-job-continue_${host.appId}`, when: '60 seconds' }]);
+        expect(host.logs.dump()).toContain('rate-limited the status check (HTTP 429)');
+        await host.runJob('hrm-hr-job-continue');
+        const done = reportTexts().slice(before);
+        expect(done).toHaveLength(1);
+        expect(done[0]).toContain('Checked 3 · unlinked 0');
+        expect(done[0]).not.toContain('Interrupted');
+        proxy.limitStatusCalls.clear();
+    });
+
     test('a channel deleted between runs is one line in the summary; the pass completes', async () => {
         host.deleteRoom('dev');
         await host.runJob(JOB);

@@ -36,6 +36,8 @@ const MIN_USER_MS = 300;
 const END_MARGIN_MS = 1_500;
 /** When users remain after an invocation, the continuation runs this much later. */
 export const CONTINUE_AFTER = '5 seconds';
+/** After the provider's rate limit answered (HTTP 429), the continuation waits one limiter window. */
+export const RATE_LIMIT_PAUSE = '60 seconds';
 
 export interface PassStats {
     readonly invocations: number;
@@ -109,6 +111,7 @@ async function work(deps: RunDeps, settings: Awaited<ReturnType<typeof readHrSet
     const todo = links.filter((l) => l.userId > pass.cursor);
     const ctx = await prepareBatch(deps, config.value, settings, pass.summary, deadline);
     let interruption: string | undefined;
+    let rateLimited = false;
     let lastWorkMs = 0;
     let statusMs = 0;
     let workMs = 0;
@@ -132,6 +135,12 @@ async function work(deps: RunDeps, settings: Awaited<ReturnType<typeof readHrSet
             // all there is, so a failure there is reported.
             if (answers.error.code === 'provider_timeout' && batches > 0 && timeoutMs < CALL_TIMEOUT_MS) {
                 log.info(`HR job: a status request was cut short by the time budget after ${timeoutMs} ms; continuing in the next invocation.`);
+                break;
+            }
+            // The provider's per-client limit (HRM_STATUS_RATE_LIMIT per window): wait a window, then go on.
+            if (answers.error.code === 'rate_limited') {
+                rateLimited = true;
+                log.warn(`HR job: ${answers.error.message} Continuing in ${RATE_LIMIT_PAUSE}.`);
                 break;
             }
             interruption = answers.error.message;
@@ -181,14 +190,14 @@ async function work(deps: RunDeps, settings: Awaited<ReturnType<typeof readHrSet
         return { kind: 'paused', done, total: pass.total, interrupted: report };
     }
     await savePass(deps.persis, pass);
-    log.info(`HR job: ${done} of ${pass.total} linked users handled after ${pass.invocations} invocation(s); continuing in ${CONTINUE_AFTER}.`);
-    await scheduleContinuation(deps.modify, log);
+    log.info(`HR job: ${done} of ${pass.total} linked users handled after ${pass.invocations} invocation(s); continuing in ${rateLimited ? RATE_LIMIT_PAUSE : CONTINUE_AFTER}.`);
+    await scheduleContinuation(deps.modify, log, rateLimited ? RATE_LIMIT_PAUSE : CONTINUE_AFTER);
     return { kind: 'paused', done, total: pass.total };
 }
 
-async function scheduleContinuation(modify: IModify, log: { warn(...args: unknown[]): void }): Promise<void> {
+async function scheduleContinuation(modify: IModify, log: { warn(...args: unknown[]): void }, when: string): Promise<void> {
     try {
-        await modify.getScheduler().scheduleOnce({ id: CONTINUE_JOB_ID, when: CONTINUE_AFTER });
+        await modify.getScheduler().scheduleOnce({ id: CONTINUE_JOB_ID, when });
     } catch {
         // The recurring run resumes the pass at the cursor anyway.
         log.warn('HR job: could not schedule the continuation; the pass resumes at the next run.');

@@ -70,6 +70,9 @@ export async function fetchStatuses(http: IHttp, config: ProviderConfig, ids: st
     if (!answer.ok) {
         return failWith(answer.error);
     }
+    if (answer.value.status === 429) {
+        return fail('rate_limited', 'The HRM provider rate-limited the status check (HTTP 429): raise its HRM_STATUS_RATE_LIMIT to at least one request per 100 linked users per window.');
+    }
     if (answer.value.status !== 200) {
         return fail('provider_http_error', `The HRM provider refused the status check (${describeErrorAnswer(answer.value)}).`);
     }

@@ -13,6 +13,8 @@ export interface DelayProxy {
     statusDelayMs: number;
     /** Status requests with these 1-based numbers are never answered. */
     readonly hangStatusCalls: Set<number>;
+    /** Status requests with these 1-based numbers get the provider's rate-limit answer (429) without reaching it. */
+    readonly limitStatusCalls: Set<number>;
     /** Status requests seen so far. */
     statusCalls: number;
     stop(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startDelayProxy(target: string): Promise<DelayProxy> {
         baseUrl: '',
         statusDelayMs: 0,
         hangStatusCalls: new Set(),
+        limitStatusCalls: new Set(),
         statusCalls: 0,
         stop: async () => undefined,
     };
@@ -41,6 +44,10 @@ export async function startDelayProxy(target: string): Promise<DelayProxy> {
             const number = isStatus ? ++state.statusCalls : 0;
             if (isStatus && state.hangStatusCalls.has(number)) {
                 return; // never answered: the app's own timeout must decide
+            }
+            if (isStatus && state.limitStatusCalls.has(number)) {
+                res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '60' }).end(JSON.stringify({ error: 'rate_limited', error_description: 'Too many requests.' }));
+                return;
             }
             const forward = () => {
                 const out = http.request(

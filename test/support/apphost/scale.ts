@@ -142,5 +142,6 @@ export function describeFigures(label: string, f: PassFigures): string {
         `  invocations (s): ${f.durationsMs.map((d) => (d / 1000).toFixed(1)).join(', ')}`,
         `  bridge calls (RPCs out of process): ${f.bridgeCalls} = ${f.callsPerUser.toFixed(2)} per user; status requests ${f.statusRequests}; provider interruptions ${f.interruptions.length}`,
         `  by bridge: ${Object.entries(f.byBridge).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+        ...(f.interruptions.length > 0 ? [`  first interruption: ${f.interruptions[0].replace(/\n/g, ' ')}`] : []),
     ].join('\n');
 }
