@@ -20,6 +20,7 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
 
     /** Records of one app carrying all the given associations (model:id strings or records). */
     public find(appId: string, associations: Array<{ model: string; id: string }>): StoredRecord[] {
+        this.reindexIfEdited();
         const sets = associations.map((a) => this.index.get(`${a.model}:${a.id}`) ?? new Set<StoredRecord>());
         const candidates = sets.length === 0 ? this.records : [...sets.reduce((a, b) => (a.size <= b.size ? a : b))];
         return candidates.filter(
@@ -27,8 +28,25 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
         ).sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
     }
 
+    /** Tests may splice `records` directly (to clear a user's records): then the index is rebuilt. */
+    private indexed = 0;
+
+    private reindexIfEdited(): void {
+        if (this.indexed === this.records.length) {
+            return;
+        }
+        const all = [...this.records];
+        this.records.length = 0;
+        this.index.clear();
+        this.indexed = 0;
+        for (const record of all) {
+            this.add(record);
+        }
+    }
+
     private add(record: StoredRecord): void {
         this.records.push(record);
+        this.indexed++;
         this.order.set(record, this.sequence++);
         for (const a of record.associations) {
             const key = `${a.model}:${a.id}`;
@@ -110,6 +128,7 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
         const removed = this.records.filter(predicate);
         for (const r of removed) {
             this.records.splice(this.records.indexOf(r), 1);
+            this.indexed--;
             for (const a of r.associations) {
                 this.index.get(`${a.model}:${a.id}`)?.delete(r);
             }
