@@ -112,6 +112,8 @@ function copyZip(appJson) {
 }
 
 const appJson = readAppJson();
+// The chat texts of i18n/*.json as a module the app can import (scripts/app-i18n.js).
+require('./app-i18n.js').main();
 stage(appJson);
 typecheck();
 runRcApps();

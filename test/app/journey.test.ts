@@ -212,7 +212,7 @@ describe('HrmSsoApp in the real Apps-Engine host', () => {
         expect(response.status).toBe(500);
         expect(host.recordsOf('rc-bob')).toEqual([]);
         const notice = host.bridges.messages.notifications.filter((n) => n.userId === 'rc-bob').pop();
-        expect(notice?.text).toBe('The HRM account Mallory Mallet (mallory, mallory@example.test) does not match your Rocket.Chat account (the username or email must be the same), so nothing was linked.');
+        expect(notice?.text).toBe('The HRM account Mallory Mallet (mallory, mallory@example.test) does not match your Rocket.Chat account (a verified email of your Rocket.Chat account must be the HRM account\'s email), so nothing was linked.');
     });
 
     test('a callback for a user who started no login links nothing', async () => {

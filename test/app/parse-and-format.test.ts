@@ -1,9 +1,9 @@
 /** Unit tests: command parsing, help texts and message formatting. */
-import { extraArgumentsText, helpText, unknownSubcommandText } from '../../app-src/commands/help';
-import { parseCommand } from '../../app-src/commands/parse';
-import { isAdmin } from '../../app-src/commands/check';
-import { describeIdentity, formatDate, formatProfile, formatRelative, formatStatus } from '../../app-src/messages/format';
-import { cancelledPage, linkedPage } from '../../app-src/messages/html';
+import { extraArgumentsText, helpText, unknownSubcommandText } from '../../app-src/ui/commands/help';
+import { parseCommand } from '../../app-src/ui/commands/parse';
+import { isAdmin } from '../../app-src/ui/commands/check';
+import { describeIdentity, formatDate, formatProfile, formatRelative, formatStatus } from '../../app-src/ui/messages/format';
+import { cancelledPage, linkedPage } from '../../app-src/ui/messages/html';
 
 describe('parseCommand', () => {
     test.each([
@@ -99,7 +99,7 @@ describe('formatting', () => {
 });
 
 describe('login state (user id + one-time nonce)', () => {
-    const { encodeLoginState, parseLoginState } = require('../../app-src/oauth/loginState') as typeof import('../../app-src/oauth/loginState');
+    const { encodeLoginState, parseLoginState } = require('../../app-src/features/oauth/loginState') as typeof import('../../app-src/features/oauth/loginState');
     const nonce = 'n'.repeat(43);
 
     test('round trip, and anything else is refused', () => {

@@ -1,13 +1,13 @@
 /** Unit tests: settings validation, provider answers, identity matching, time and encoding. */
-import { applyConfig, createClientOptions, UNCONFIGURED_BASE } from '../../app-src/oauth/clientOptions';
-import { identityMatchesUser } from '../../app-src/oauth/identityMatch';
-import { classifyProbe } from '../../app-src/provider/clientProbe';
-import { parseProfile } from '../../app-src/provider/profile';
-import { parseTokenSet } from '../../app-src/provider/tokens';
-import { describeErrorAnswer, jsonObject, oauthError } from '../../app-src/http/json';
-import { basicAuthorization, formEncode } from '../../app-src/http/request';
-import { expiryFromExpiresIn, isExpired } from '../../app-src/lib/time';
-import { inspectSettings, parseProviderConfig, parseScopes, resolveEndpoint } from '../../app-src/settings/providerConfig';
+import { applyConfig, createClientOptions, UNCONFIGURED_BASE } from '../../app-src/features/oauth/clientOptions';
+import { identityMatchesUser } from '../../app-src/features/oauth/identityMatch';
+import { classifyProbe } from '../../app-src/features/provider-api/clientProbe';
+import { parseProfile } from '../../app-src/features/provider-api/profile';
+import { parseTokenSet } from '../../app-src/features/provider-api/tokens';
+import { describeErrorAnswer, jsonObject, oauthError } from '../../app-src/infra/http/json';
+import { basicAuthorization, formEncode } from '../../app-src/infra/http/request';
+import { expiryFromExpiresIn, isExpired } from '../../app-src/core/time';
+import { inspectSettings, parseProviderConfig, parseScopes, resolveEndpoint } from '../../app-src/infra/settings/providerConfig';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 const complete = { providerUrl: 'https://hrm.example.com/', clientId: 'id', clientSecret: 'secret' };
@@ -28,6 +28,7 @@ describe('settings → ProviderConfig', () => {
                 clientId: 'id',
                 clientSecret: 'secret',
                 requireIdentityMatch: true,
+                identityAdminApproval: false,
             },
         });
     });
@@ -137,8 +138,8 @@ describe('identityMatchesUser', () => {
     const user = { username: 'Ada', emails: [{ address: 'ada@work.test', verified: true }, { address: 'ada@home.test', verified: false }] } as IUser;
     const profile = (p: object) => ({ sub: '1', emailVerified: true, ...p });
 
-    test('by username, ignoring case and spaces', () => {
-        expect(identityMatchesUser(profile({ username: ' ada ' }), user)).toBe(true);
+    test('never by username alone (since 0.3: anyone can rename their chat account)', () => {
+        expect(identityMatchesUser(profile({ username: ' ada ' }), user)).toBe(false);
     });
 
     test('by a verified user email when the HRM email is verified too', () => {

@@ -28,7 +28,7 @@ describe('the packaged app zip', () => {
     });
 
     test('holds only the manifest, compiled app code, translations, icon and package.json', () => {
-        const allowed = /^(\.packagedby|app\.json|package\.json|icon\.png|HrmSsoApp\.js|i18n\/[a-z-]+\.json|app-src\/[\w/.-]+\.js)$/;
+        const allowed = /^(\.packagedby|app\.json|package\.json|icon\.png|HrmSsoApp\.js|i18n\/[A-Za-z-]+\.json|app-src\/[\w/.-]+\.js)$/;
         const names = [...entries.keys()];
         expect(names.filter((n) => !allowed.test(n))).toEqual([]);
         expect(names.some((n) => /^(provider|test|bench|scripts|docs|node_modules|\.data|\.build|dist)\//.test(n))).toBe(false);

@@ -10,6 +10,7 @@ import { AppHost } from '../support/apphost/AppHost';
 import { authorizeWithForms } from '../support/authorize-with-forms';
 import { startTestProvider, TestProvider } from '../support/provider';
 import { changeEmployment } from '../../provider/src/domain/hr/employment';
+import { DelayProxy, startDelayProxy } from '../support/apphost/delayProxy';
 
 const JOB = 'hrm-hr-job';
 const pw = (u: string) => `${u}-long-password`;
@@ -70,8 +71,8 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         await provider?.stop();
     });
 
-    test('the job is a scheduler processor, scheduled hourly by default and rescheduled when the setting changes', async () => {
-        expect([...host.bridges.scheduler.processors.keys()]).toEqual([`${JOB}_${host.appId}`]);
+    test('the job is a scheduler processor (plus its one-time continuation), scheduled hourly by default and rescheduled when the setting changes', async () => {
+        expect([...host.bridges.scheduler.processors.keys()]).toEqual([`${JOB}_${host.appId}`, `${JOB}-continue_${host.appId}`]);
         expect(host.bridges.scheduler.recurring.get(`${JOB}_${host.appId}`)).toMatchObject({ interval: '60 minutes', skipImmediate: true });
         await host.setSetting('hrm-offboarding-interval-minutes', 15);
         expect(host.bridges.scheduler.recurring.get(`${JOB}_${host.appId}`)).toMatchObject({ interval: '15 minutes' });
@@ -265,3 +266,179 @@ describe('HR lifecycle in the real Apps-Engine host', () => {
         expect(linked('rc-ada')).toBe(true);
     });
 });
+
+/**
+ * The HR job at the engine's per-call limit (issue 19 A and its bad input): passes split into
+ * invocations under the time budget, a cursor and a lease in persistence, and a provider that is
+ * slow or stops answering mid-pass, through a pass-through proxy in front of the real provider.
+ */
+describe('HR job passes: budget, cursor, lease and bad input (real host, real provider behind a delaying proxy)', () => {
+    let provider: TestProvider;
+    let proxy: DelayProxy;
+    let host: AppHost;
+    let reports: ReturnType<AppHost['addRoom']>;
+    const USERS = ['una', 'vic', 'wes'];
+    const reportTexts = () => host.bridges.messages.created.filter((m) => m.room?.id === reports.id).map((m) => m.text ?? '');
+    const linked = (id: string) => host.record(id, 'hrm-linked-identity') !== undefined;
+    /** Runs one invocation the way the scheduler does and returns how long it took. */
+    const timed = async (job = JOB) => {
+        const started = Date.now();
+        await host.runJob(job);
+        return Date.now() - started;
+    };
+
+    beforeAll(async () => {
+        provider = await startTestProvider();
+        proxy = await startDelayProxy(provider.baseUrl);
+        host = await AppHost.start();
+        reports = host.addRoom('hr-reports');
+        host.addRoom('dev');
+        host.addRoom('sales-room');
+        const client = await provider.createClient({ name: 'Rocket.Chat app', redirectUris: [`${host.siteUrl}/api/apps/public/${host.appId}/hrm-callback`], preset: 'rocketchat-app' });
+        for (const username of USERS) {
+            const { id } = await provider.createUser({ username, email: `${username}@example.test`, name: username.toUpperCase(), password: pw(username), department: 'Engineering' });
+            host.addUser({ id: `rc-${username}`, username, email: `${username}@example.test`, name: username.toUpperCase() });
+            host.seedLink(`rc-${username}`, { token: `t-${username}`, expiresInSeconds: 3600, username, email: `${username}@example.test`, name: username.toUpperCase(), sub: id });
+        }
+        await host.setSetting('hrm-provider-url', proxy.baseUrl);
+        await host.setSetting('hrm-oauth-client-id', client.client_id);
+        await host.setSetting('hrm-oauth-clientsecret', client.client_secret);
+        await host.setSetting('hrm-offboarding-report-room', 'hr-reports');
+        await host.setSetting('hrm-offboarding-batch-size', 1);
+        await host.setSetting('hrm-department-channels', '{"engineering": ["dev"], "sales": ["sales-room"]}');
+    }, 120_000);
+
+    afterAll(async () => {
+        await host?.stop();
+        await proxy?.stop();
+        await provider?.stop();
+    });
+
+    test('a slow provider (5 s per status call): every invocation stays under the 15 s budget, the pass completes over two, the report is posted once', async () => {
+        proxy.statusDelayMs = 5000;
+        const before = reportTexts().length;
+        const onceBefore = host.bridges.scheduler.once.length;
+        const first = await timed();
+        // Two batches of one user fit in 15 s; a third would not, so the invocation stops and schedules its continuation.
+        expect(first).toBeLessThan(15_000);
+        expect(reportTexts().length).toBe(before);
+        expect(host.bridges.scheduler.once.slice(onceBefore)).toEqual([{ id: `hrm-hr-job-continue_${host.appId}`, when: '5 seconds' }]);
+        expect(host.logs.dump()).toContain('2 of 3 linked users handled after 1 invocation(s)');
+        const second = await timed('hrm-hr-job-continue');
+        expect(second).toBeLessThan(15_000);
+        const posted = reportTexts().slice(before);
+        expect(posted).toHaveLength(1);
+        expect(posted[0]).toContain('Checked 3 · unlinked 0 · deactivated 0 · profiles updated 3 · channel joins 3 · failed 0');
+        expect(posted[0]).toContain('Pass over 3 linked users in 2 invocations (longest ');
+        expect(host.bridges.rooms.memberIds('room-dev').sort()).toEqual(['rc-una', 'rc-vic', 'rc-wes']);
+        proxy.statusDelayMs = 0;
+    }, 60_000);
+
+    test('a provider that stops answering mid-pass: a request the budget cut short waits for the next invocation; one that gets the whole budget and fails is reported; a user renamed meanwhile is handled under the new name; the pass finishes without redoing anyone', async () => {
+        await host.setSetting('hrm-offboarding-slice-seconds', 3);
+        host.deleteRoom('dev');
+        host.addRoom('dev');
+        proxy.statusCalls = 0;
+        proxy.hangStatusCalls.add(2);
+        proxy.hangStatusCalls.add(3);
+        const before = reportTexts().length;
+        const onceBefore = host.bridges.scheduler.once.length;
+        // 1st invocation: una's batch answers, the next one hangs past what is left of the budget.
+        expect(await timed()).toBeLessThan(3_000);
+        expect(reportTexts().length).toBe(before);
+        expect(host.bridges.scheduler.once.length).toBe(onceBefore + 1);
+        expect(host.logs.dump()).toContain('a status request was cut short by the time budget');
+        // 2nd invocation: its first request gets the whole budget and still no answer: reported.
+        expect(await timed('hrm-hr-job-continue')).toBeLessThan(3_000);
+        expect(reportTexts().slice(before)).toEqual(['*HRM job*\n:warning: The HRM provider did not answer within 2 seconds. 1 of 3 linked users were handled; the pass resumes with the rest at the job\'s next run.']);
+        expect(host.bridges.rooms.memberIds('room-dev')).toEqual(['rc-una']);
+        // Renamed in Rocket.Chat between two invocations of the same pass.
+        host.bridges.users.add({ ...host.user('rc-vic'), username: 'victoria' });
+        const additions = host.bridges.rooms.additions.length;
+        await timed();
+        const done = reportTexts().slice(before + 1);
+        expect(done).toHaveLength(1);
+        expect(done[0]).toContain('Checked 3 · unlinked 0');
+        expect(done[0]).toContain('channel joins 3');
+        expect(done[0]).toContain('Pass over 3 linked users in 3 invocations');
+        expect(done[0]).toContain('• Interrupted: The HRM provider did not answer within 2 seconds.');
+        expect(host.bridges.rooms.additions.slice(additions).map((a) => a.usernames[0])).toEqual(['victoria', 'wes']);
+        expect(host.bridges.rooms.memberIds('room-dev').sort()).toEqual(['rc-una', 'rc-vic', 'rc-wes']);
+        proxy.hangStatusCalls.clear();
+        await host.setSetting('hrm-offboarding-slice-seconds', 15);
+    }, 60_000);
+
+    test('one invocation at a time: a second one started while the first works is skipped, and nobody is handled twice', async () => {
+        proxy.statusDelayMs = 700;
+        const before = reportTexts().length;
+        await Promise.all([host.runJob(JOB), host.runJob('hrm-hr-job-continue')]);
+        expect(host.logs.dump()).toContain('another invocation is still working');
+        const posted = reportTexts().slice(before);
+        expect(posted).toHaveLength(1);
+        expect(posted[0]).toContain('Checked 3 ·');
+        proxy.statusDelayMs = 0;
+    }, 30_000);
+
+    test('the provider\'s rate limit (HTTP 429) mid-pass: no failure report, the continuation waits a minute, the pass completes', async () => {
+        proxy.statusCalls = 0;
+        proxy.limitStatusCalls.add(2);
+        const before = reportTexts().length;
+        const onceBefore = host.bridges.scheduler.once.length;
+        await host.runJob(JOB);
+        expect(reportTexts().length).toBe(before);
+        expect(host.bridges.scheduler.once.slice(onceBefore)).toEqual([{ id: `hrm-hr-job-continue_${host.appId}`, when: '60 seconds' }]);
+        expect(host.logs.dump()).toContain('rate-limited the status check (HTTP 429)');
+        await host.runJob('hrm-hr-job-continue');
+        const done = reportTexts().slice(before);
+        expect(done).toHaveLength(1);
+        expect(done[0]).toContain('Checked 3 · unlinked 0');
+        expect(done[0]).not.toContain('Interrupted');
+        proxy.limitStatusCalls.clear();
+    });
+
+    test('a channel deleted between runs is one line in the summary; the pass completes', async () => {
+        host.deleteRoom('dev');
+        await host.runJob(JOB);
+        const text = reportTexts().pop() ?? '';
+        expect(text).toContain('Checked 3 · unlinked 0');
+        expect(text).toContain('@una: channel #dev does not exist');
+        host.addRoom('dev');
+    });
+
+    test('a department move on an engine without removeUsersFromRoom (1.42) joins the new channel, keeps the old one and says why', async () => {
+        await host.runJob(JOB); // back into #dev (recorded as the app's joins)
+        expect(host.bridges.rooms.memberIds('room-dev')).toContain('rc-una');
+        await provider.db.users.updateOne({ username: 'una' }, { $set: { department: 'Sales' } });
+        await host.runJob(JOB);
+        const text = reportTexts().pop() ?? '';
+        expect(host.bridges.rooms.memberIds('room-sales-room')).toEqual(['rc-una']);
+        expect(host.bridges.rooms.memberIds('room-dev')).toContain('rc-una');
+        expect(text).toContain('Channels left after a department move 0 · kept 1 (this Rocket.Chat\'s Apps-Engine cannot remove channel members; it needs 1.52 or newer)');
+    });
+
+    test('a settings value of the wrong type is a line in the summary and the default is used', async () => {
+        await host.setSetting('hrm-offboarding-batch-size', 'lots');
+        await host.setSetting('hrm-offboarding-deactivate', 'yes please');
+        await host.runJob(JOB);
+        const text = reportTexts().pop() ?? '';
+        expect(text).toContain('Checked 3 ·');
+        expect(text).toContain('• The setting hrm-offboarding-batch-size holds "lots", not a whole number from 1 to 100: using 100.');
+        expect(text).toContain('• The setting hrm-offboarding-deactivate holds "yes please", not true or false: using false.');
+        expect(text).toContain('in 1 invocation');
+        await host.setSetting('hrm-offboarding-batch-size', 1);
+        await host.setSetting('hrm-offboarding-deactivate', false);
+    });
+
+    test('a leaver found mid-pass is unlinked; the others stay linked', async () => {
+        await setLeft(provider, 'wes');
+        await host.runJob(JOB);
+        expect(linked('rc-wes')).toBe(false);
+        expect(linked('rc-una')).toBe(true);
+        expect(reportTexts().pop()).toContain('unlinked 1');
+    });
+});
+
+async function setLeft(provider: TestProvider, username: string): Promise<void> {
+    const doc = (await provider.db.users.findOne({ username }))!;
+    await changeEmployment(provider.db, provider.running.services.tokens, doc, { status: 'left' });
+}

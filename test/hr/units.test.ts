@@ -4,12 +4,12 @@
 import { slugify, userGroups } from '../../provider/src/domain/hr/groups';
 import { mappedRoles } from '../../provider/src/domain/hr/role-map';
 import { effectiveStatus } from '../../provider/src/domain/hr/status';
-import { parseChannelMapping, parseInterval } from '../../app-src/hr/settings';
-import { mergeFields, leaveText } from '../../app-src/profile/sync';
-import { parseFind } from '../../app-src/directory/commands';
-import { summaryText } from '../../app-src/hr/report';
-import { parsePerson } from '../../app-src/hr/statusClient';
-import { cardSurface, employmentText } from '../../app-src/directory/cardSurface';
+import { parseChannelMapping, parseInterval } from '../../app-src/infra/settings/hrSettings';
+import { mergeFields, leaveText } from '../../app-src/features/profile/sync';
+import { parseFind } from '../../app-src/ui/commands/directory';
+import { summaryText } from '../../app-src/features/hr/report';
+import { parsePerson } from '../../app-src/features/hr/statusClient';
+import { cardSurface, employmentText } from '../../app-src/ui/surfaces/cardSurface';
 
 test('slugs and groups', () => {
   expect(slugify('Research & Development')).toBe('research-development');
@@ -59,7 +59,7 @@ test('/hrm find arguments and the status answer parser refuse what they cannot u
 });
 
 test('run summary: counts, dry run, abort, and long lists cut at 20 lines', () => {
-  const base = { dryRun: false, checked: 3, unlinked: 1, deactivated: 1, wouldUnlink: [], profilesUpdated: 2, channelJoins: 1, failed: 0, problems: [], skippedOldLinks: 0 };
+  const base = { dryRun: false, checked: 3, unlinked: 1, deactivated: 1, wouldUnlink: [], profilesUpdated: 2, channelJoins: 1, channelLeaves: 0, oldChannelsKept: 0, failed: 0, problems: [], skippedOldLinks: 0 };
   expect(summaryText(base)).toBe('*HRM job*\nChecked 3 · unlinked 1 · deactivated 1 · profiles updated 2 · channel joins 1 · failed 0');
   expect(summaryText({ ...base, aborted: 'The HRM provider could not be reached. Nothing was changed.' })).toBe('*HRM job*\n:warning: The HRM provider could not be reached. Nothing was changed.');
   const long = summaryText({ ...base, problems: Array.from({ length: 25 }, (_, i) => `problem ${i}`), skippedOldLinks: 2 });

@@ -18,6 +18,7 @@ import { IPermission } from '@rocket.chat/apps-engine/definition/permissions/IPe
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { AppInterface } from '@rocket.chat/apps-engine/definition/metadata';
 import { MemoryAppBridges } from './bridges';
 import { Notification } from './bridges/messages';
 import { StoredRecord } from './bridges/persistence';
@@ -30,6 +31,8 @@ export interface AppHostOptions {
     permissions?: IPermission[];
     /** App settings to set right after install (id → value). */
     settings?: Record<string, unknown>;
+    /** Apps-Engine 1.43+ (Deno runtime): where the engine writes temporary files and links its runtime (deno/runtime.ts). */
+    tempFilePath?: string;
 }
 
 export class AppHost {
@@ -41,14 +44,16 @@ export class AppHost {
     private readonly admin: IUser;
     private readonly previousNodeEnv = process.env.NODE_ENV;
 
-    private constructor(public readonly siteUrl: string, private readonly site: http.Server) {
+    private constructor(public readonly siteUrl: string, private readonly site: http.Server, tempFilePath?: string) {
         process.env.NODE_ENV = 'production';
         this.manager = new AppManager({
             metadataStorage: new MemoryMetadataStorage(),
             logStorage: this.logs,
             bridges: this.bridges,
             sourceStorage: new MemorySourceStorage(),
-        });
+            // 1.42.1 ignores it; the Deno runtime (1.62) needs it.
+            ...(tempFilePath ? { tempFilePath } : {}),
+        } as ConstructorParameters<typeof AppManager>[0]);
         this.appId = readAppManifest().id;
         this.bridges.serverSettings.set('Site_Url', siteUrl);
         this.admin = this.addUser({ id: 'admin-1', username: 'root', email: 'root@example.test', name: 'Root Admin', admin: true });
@@ -60,7 +65,7 @@ export class AppHost {
         let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
         const site = http.createServer((req, res) => handle(req, res));
         await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
-        const host = new AppHost(`http://127.0.0.1:${(site.address() as AddressInfo).port}`, site);
+        const host = new AppHost(`http://127.0.0.1:${(site.address() as AddressInfo).port}`, site, options.tempFilePath);
         handle = (req, res) => void host.serve(req, res);
         try {
             await host.install(options);
@@ -84,8 +89,10 @@ export class AppHost {
         for (const [id, value] of Object.entries(options.settings ?? {})) {
             await this.setSetting(id, value);
         }
-        if (this.status() !== AppStatus.AUTO_ENABLED) {
-            throw new Error(`App is not enabled after install (status ${this.status()}); logs: ${this.logs.dump().slice(0, 2000)}`);
+        const status = await this.status();
+        // 1.42.1 reports an app enabled at install as auto-enabled, 1.62 as manually enabled.
+        if (status !== AppStatus.AUTO_ENABLED && status !== AppStatus.MANUALLY_ENABLED) {
+            throw new Error(`App is not enabled after install (status ${status}); logs: ${this.logs.dump().slice(0, 2000)}`);
         }
     }
 
@@ -126,7 +133,8 @@ export class AppHost {
         }
     }
 
-    public status(): AppStatus {
+    /** The app's status (synchronous in 1.42.1, a promise in 1.62). */
+    public async status(): Promise<AppStatus> {
         return this.manager.getOneById(this.appId).getStatus();
     }
 
@@ -200,7 +208,7 @@ export class AppHost {
     }
 
     /** Test setup: the records a successful login leaves (engine token + linked identity). */
-    public seedLink(userId: string, link: { token: string; refreshToken?: string; expiresInSeconds: number; username: string; email: string; name: string }): void {
+    public seedLink(userId: string, link: { token: string; refreshToken?: string; expiresInSeconds: number; username: string; email: string; name: string; sub?: string }): void {
         const user = (misc: string) => [{ model: 'user', id: userId }, { model: 'misc', id: misc }];
         this.bridges.persistence.seed(this.appId, user('hrm-oauth-connection'), {
             token: link.token,
@@ -209,7 +217,8 @@ export class AppHost {
             expiresAt: link.expiresInSeconds,
         });
         this.bridges.persistence.seed(this.appId, user('hrm-linked-identity'), {
-            sub: `sub-${link.username}`,
+            sub: link.sub ?? `sub-${link.username}`,
+            userId,
             username: link.username,
             email: link.email,
             name: link.name,
@@ -221,6 +230,39 @@ export class AppHost {
     /** A channel the app can find by name; members are tracked by the room bridge. */
     public addRoom(name: string, type: RoomType = RoomType.CHANNEL): IRoom {
         return this.bridges.rooms.add({ id: `room-${name}`, slugifiedName: name, displayName: name, type, creator: this.admin, usernames: [] });
+    }
+
+    /** Deletes a channel (as an admin would between two runs of the HR job). */
+    public deleteRoom(name: string): void {
+        const room = [...this.bridges.rooms.rooms.values()].find((r) => r.slugifiedName === name);
+        if (room) {
+            this.bridges.rooms.rooms.delete(room.id);
+            this.bridges.rooms.members.delete(room.id);
+        }
+    }
+
+    /** The user's Rocket.Chat language (Account → Preferences → Language). */
+    public setLanguage(userId: string, language: string): void {
+        const user = this.user(userId);
+        this.bridges.users.add({ ...user, settings: { ...(user.settings ?? {}), preferences: { ...(user.settings?.preferences ?? {}), language } } } as IUser);
+    }
+
+    /**
+     * Delivers a UI event (block action, view submit or close) as Rocket.Chat does — through the
+     * IUIKitInteractionHandler listener — and returns the app's answer.
+     */
+    public async uiEvent(event: { type: 'blockAction' | 'viewSubmit' | 'viewClosed'; user: IUser; actionId?: string; viewId?: string; room?: IRoom }): Promise<unknown> {
+        const view = { id: event.viewId ?? '', type: 'modal', title: { type: 'plain_text', text: '' }, blocks: [], appId: this.appId, state: {} };
+        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, {
+            type: event.type,
+            appId: this.appId,
+            actionId: event.actionId,
+            triggerId: 'trigger-ui',
+            user: event.user,
+            room: event.room,
+            container: { type: 'view', id: event.viewId ?? '' },
+            payload: event.type === 'blockAction' ? { blockId: 'block-1', value: undefined } : { view, isCleared: false },
+        } as never);
     }
 
     /** Runs one of the app's scheduler processors through the engine (as Rocket.Chat's scheduler does). */

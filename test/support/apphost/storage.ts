@@ -38,6 +38,44 @@ export class MemoryMetadataStorage extends AppMetadataStorage {
     public async remove(id: string): Promise<{ success: boolean }> {
         return { success: this.items.delete(id) };
     }
+
+    // Apps-Engine 1.62 updates stored apps field by field; 1.42.1 only calls update().
+    public async retrieveAllPrivate(): Promise<Map<string, IAppStorageItem>> {
+        return this.retrieveAll();
+    }
+
+    public async updatePartialAndReturnDocument(item: Partial<IAppStorageItem>): Promise<IAppStorageItem> {
+        const current = this.items.get(String(item._id ?? item.id));
+        const stored = { ...(current as IAppStorageItem), ...item, updatedAt: new Date() } as IAppStorageItem;
+        this.items.set(stored.id, stored);
+        return stored;
+    }
+
+    public async updateStatus(id: string, status: IAppStorageItem['status']): Promise<boolean> {
+        return this.patch(id, { status });
+    }
+
+    public async updateSetting(id: string, setting: { id: string }): Promise<boolean> {
+        const current = this.items.get(id);
+        return current ? this.patch(id, { settings: { ...current.settings, [setting.id]: setting } } as Partial<IAppStorageItem>) : false;
+    }
+
+    public async updateAppInfo(id: string, info: IAppStorageItem['info']): Promise<boolean> {
+        return this.patch(id, { info });
+    }
+
+    public async updateMarketplaceInfo(id: string, marketplaceInfo: unknown): Promise<boolean> {
+        return this.patch(id, { marketplaceInfo } as Partial<IAppStorageItem>);
+    }
+
+    private patch(id: string, fields: Partial<IAppStorageItem>): boolean {
+        const current = this.items.get(id);
+        if (!current) {
+            return false;
+        }
+        this.items.set(id, { ...current, ...fields, updatedAt: new Date() });
+        return true;
+    }
 }
 
 export class MemoryLogStorage extends AppLogStorage {
@@ -51,8 +89,9 @@ export class MemoryLogStorage extends AppLogStorage {
         return this.entries.filter((e) => Object.entries(query).every(([k, v]) => (e as any)[k] === v));
     }
 
-    public async storeEntries(appId: string, logger: AppConsole): Promise<ILoggerStorageEntry> {
-        const entry = AppConsoleClass.toStorageEntry(appId, logger);
+    /** 1.42.1 hands (appId, AppConsole); 1.62 (Deno runtime) hands the finished entry. */
+    public async storeEntries(appIdOrEntry: string | ILoggerStorageEntry, logger?: AppConsole): Promise<ILoggerStorageEntry> {
+        const entry = typeof appIdOrEntry === 'string' ? AppConsoleClass.toStorageEntry(appIdOrEntry, logger as AppConsole) : appIdOrEntry;
         this.entries.push(entry);
         return entry;
     }

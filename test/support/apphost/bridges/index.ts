@@ -190,4 +190,33 @@ export class MemoryAppBridges extends AppBridges {
     public getRoleBridge(): RoleBridge {
         return this.others.role;
     }
+
+    // Bridges that only newer engines (1.62) ask for; the app uses none of them. Looked up lazily
+    // because 1.42.1 does not have these classes.
+    private readonly newer = new Map<string, unknown>();
+
+    private newerBridge(name: string): unknown {
+        if (!this.newer.has(name)) {
+            // eslint-disable-next-line @typescript-eslint/no-var-requires
+            const base = require('@rocket.chat/apps-engine/server/bridges')[name];
+            this.newer.set(name, base ? empty(base) : undefined);
+        }
+        return this.newer.get(name);
+    }
+
+    public getContactBridge(): unknown {
+        return this.newerBridge('ContactBridge');
+    }
+
+    public getEmailBridge(): unknown {
+        return this.newerBridge('EmailBridge');
+    }
+
+    public getExperimentalBridge(): unknown {
+        return this.newerBridge('ExperimentalBridge');
+    }
+
+    public getOutboundMessageBridge(): unknown {
+        return this.newerBridge('OutboundMessageBridge');
+    }
 }

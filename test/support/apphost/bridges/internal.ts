@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'crypto';
 import { IInternalFederationBridge, SchedulerBridge } from '@rocket.chat/apps-engine/server/bridges';
 import { InternalBridge } from '@rocket.chat/apps-engine/server/bridges/InternalBridge';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
-import { IJobContext, IProcessor, IRecurringSchedule } from '@rocket.chat/apps-engine/definition/scheduler';
+import { IJobContext, IOnetimeSchedule, IProcessor, IRecurringSchedule } from '@rocket.chat/apps-engine/definition/scheduler';
 
 export class MemoryInternalBridge extends InternalBridge {
     protected async getUsernamesOfRoomById(): Promise<string[]> {
@@ -47,7 +47,12 @@ export class MemorySchedulerBridge extends SchedulerBridge {
         }
     }
 
-    protected async scheduleOnce(): Promise<void> {}
+    /** One-time schedules in order (the HR job's continuation), for assertions. */
+    public readonly once: IOnetimeSchedule[] = [];
+
+    protected async scheduleOnce(job: IOnetimeSchedule): Promise<void> {
+        this.once.push(job);
+    }
 
     protected async scheduleRecurring(job: IRecurringSchedule): Promise<void> {
         this.recurring.set(job.id, job);

@@ -12,18 +12,54 @@ export interface StoredRecord {
 export class MemoryPersistenceBridge extends PersistenceBridge {
     public readonly records: StoredRecord[] = [];
     private nextId = 1;
+    /** Records by "model:id" of each association, as Rocket.Chat's index on associations (the scale tests hold 15,000+ records). */
+    private readonly index = new Map<string, Set<StoredRecord>>();
+    /** Insertion order, so answers keep the order records were written in. */
+    private readonly order = new WeakMap<StoredRecord, number>();
+    private sequence = 0;
 
     /** Records of one app carrying all the given associations (model:id strings or records). */
     public find(appId: string, associations: Array<{ model: string; id: string }>): StoredRecord[] {
-        return this.records.filter(
+        this.reindexIfEdited();
+        const sets = associations.map((a) => this.index.get(`${a.model}:${a.id}`) ?? new Set<StoredRecord>());
+        const candidates = sets.length === 0 ? this.records : [...sets.reduce((a, b) => (a.size <= b.size ? a : b))];
+        return candidates.filter(
             (r) => r.appId === appId && associations.every((a) => r.associations.some((b) => b.model === a.model && b.id === a.id)),
-        );
+        ).sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+    }
+
+    /** Tests may splice `records` directly (to clear a user's records): then the index is rebuilt. */
+    private indexed = 0;
+
+    private reindexIfEdited(): void {
+        if (this.indexed === this.records.length) {
+            return;
+        }
+        const all = [...this.records];
+        this.records.length = 0;
+        this.index.clear();
+        this.indexed = 0;
+        for (const record of all) {
+            this.add(record);
+        }
+    }
+
+    private add(record: StoredRecord): void {
+        this.records.push(record);
+        this.indexed++;
+        this.order.set(record, this.sequence++);
+        for (const a of record.associations) {
+            const key = `${a.model}:${a.id}`;
+            const set = this.index.get(key) ?? new Set<StoredRecord>();
+            set.add(record);
+            this.index.set(key, set);
+        }
     }
 
     /** Test setup: store a record as if the app had written it. */
     public seed(appId: string, associations: Array<{ model: string; id: string }>, data: object): string {
         const id = `rec-${this.nextId++}`;
-        this.records.push({ id, appId, associations: associations.map((a) => ({ ...a })), data: this.clone(data) });
+        this.add({ id, appId, associations: associations.map((a) => ({ ...a })), data: this.clone(data) });
         return id;
     }
 
@@ -84,7 +120,7 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
 
     private insert(data: object, associations: RocketChatAssociationRecord[], appId: string, id?: string): string {
         const recordId = id ?? `rec-${this.nextId++}`;
-        this.records.push({ id: recordId, appId, associations: this.plain(associations), data: this.clone(data) });
+        this.add({ id: recordId, appId, associations: this.plain(associations), data: this.clone(data) });
         return recordId;
     }
 
@@ -92,6 +128,10 @@ export class MemoryPersistenceBridge extends PersistenceBridge {
         const removed = this.records.filter(predicate);
         for (const r of removed) {
             this.records.splice(this.records.indexOf(r), 1);
+            this.indexed--;
+            for (const a of r.associations) {
+                this.index.get(`${a.model}:${a.id}`)?.delete(r);
+            }
         }
         return removed;
     }

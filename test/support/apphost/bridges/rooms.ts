@@ -67,6 +67,24 @@ export class MemoryRoomBridge extends RoomBridge {
         }
     }
 
+    /** Every removal (Apps-Engine 1.52+: IModifyDeleter.removeUsersFromRoom), for assertions. */
+    public readonly removals: Array<{ roomId: string; usernames: string[] }> = [];
+
+    /** Rocket.Chat removes `usernames` from the room (bridges of engines without it never call this). */
+    protected async removeUsers(roomId: string, usernames: string[]): Promise<void> {
+        const set = this.members.get(roomId);
+        if (!set) {
+            throw new Error(`No room ${roomId}`);
+        }
+        this.removals.push({ roomId, usernames: [...usernames] });
+        for (const name of usernames) {
+            const user = this.users.byUsername(name);
+            if (user) {
+                set.delete(user.id);
+            }
+        }
+    }
+
     protected async createDiscussion(): Promise<string> {
         throw new Error('not supported');
     }

@@ -5,8 +5,18 @@ import { IUser, UserStatusConnection, UserType } from '@rocket.chat/apps-engine/
 export class MemoryUserBridge extends UserBridge {
     private readonly users = new Map<string, IUser>();
 
+    /** Username → user id (the scale tests hold 5,000 users). */
+    private readonly byName = new Map<string, string>();
+
     public add(user: IUser): IUser {
+        const previous = this.users.get(user.id);
+        if (previous?.username && this.byName.get(previous.username) === user.id) {
+            this.byName.delete(previous.username);
+        }
         this.users.set(user.id, user);
+        if (user.username) {
+            this.byName.set(user.username, user.id);
+        }
         return user;
     }
 
@@ -15,7 +25,8 @@ export class MemoryUserBridge extends UserBridge {
     }
 
     public byUsername(username: string): IUser | undefined {
-        return [...this.users.values()].find((u) => u.username === username);
+        const id = this.byName.get(username);
+        return id ? this.users.get(id) : undefined;
     }
 
     /** Every update the app made, in order (user id and the fields it set), for assertions. */
@@ -31,7 +42,7 @@ export class MemoryUserBridge extends UserBridge {
     }
 
     protected async getByUsername(username: string): Promise<IUser> {
-        return [...this.users.values()].find((u) => u.username === username) as IUser;
+        return this.byUsername(username) as IUser;
     }
 
     protected async getAppUser(appId?: string): Promise<IUser | undefined> {
