@@ -104,8 +104,25 @@ const killGroup = (signal) => {
   }
 };
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup(signal));
+/** What is still running in jest's process group (Linux /proc), to name it when it is stopped. */
+function leftovers() {
+  try {
+    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]) === jest.pid ? [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))] : [];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
 jest.on('exit', (code, signal) => {
-  if (killGroup('SIGKILL')) process.stdout.write('npm test: stopped processes the tests left running.\n');
+  const left = leftovers();
+  if (killGroup('SIGKILL')) process.stdout.write(`npm test: stopped what the tests left running${left.length ? `: ${[...new Set(left)].join(', ')}` : ''}.\n`);
   process.stdout.write(`npm test: ${((Date.now() - started) / 60000).toFixed(1)} min in all\n`);
   process.exit(code ?? (signal ? 1 : 0));
 });
