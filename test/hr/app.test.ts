@@ -355,12 +355,20 @@ describe('HR job passes: budget, cursor, lease and bad input (real host, real pr
         // Renamed in Rocket.Chat between two invocations of the same pass.
         host.bridges.users.add({ ...host.user('rc-vic'), username: 'victoria' });
         const additions = host.bridges.rooms.additions.length;
-        await timed();
-        const done = reportTexts().slice(before + 1);
+        // Quiet, the next invocation handles both remaining users within the 3 s slice; on a loaded
+        // machine the slice may fit only one, and the pass goes on in a continuation. Either way the
+        // pass ends with exactly one report, counting every invocation it took.
+        let invocations = 2;
+        let done: string[] = [];
+        for (let i = 0; i < 4 && done.length === 0; i++) {
+            await timed(i === 0 ? JOB : 'hrm-hr-job-continue');
+            invocations++;
+            done = reportTexts().slice(before + 1);
+        }
         expect(done).toHaveLength(1);
         expect(done[0]).toContain('Checked 3 · unlinked 0');
         expect(done[0]).toContain('channel joins 3');
-        expect(done[0]).toContain('Pass over 3 linked users in 3 invocations');
+        expect(done[0]).toContain(`Pass over 3 linked users in ${invocations} invocations`);
         expect(done[0]).toContain('• Interrupted: The HRM provider did not answer within 2 seconds.');
         expect(host.bridges.rooms.additions.slice(additions).map((a) => a.usernames[0])).toEqual(['victoria', 'wes']);
         expect(host.bridges.rooms.memberIds('room-dev').sort()).toEqual(['rc-una', 'rc-vic', 'rc-wes']);
