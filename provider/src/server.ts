@@ -55,14 +55,21 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   directorySync.start();
   // Queued mail goes out beside them too (jobs/mail-worker.ts), when SMTP_URL is set.
   let mailWorker: MailWorker | undefined;
+  // One teardown for every way out: a failed start (bad SMTP settings, port taken) and close/shutdown.
+  let closed: Promise<void> | undefined;
+  const closeRest = () =>
+    (closed ??= (async () => {
+      await mailWorker?.stop();
+      await sweeper.stop();
+      await directorySync.stop();
+      await provider.close();
+      if (!existingDb) await db.close();
+    })());
   try {
     mailWorker = startMailWorker(config, services, log);
   } catch (err) {
     // A bad SMTP_URL or MAIL_FROM: nothing keeps running.
-    await sweeper.stop();
-    await directorySync.stop();
-    await provider.close();
-    if (!existingDb) await db.close();
+    await closeRest();
     throw err;
   }
   const server = http.createServer(provider.app);
@@ -95,24 +102,10 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
     });
     server.listen(config.PORT, config.HOST, () => resolve());
   }).catch(async (err) => {
-    await mailWorker?.stop();
-    await sweeper.stop();
-    await directorySync.stop();
-    await provider.close();
-    if (!existingDb) await db.close();
+    await closeRest();
     throw err;
   });
   const { port } = server.address() as AddressInfo;
-
-  let closed: Promise<void> | undefined;
-  const closeRest = () =>
-    (closed ??= (async () => {
-      await mailWorker?.stop();
-      await sweeper.stop();
-      await directorySync.stop();
-      await provider.close();
-      if (!existingDb) await db.close();
-    })());
 
   return {
     url: `http://${config.HOST}:${port}`,

@@ -5,6 +5,7 @@
 import { digest } from '../../provider/src/kernel/security/tokens';
 import { startTestProvider, type TestProvider } from '../support/provider';
 import { basic, getJson, postForm } from '../support/oauth-requests';
+import { waitUntil } from '../prod/processes';
 
 const PASSWORD = 'correct horse battery';
 let p: TestProvider;
@@ -20,14 +21,6 @@ afterAll(() => p.stop());
 const token = (form: Record<string, string>) => postForm(`${p.baseUrl}/o/token/`, form, { authorization: basic(app.client_id, app.client_secret) });
 const stored = (refreshToken: string) => p.db.refreshTokens.findOne({ _id: digest(refreshToken) });
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('the grace-window seal serves a retry, then is gone once the window has ended; a later retry is reuse', async () => {
   const first = (await token({ grant_type: 'password', username: 'alice', password: PASSWORD, scope: 'read' })).json;
   const rotated = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
@@ -37,10 +30,10 @@ test('the grace-window seal serves a retry, then is gone once the window has end
   expect(retry.json).toMatchObject({ access_token: rotated.json.access_token, refresh_token: rotated.json.refresh_token });
   expect((await stored(rotated.json.refresh_token))?.sealedResponse).toEqual(expect.any(String));
 
-  await waitFor('the sweeper to remove the seal', async () => {
+  await waitUntil(async () => {
     const doc = await stored(rotated.json.refresh_token);
     return !!doc && doc.sealedResponse === undefined;
-  });
+  }, 15_000, 'the sweeper to remove the seal');
   const doc = await stored(rotated.json.refresh_token);
   expect(doc).toMatchObject({ revokedAt: null });
   expect(doc).not.toHaveProperty('graceSeal');

@@ -44,7 +44,8 @@ export async function writeBackup(db: Database, file: string, providerVersion: s
   });
   gzip.pipe(out);
   const write = (line: string) => (gzip.write(`${line}\n`) ? Promise.resolve() : new Promise<void>((r) => gzip.once('drain', () => r())));
-  // The header's counts are only known at the end: a placeholder line first, the real header last.
+  // The header's counts are only known at the end, so it is the last line (restore requires it: a
+  // file cut short has none).
   try {
     for (const name of names) {
       counts[name] = 0;
