@@ -192,7 +192,8 @@ test('client ids are letters and digits (1,000 drawn); an older id starting with
   expect(ids.every((id) => /^[A-Za-z0-9]{40}$/.test(id))).toBe(true);
   expect(new Set(ids.map((id) => id[0])).size).toBeGreaterThan(40); // every first character is possible
   const created = await runJson(['client', 'create', '--name', 'Legacy id', '--redirect-uri', 'https://legacy.example.com/cb'], { env });
-  const legacyId = `-${created.client_id.slice(1)}`;
+  // `-x…`: a random second letter could be `h` or `V`, which commander reads as --help / --version (exit 0).
+  const legacyId = `-x${created.client_id.slice(2)}`;
   await db.clients.insertOne({ ...(await stored(created.client_id)), _id: legacyId, name: 'Legacy id (old format)' } as never);
   const bad = await runCli(['client', 'rotate-secret', legacyId], { env });
   expect(bad.code).toBe(2);
