@@ -11,7 +11,7 @@ const dist = path.join(root, 'dist');
 
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
-for (const dir of ['views', 'public']) {
+for (const dir of ['views', 'public', 'locales']) {
   fs.rmSync(path.join(dist, dir), { recursive: true, force: true });
   fs.cpSync(path.join(src, dir), path.join(dist, dir), { recursive: true });
 }

@@ -14,6 +14,8 @@ export interface UserDoc {
   active: boolean;
   /** Browser sessions that signed in at or before this time are over (store/user-access.ts). */
   sessionsEndedAt?: Date;
+  /** The language the person chose for pages and mails (kernel/i18n/languages.ts); absent: the browser's. */
+  language?: string;
   createdAt: Date;
   updatedAt: Date;
   // HR lifecycle (provider/src/domain/hr/): all optional, absent on users created before it.

@@ -37,6 +37,8 @@ import { accountSecurityRoutes, vendorScripts } from './pages/account-security';
 import { twoFactorGate } from './middleware/two-factor-gate';
 import { brandingAssets } from './views/branding';
 import { passwordLinkRoutes } from './pages/password-links';
+import { languageMiddleware } from './middleware/language';
+import { languageRoutes } from './pages/language';
 
 export interface ProviderApp {
   app: express.Express;
@@ -92,8 +94,9 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   const { middleware: sessions, store: sessionStore } = createSessionMiddleware(config, db);
   // Unknown API paths (/api/…, /o/… other than browser pages) fall through to the JSON 404
   // without loading or storing a session.
-  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
+  app.use(unlessMachinePath(chain(sessions, form, currentUserMiddleware(users), languageMiddleware(config.DEFAULT_LANGUAGE), csrfTokenForViews(purposeKeys(config, 'csrf'), config.secureCookies))));
   app.use(unlessMachinePath(twoFactorGate(services.twoFactor, services.passkeys.store)));
+  app.use(languageRoutes({ users, secureCookies: config.secureCookies }));
   app.use(authorizeRoutes({ config, consents: services.consents, clients, oauth, log, oidc }));
   app.use(oidcRoutes(services, log));
   app.use(deviceRoutes(services, log));

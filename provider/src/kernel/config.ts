@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { nearestName } from './config-names';
+import { LANGUAGE_CODES, supportedLanguage } from './i18n/languages';
 
 const bool = z
   .string()
@@ -90,6 +91,8 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
   /** PRODUCT_NAME: shown in page titles and headers. */
   PRODUCT_NAME: z.string().default('HRM Sign-in'),
+  /** DEFAULT_LANGUAGE: pages and mails use the account's language, else the browser's (Accept-Language), else this one: en, de, es, fr, pt-BR or ar (partial). */
+  DEFAULT_LANGUAGE: z.string().default('en'),
   /** ORGANIZATION_NAME: the organisation shown on the login and consent pages. */
   ORGANIZATION_NAME: z.string().default('Your organisation'),
   /** SHUTDOWN_TIMEOUT_SECONDS: on SIGTERM/SIGINT the server stops accepting connections and waits this long for requests in flight before closing them and the database. */
@@ -305,13 +308,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !c.MONGO_URL && !c.ALLOW_EMBEDDED_DATABASE) {
     problems.push('MONGO_URL is not set, and NODE_ENV=production does not run the embedded FerretDB unless asked: set MONGO_URL to your MongoDB, or ALLOW_EMBEDDED_DATABASE=true to run the embedded database on purpose.');
   }
+  const defaultLanguage = supportedLanguage(c.DEFAULT_LANGUAGE);
+  if (!defaultLanguage) problems.push(`DEFAULT_LANGUAGE is "${c.DEFAULT_LANGUAGE}", but the shipped languages are ${LANGUAGE_CODES.join(', ')}.`);
   const issuer = (c.ISSUER ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   const scopes = c.SCOPES.split(/\s+/).filter(Boolean);
   const defaultScopes = c.DEFAULT_SCOPES.split(/\s+/).filter(Boolean);
   const unknownDefault = defaultScopes.filter((s) => !scopes.includes(s));
   if (unknownDefault.length) problems.push(`DEFAULT_SCOPES is "${c.DEFAULT_SCOPES}", but it names unknown scopes ${unknownDefault.join(', ')}: every default scope must be listed in SCOPES ("${c.SCOPES}").`);
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join(' ')}`);
-  return { ...c, issuer, scopes, defaultScopes, sessionSecrets, secureCookies: issuer.startsWith('https://'), production };
+  return { ...c, DEFAULT_LANGUAGE: defaultLanguage ?? 'en', issuer, scopes, defaultScopes, sessionSecrets, secureCookies: issuer.startsWith('https://'), production };
 }
 
 function isLoopbackUrl(url: string): boolean {

@@ -228,6 +228,11 @@ export class UserStore {
     return updated;
   }
 
+  /** The person's page and mail language; undefined clears it (the browser's language applies). Not HR data: updatedAt stays. */
+  async setLanguage(id: string, language: string | undefined): Promise<void> {
+    await this.db.users.updateOne({ _id: id }, language ? { $set: { language } } : { $unset: { language: '' } });
+  }
+
   async setActive(username: string, active: boolean): Promise<UserDoc> {
     const user = await this.require(username);
     await this.db.users.updateOne({ _id: user._id }, { $set: { active, updatedAt: new Date() } });

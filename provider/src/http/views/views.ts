@@ -5,11 +5,34 @@ import type { Config } from '../../kernel/config';
 import { scopeSentence, scopeSentences } from './scope-sentences';
 import { plural } from '../../kernel/plural';
 import { brandingGlobals } from './branding';
+import { getTranslator } from '../../kernel/i18n/translator';
+import { formatDateTime, formatDay } from '../../kernel/i18n/format';
+
+/** The language of the page being rendered (set per request by http/middleware/language.ts). */
+function pageLanguage(self: unknown): string {
+  const ctx = (self as { ctx?: { lang?: unknown } } | undefined)?.ctx;
+  return typeof ctx?.lang === 'string' ? ctx.lang : 'en';
+}
 
 export function createViews(config: Config): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(__dirname, '..', '..', 'views')), { autoescape: true, throwOnUndefined: false });
   env.addGlobal('productName', config.PRODUCT_NAME);
   env.addGlobal('organizationName', config.ORGANIZATION_NAME);
+  // English until the language middleware has run (e.g. a form body refused before it): every page
+  // can call t(). Per request, res.locals.t / lang / dir override these.
+  env.addGlobal('t', getTranslator().forLanguage('en'));
+  env.addGlobal('lang', 'en');
+  env.addGlobal('dir', 'ltr');
+  // A key ending in _html may hold markup (trusted catalogue text); its values are escaped here.
+  env.addGlobal('tHtml', function (this: unknown, key: string, values: Record<string, unknown> = {}) {
+    const ctx = (this as { ctx?: { t?: (k: string, o: object) => string } }).ctx;
+    const t = ctx?.t ?? getTranslator().forLanguage('en');
+    const text = t(key, { ...values, interpolation: { escapeValue: true } });
+    return key.endsWith('_html') ? new nunjucks.runtime.SafeString(text) : text;
+  });
+  env.addFilter('localDay', function (this: unknown, d: Date | undefined) {
+    return formatDay(d, pageLanguage(this));
+  });
   env.addFilter('isoDay', (d: Date | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''));
   env.addFilter('scopeText', scopeSentence);
   env.addFilter('scopeSentences', scopeSentences);
@@ -23,6 +46,9 @@ export function createViews(config: Config): nunjucks.Environment {
       return u;
     }
   });
-  env.addFilter('date', (d: Date | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—'));
+  // Dates in the page's language, in UTC (the zone is named).
+  env.addFilter('date', function (this: unknown, d: Date | undefined) {
+    return formatDateTime(d, pageLanguage(this));
+  });
   return env;
 }
