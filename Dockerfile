@@ -8,36 +8,36 @@
 # Few instructions on purpose: every step is a full filesystem copy on some storage drivers (vfs).
 ARG DEBIAN_RELEASE=trixie
 
-FROM debian:${DEBIAN_RELEASE}-slim AS build
+FROM debian:${DEBIAN_RELEASE}-slim AS toolchain
 # npm through corepack (Debian's nodejs depends on it): one small download instead of Debian's npm
 # package and its hundreds of node-* packages.
 ARG NPM_VERSION=10.9.2
 # Behind a TLS-inspecting proxy, pass its CA: --build-arg EXTRA_CA_CERT="$(cat proxy-ca.pem)".
 ARG EXTRA_CA_CERT=""
-# Layers from the least to the most often changed, so a rebuild after a source change reuses the
-# toolchain and the installed dependencies (only the last two steps of this stage run again).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
  && if [ -n "$EXTRA_CA_CERT" ]; then printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/build-extra.crt && update-ca-certificates; fi \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-# Only the provider workspace's dependencies (and its compiler), not the app's or the tests'.
+# Only the provider workspace's manifests: the dependency layers below change with the lock file,
+# never with a source change.
 COPY package.json package-lock.json .npmrc app.json /src/
 COPY provider/package.json /src/provider/package.json
-RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund
-# Then the sources: compile, drop dev dependencies, gather the runtime tree in /out
-# (provider/node_modules holds versions that differ from the root's hoisted ones, e.g. jose 5
-# beside openid-client's jose 4).
-COPY provider/ /src/provider/
-RUN cd /src \
- && rm -rf provider/dist \
- && node provider/scripts/build.js \
- && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --omit=dev --no-audit --no-fund \
+
+# The runtime dependencies, already in the image's layout (provider/node_modules holds versions
+# that differ from the root's hoisted ones, e.g. jose 5 beside openid-client's jose 4).
+FROM toolchain AS runtime-deps
+RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --omit=dev --no-audit --no-fund \
  && mkdir -p /out/provider \
  && cp -a node_modules package.json app.json /out/ \
- && cp -a provider/dist provider/bin provider/package.json /out/provider/ \
- && if [ -d provider/node_modules ]; then cp -a provider/node_modules /out/provider/; fi \
- && rm -f /out/provider/dist/.tsbuildinfo
+ && cp provider/package.json /out/provider/ \
+ && if [ -d provider/node_modules ]; then cp -a provider/node_modules /out/provider/; fi
+
+# The compiler and the sources: after a source change only the last two steps run again.
+FROM toolchain AS build
+RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund
+COPY provider/ /src/provider/
+RUN cd /src && rm -rf provider/dist && node provider/scripts/build.js && rm -f provider/dist/.tsbuildinfo
 
 FROM debian:${DEBIAN_RELEASE}-slim
 RUN apt-get update \
@@ -46,7 +46,9 @@ RUN apt-get update \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin hrm \
  && mkdir -p /data && chown hrm:hrm /data \
  && ln -s /app/provider/bin/hrm-sso.js /usr/local/bin/hrm-sso
-COPY --from=build /out /app
+COPY --from=runtime-deps /out /app
+COPY provider/bin /app/provider/bin
+COPY --from=build /src/provider/dist /app/provider/dist
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8000 DATA_DIR=/data
 USER hrm

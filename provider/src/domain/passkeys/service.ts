@@ -2,16 +2,12 @@
 // verification, sign-in options and verification. The relying party is ISSUER: its host name is
 // the RP ID and its origin the only accepted origin, read at each call (tests and restarts may
 // change the issuer). Every failure is a value with a code and a sentence for the person.
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Config } from '../../kernel/config';
 import type { UserDoc } from '../../db/schema';
@@ -19,6 +15,11 @@ import { digest } from '../../kernel/security/tokens';
 import { MAX_PASSKEYS_PER_USER, type PasskeyDoc, type PasskeyStore } from '../../store/passkeys';
 import type { TokenStore } from '../../store/tokens';
 import type { TakenChallenge } from './challenge';
+
+// Loaded at the first ceremony, not at start: the library and its ASN.1 stack take ~0.3 s to
+// load, which every CLI command and every provider start would otherwise pay.
+let webauthnLibrary: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthn = () => (webauthnLibrary ??= import('@simplewebauthn/server'));
 
 /** `passkey`: the stored passkey the answer named, when known (for the audit of a suspected clone). */
 export type PasskeyFailure = { ok: false; reason: PasskeyFailureReason; message: string; status: number; passkey?: PasskeyDoc };
@@ -70,6 +71,7 @@ export class PasskeyService {
     const existing = await this.deps.store.list(user._id);
     if (existing.length >= MAX_PASSKEYS_PER_USER) return fail('too_many', `You have ${MAX_PASSKEYS_PER_USER} passkeys, the most an account can have. Remove one you no longer use first.`, 409);
     const { rpID, rpName } = this.relyingParty();
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName,
       rpID,
@@ -94,6 +96,7 @@ export class PasskeyService {
     const { rpID, origin } = this.relyingParty();
     let info;
     try {
+      const { verifyRegistrationResponse } = await webauthn();
       const v = await verifyRegistrationResponse({ response: response as RegistrationResponseJSON, expectedChallenge: claimed.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
       if (!v.verified) return fail('not_verified', 'The passkey could not be verified, so it was not added. Try again.', 400);
       info = v.registrationInfo;
@@ -118,6 +121,7 @@ export class PasskeyService {
 
   /** Sign-in options: for the pending account's passkeys (second step) or any discoverable one (passwordless). */
   async authenticationOptions(passkeys: PasskeyDoc[] | undefined): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({
       rpID: this.relyingParty().rpID,
       timeout: this.timeoutMs,
@@ -145,6 +149,7 @@ export class PasskeyService {
     const { rpID, origin } = this.relyingParty();
     let info;
     try {
+      const { verifyAuthenticationResponse } = await webauthn();
       const v = await verifyAuthenticationResponse({
         response: answer,
         expectedChallenge: claimed.challenge,

@@ -2,7 +2,6 @@
 // verify() answers the time step the code belongs to, so callers can refuse a replayed code
 // (a code is accepted only for a step later than the last one used).
 import { authenticator } from 'otplib';
-import QRCode from 'qrcode';
 
 const STEP_SECONDS = 30;
 const totp = authenticator.clone({ window: 1, step: STEP_SECONDS, digits: 6 });
@@ -32,7 +31,9 @@ export function otpauthUri(secret: string, account: string, issuer: string): str
 }
 
 /** The QR code of the URI as a PNG data: URL (the CSP allows data: images, no script needed). */
-export function qrDataUrl(uri: string): Promise<string> {
+export async function qrDataUrl(uri: string): Promise<string> {
+  // Loaded when a set-up page needs it, not at every start.
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 232 });
 }
 

@@ -1,7 +1,7 @@
 // Reads the whole directory (people and the mapped groups) before anything is changed, so a
 // directory that fails part-way through changes nothing. ldapts: ldaps://, or ldap:// + StartTLS.
 import fs from 'node:fs';
-import { Client, type Entry } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
 import { AppError } from '../../../kernel/errors';
 import { normaliseDn, type DirectorySettings } from './presets';
 
@@ -18,7 +18,9 @@ function tlsOptions(s: DirectorySettings) {
 }
 
 export async function openDirectory(s: DirectorySettings): Promise<Client> {
-  return new Client({ url: s.url, timeout: s.timeoutMs, connectTimeout: s.timeoutMs, tlsOptions: tlsOptions(s), strictDN: false });
+  // Loaded when a directory is first read, not at every start.
+  const { Client: LdapClient } = await import('ldapts');
+  return new LdapClient({ url: s.url, timeout: s.timeoutMs, connectTimeout: s.timeoutMs, tlsOptions: tlsOptions(s), strictDN: false });
 }
 
 /** Directory errors in one sentence (never the password). */
