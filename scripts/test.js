@@ -81,48 +81,91 @@ function preconditions() {
   }
 }
 
-preconditions();
-// 2. Static checks and builds shared by every suite.
-run('typecheck', process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
-run('layering (dependency-cruiser)', process.execPath, [path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'provider/src', 'app-src', 'HrmSsoApp.ts', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']);
-run('provider build', process.execPath, [path.join(ROOT, 'provider', 'scripts', 'build.js')]);
-run('app zip', process.execPath, [path.join(ROOT, 'scripts', 'package-app.js')]);
-// 3. The suites, in their own process group: whatever a test leaves running (a browser, a server)
-// is stopped with the group when jest ends, so `npm test` never hangs on a leftover child.
-const workers = process.env.TEST_WORKERS || '2';
-const jest = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), `--maxWorkers=${workers}`, ...process.argv.slice(2)], {
-  cwd: ROOT,
-  stdio: 'inherit',
-  detached: true,
-});
-const killGroup = (signal) => {
-  try {
-    process.kill(-jest.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-};
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup(signal));
-/** What is still running in jest's process group (Linux /proc), to name it when it is stopped. */
-function leftovers() {
-  try {
-    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(fields[2]) === jest.pid ? [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))] : [];
-      } catch {
-        return [];
-      }
+/**
+ * Runs lanes of steps side by side (each lane in order), output kept per step and printed when it
+ * ends, so two lanes never interleave lines. The first failure prints its output and stops.
+ */
+async function runLanes(lanes) {
+  const runStep = ([what, command, args]) =>
+    new Promise((resolve) => {
+      const t0 = Date.now();
+      process.stdout.write(`▸ ${what}\n`);
+      const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('close', (code, signal) => {
+        process.stdout.write(output);
+        if (code !== 0) {
+          process.stderr.write(`\n✗ ${what} failed (exit ${code ?? signal}).\n`);
+          process.exit(code || 1);
+        }
+        process.stdout.write(`  ✓ ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+        resolve();
+      });
     });
-  } catch {
-    return [];
-  }
+  await Promise.all(lanes.map(async (steps) => {
+    for (const step of steps) await runStep(step);
+  }));
 }
-jest.on('exit', (code, signal) => {
-  const left = leftovers();
-  if (killGroup('SIGKILL')) process.stdout.write(`npm test: stopped what the tests left running${left.length ? `: ${[...new Set(left)].join(', ')}` : ''}.\n`);
-  process.stdout.write(`npm test: ${((Date.now() - started) / 60000).toFixed(1)} min in all\n`);
-  process.exit(code ?? (signal ? 1 : 0));
-});
+
+async function main() {
+  preconditions();
+  // 2. Static checks and builds shared by every suite: two lanes on the two cores.
+  const node = process.execPath;
+  await runLanes([
+    [
+      ['typecheck', node, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
+      ['layering (dependency-cruiser)', node, [path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'provider/src', 'app-src', 'HrmSsoApp.ts', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
+    ],
+    [
+      ['provider build', node, [path.join(ROOT, 'provider', 'scripts', 'build.js')]],
+      ['app zip', node, [path.join(ROOT, 'scripts', 'package-app.js')]],
+    ],
+  ]);
+  runSuites();
+}
+
+function runSuites() {
+  // 3. The suites, in their own process group: whatever a test leaves running (a browser, a server)
+  // is stopped with the group when jest ends, so `npm test` never hangs on a leftover child.
+  const workers = process.env.TEST_WORKERS || '2';
+  const jest = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), `--maxWorkers=${workers}`, ...process.argv.slice(2)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    detached: true,
+  });
+  const killGroup = (signal) => {
+    try {
+      process.kill(-jest.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup(signal));
+  /** What is still running in jest's process group (Linux /proc), to name it when it is stopped. */
+  function leftovers() {
+    try {
+      return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return Number(fields[2]) === jest.pid ? [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))] : [];
+        } catch {
+          return [];
+        }
+      });
+    } catch {
+      return [];
+    }
+  }
+  jest.on('exit', (code, signal) => {
+    const left = leftovers();
+    if (killGroup('SIGKILL')) process.stdout.write(`npm test: stopped what the tests left running${left.length ? `: ${[...new Set(left)].join(', ')}` : ''}.\n`);
+    process.stdout.write(`npm test: ${((Date.now() - started) / 60000).toFixed(1)} min in all\n`);
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+main();
