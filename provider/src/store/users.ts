@@ -233,6 +233,11 @@ export class UserStore {
     await this.db.users.updateOne({ _id: id }, language ? { $set: { language } } : { $unset: { language: '' } });
   }
 
+  /** Undoes a creation whose next step failed (an import row): only for an account made moments ago. */
+  async removeJustCreated(id: string): Promise<void> {
+    await this.db.users.deleteOne({ _id: id });
+  }
+
   async setActive(username: string, active: boolean): Promise<UserDoc> {
     const user = await this.require(username);
     await this.db.users.updateOne({ _id: user._id }, { $set: { active, updatedAt: new Date() } });

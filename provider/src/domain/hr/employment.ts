@@ -7,6 +7,7 @@ import type { UserDoc } from '../../db/schema';
 import { AppError } from '../../kernel/errors';
 import type { TokenStore } from '../../store/tokens';
 import { endUserAccess } from '../../store/user-access';
+import { userExists, writeEmployment } from '../../store/employment';
 import { normaliseUsername, zodMessage } from '../../store/users';
 import { SLUG } from './groups';
 
@@ -99,7 +100,7 @@ export async function changeEmployment(db: Database, tokens: TokenStore, user: U
   for (const k of cleared) $unset[FIELD[k as Exclude<keyof EmploymentInput, 'status'>]] = '';
   if (v.manager !== undefined) {
     if (v.manager === user.username) throw new AppError('invalid_employment', 'A user cannot be their own manager.');
-    if (!(await db.users.findOne({ username: v.manager }, { projection: { _id: 1 } }))) throw new AppError('invalid_employment', `There is no user named "${v.manager}" to be the manager.`);
+    if (!(await userExists(db, v.manager))) throw new AppError('invalid_employment', `There is no user named "${v.manager}" to be the manager.`);
     $set.manager = v.manager;
   }
   if (v.employeeNumber !== undefined) $set.employeeNumber = v.employeeNumber;
@@ -133,7 +134,7 @@ export async function changeEmployment(db: Database, tokens: TokenStore, user: U
     }
   }
   for (const k of Object.keys($set)) delete $unset[k];
-  const updated = await db.users.findOneAndUpdate({ _id: user._id }, Object.keys($unset).length ? { $set, $unset } : { $set }, { returnDocument: 'after' });
+  const updated = await writeEmployment(db, user._id, $set, $unset);
   if (!updated) throw new AppError('unknown_user', 'No such user.', 404);
   const fields = [...new Set([...Object.keys($set), ...Object.keys($unset)])].filter((k) => k !== 'updatedAt');
   const change: EmploymentChange = { fields, user: updated, rehired };

@@ -2,13 +2,11 @@
 // grant type the token endpoint runs (through @node-oauth/oauth2-server's extendedGrantTypes)
 // with authorization_pending, slow_down, access_denied and expired_token answers.
 import crypto from 'node:crypto';
-import { isDuplicateKey } from '../../db/errors';
 import { AbstractGrantType, InvalidGrantError, InvalidRequestError, OAuthError as LibraryError, type Client, type Request as LibraryRequest, type Token, type User } from '@node-oauth/oauth2-server';
 import type { Config } from '../../kernel/config';
-import type { Database } from '../../db/connect';
 import { digest, randomToken } from '../../kernel/security/tokens';
 import type { TokenStore } from '../../store/tokens';
-import { trackExpiry } from '../../db/expiry';
+import type { DeviceCodeStore } from '../../store/device-codes';
 import type { DeviceCodeDoc } from '../../db/oidc-schema';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -35,7 +33,7 @@ export type PollOutcome = { kind: 'approved'; doc: DeviceCodeDoc } | { kind: 'er
 
 export class DeviceCodes {
   constructor(
-    private readonly db: Database,
+    private readonly store: DeviceCodeStore,
     private readonly config: Config,
     private readonly tokens: TokenStore,
   ) {}
@@ -54,14 +52,9 @@ export class DeviceCodes {
         expiresAt: new Date(now.getTime() + this.config.DEVICE_CODE_EXPIRE_SECONDS * 1000),
         createdAt: now,
       };
-      try {
-        await this.db.deviceCodes.insertOne(doc);
-        await trackExpiry(this.db, [{ collection: 'device_codes', id: doc._id, expiresAt: doc.expiresAt }]);
-        return { deviceCode, doc };
-      } catch (err) {
-        // A user-code collision (unique index): draw again.
-        if (!isDuplicateKey(err) || attempt >= 4) throw err;
-      }
+      if (await this.store.insert(doc)) return { deviceCode, doc };
+      // A user-code collision (unique index): draw again.
+      if (attempt >= 4) throw new Error('Could not draw a free device user code in 5 attempts.');
     }
   }
 
@@ -69,19 +62,18 @@ export class DeviceCodes {
   async pendingByUserCode(input: unknown, now = new Date()): Promise<DeviceCodeDoc | null> {
     const userCode = normalizeUserCode(input);
     if (!userCode) return null;
-    const doc = await this.db.deviceCodes.findOne({ userCode });
+    const doc = await this.store.byUserCode(userCode);
     return doc && doc.status === 'pending' && doc.expiresAt > now ? doc : null;
   }
 
   async decide(id: string, decision: { approved: boolean; userId: string }): Promise<boolean> {
-    const r = await this.db.deviceCodes.updateOne({ _id: id, status: 'pending' }, { $set: { status: decision.approved ? 'approved' : 'denied', userId: decision.userId } });
-    return r.modifiedCount === 1;
+    return this.store.decide(id, decision.approved ? 'approved' : 'denied', decision.userId);
   }
 
   /** One poll of the token endpoint (RFC 8628 §3.4–3.5). */
   async poll(deviceCode: string, clientId: string, now = new Date()): Promise<PollOutcome> {
     const fail = (code: string, description: string): PollOutcome => ({ kind: 'error', error: new LibraryError(description, { code: 400, name: code }) });
-    const doc = await this.db.deviceCodes.findOne({ _id: digest(deviceCode) });
+    const doc = await this.store.byId(digest(deviceCode));
     if (!doc || doc.clientId !== clientId) return fail('invalid_grant', 'Unknown device_code.');
     if (doc.expiresAt <= now) return fail('expired_token', 'The device_code has expired: start a new device authorization.');
     if (doc.status === 'denied') return fail('access_denied', 'The user declined the authorization.');
@@ -96,8 +88,8 @@ export class DeviceCodes {
     // value counts as a poll; the others polled too fast. The conditional update decides on
     // MongoDB; FerretDB v1 applies updates as read-then-write (two can "match"), so a unique
     // claim on the value read — the one atomic step there (store/rate-limits.ts) — picks one.
-    const moved = await this.db.deviceCodes.updateOne({ _id: doc._id, lastPollAt: doc.lastPollAt }, { $set: { lastPollAt: now, ...(tooSoon ? { interval: doc.interval + 5 } : {}) } });
-    if (moved.modifiedCount === 0 || !(await this.tokens.claimOnce(`device-poll:${doc._id}:${doc.lastPollAt?.getTime() ?? 'first'}`, doc.expiresAt))) return slowDown();
+    const moved = await this.store.movePoll(doc._id, doc.lastPollAt, now, tooSoon ? doc.interval + 5 : undefined);
+    if (!moved || !(await this.tokens.claimOnce(`device-poll:${doc._id}:${doc.lastPollAt?.getTime() ?? 'first'}`, doc.expiresAt))) return slowDown();
     if (tooSoon) return slowDown();
     return fail('authorization_pending', 'The user has not finished the authorization yet.');
   }

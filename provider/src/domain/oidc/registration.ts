@@ -2,7 +2,6 @@
 // DYNAMIC_CLIENT_REGISTRATION=true. Registering needs an initial access token from the CLI (single
 // use); each registered client gets its own registration access token for read, update and delete.
 import type { Config } from '../../kernel/config';
-import type { Database } from '../../db/connect';
 import type { ClientDoc, GrantType } from '../../db/schema';
 import { AppError } from '../../kernel/errors';
 import { digest, matchesDigest, randomToken } from '../../kernel/security/tokens';
@@ -10,7 +9,7 @@ import type { ClientStore } from '../../store/clients';
 import { checkAppearance } from '../../store/client-appearance';
 import type { TokenStore } from '../../store/tokens';
 import { DEVICE_CODE_GRANT } from './device';
-import { trackExpiry } from '../../db/expiry';
+import type { RegistrationStore } from '../../store/registrations';
 
 const REGISTRABLE_GRANTS: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT];
 const RESPONSE_TYPES = ['code', 'code id_token'];
@@ -100,7 +99,7 @@ export function metadataOf(c: ClientDoc, config: Config): Record<string, unknown
 
 export class Registrations {
   constructor(
-    private readonly db: Database,
+    private readonly store: RegistrationStore,
     private readonly clients: ClientStore,
     private readonly tokens: TokenStore,
   ) {}
@@ -110,14 +109,14 @@ export class Registrations {
     const token = randomToken(32);
     const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000);
     const id = digest(token);
-    await Promise.all([this.db.registrationTokens.insertOne({ _id: id, note, createdAt: now, expiresAt, usedAt: null }), trackExpiry(this.db, [{ collection: 'registration_tokens', id, expiresAt }])]);
+    await this.store.addInitialToken(id, note, now, expiresAt);
     return { token, expiresAt };
   }
 
   /** Registers a client with an initial access token; the token is spent only by a successful registration. */
   async register(initialToken: string, metadata: ClientMetadata, now = new Date()): Promise<{ client: ClientDoc; clientSecret: string | null; registrationAccessToken: string } | 'bad_token'> {
     const id = digest(initialToken);
-    const doc = await this.db.registrationTokens.findOne({ _id: id });
+    const doc = await this.store.initialToken(id);
     if (!doc || doc.usedAt || doc.expiresAt <= now) return 'bad_token';
     let created;
     try {
@@ -141,16 +140,16 @@ export class Registrations {
       await this.clients.delete(created.client._id);
       return 'bad_token';
     }
-    await this.db.registrationTokens.updateOne({ _id: id }, { $set: { usedAt: now, usedFor: created.client._id } });
+    await this.store.markInitialTokenUsed(id, created.client._id, now);
     const registrationAccessToken = randomToken(32);
-    await this.db.registrations.insertOne({ _id: created.client._id, accessTokenDigest: digest(registrationAccessToken), createdAt: now });
+    await this.store.addRegistration(created.client._id, digest(registrationAccessToken), now);
     return { ...created, registrationAccessToken };
   }
 
   /** RFC 7592: the client a registration access token manages, or null. */
   async authorize(clientId: string, registrationAccessToken: string | undefined): Promise<ClientDoc | null> {
     if (!registrationAccessToken) return null;
-    const reg = await this.db.registrations.findOne({ _id: clientId });
+    const reg = await this.store.registration(clientId);
     if (!reg || !matchesDigest(registrationAccessToken, reg.accessTokenDigest)) return null;
     return this.clients.byId(clientId);
   }
@@ -172,6 +171,6 @@ export class Registrations {
 
   async remove(client: ClientDoc): Promise<void> {
     await this.clients.delete(client._id);
-    await this.db.registrations.deleteOne({ _id: client._id });
+    await this.store.removeRegistration(client._id);
   }
 }

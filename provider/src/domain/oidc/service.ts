@@ -12,6 +12,8 @@ import { OidcGrants } from '../../store/oidc-grants';
 import { signIdToken } from './id-token';
 import { SigningKeys } from '../../store/signing-keys';
 import { DeviceCodes } from './device';
+import { DeviceCodeStore } from '../../store/device-codes';
+import { RegistrationStore } from '../../store/registrations';
 import { Registrations } from './registration';
 import type { ClaimsRequest } from '../../db/oidc-schema';
 
@@ -35,8 +37,8 @@ export class OidcService {
   constructor(private readonly deps: OidcDeps) {
     this.keys = new SigningKeys(deps.db, deps.config);
     this.grants = new OidcGrants(deps.db, deps.config);
-    this.devices = new DeviceCodes(deps.db, deps.config, deps.tokens);
-    this.registrations = new Registrations(deps.db, deps.clients, deps.tokens);
+    this.devices = new DeviceCodes(new DeviceCodeStore(deps.db), deps.config, deps.tokens);
+    this.registrations = new Registrations(new RegistrationStore(deps.db), deps.clients, deps.tokens);
   }
 
   /** Claims the consent page must name because the claims request asks beyond the scopes. */

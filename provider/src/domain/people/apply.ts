@@ -100,7 +100,7 @@ async function create(services: Services, source: ChangeSource, input: PersonInp
       user = change.user;
       if (change.accessEnded) left = change.accessEnded;
     } catch (err) {
-      await db.users.deleteOne({ _id: user._id });
+      await users.removeJustCreated(user._id);
       throw err;
     }
   }
