@@ -3,7 +3,11 @@
 //    of the Database handle (db.users, services.db.consents, db[collection], db.db…) — they call
 //    store/ and domain/. Two files are exempt: http/app.ts hands the raw connection to the sweeper
 //    and http/middleware/session.ts to connect-mongo;
-// 2. dependency-cruiser (.dependency-cruiser.cjs) finds no upward import and no cycle in
+// 2. nor does any other layer above store/: domain/, jobs/, cli/ and tools/ call stores (the only
+//    place with database calls besides db/ itself), except jobs/sweeper.ts, which executes
+//    db/expiry.ts's due lists and leases; the composition root (main.ts, server.ts) only hands
+//    the connection over;
+// 3. dependency-cruiser (.dependency-cruiser.cjs) finds no upward import and no cycle in
 //    provider/src. (app-src is checked by the same rules once its reorganisation lands; until then
 //    it still reports one cycle, so this test cruises provider/src only.)
 import { execFile } from 'node:child_process';
@@ -57,6 +61,15 @@ test('no route handler under provider/src/http/ touches the database', () => {
   const members = databaseMembers();
   const files = sourceFiles(HTTP).filter((f) => !EXEMPT.has(path.relative(HTTP, f).split(path.sep).join('/')));
   expect(files.length).toBeGreaterThan(30);
+  const offenders = files.flatMap((f) => databaseAccesses(fs.readFileSync(f, 'utf8'), members).map((hit) => `${path.relative(ROOT, f)}:${hit}`));
+  expect(offenders).toEqual([]);
+});
+
+test('no file in domain/, jobs/, cli/ or tools/ touches the database: they go through store/', () => {
+  const members = databaseMembers();
+  // The sweeper executes db/expiry.ts's due lists and leases: raw collections by name are its job.
+  const files = ['domain', 'jobs', 'cli', 'tools'].flatMap((layer) => sourceFiles(path.join(ROOT, 'provider/src', layer))).filter((f) => !f.endsWith(path.join('jobs', 'sweeper.ts')));
+  expect(files.length).toBeGreaterThan(60);
   const offenders = files.flatMap((f) => databaseAccesses(fs.readFileSync(f, 'utf8'), members).map((hit) => `${path.relative(ROOT, f)}:${hit}`));
   expect(offenders).toEqual([]);
 });

@@ -62,7 +62,7 @@ export async function seedWorkingSet(config: Config, d: Database): Promise<Worki
 
 function model(config: Config, d: Database) {
   const services = createServices(config, d);
-  return { services, model: createOAuthModel({ db: d, config, clock: services.clock, clients: services.clients, users: services.users, tokens: services.tokens, passkeys: services.passkeys.store, log: createLogger('silent'), twoFactor: services.twoFactor }) };
+  return { services, model: createOAuthModel({ config, clock: services.clock, clients: services.clients, users: services.users, tokens: services.tokens, passkeys: services.passkeys.store, log: createLogger('silent'), twoFactor: services.twoFactor }) };
 }
 
 /** `n` access + refresh token pairs through the provider's saveToken, 16 at a time. */

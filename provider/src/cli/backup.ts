@@ -41,7 +41,7 @@ export function backupCommands(program: Command, globals: () => GlobalOptions): 
       const backup = await readBackup(source);
       await withServices(globals().json, async ({ db, audit, out }) => {
         if (await holdsData(db)) {
-          throw new AppError('database_not_empty', `The database ${db.db.databaseName} already holds users, clients or tokens: restore into a fresh DATA_DIR (or an empty MONGO_DB); nothing was changed.`);
+          throw new AppError('database_not_empty', `The database ${config.MONGO_DB} already holds users, clients or tokens: restore into a fresh DATA_DIR (or an empty MONGO_DB); nothing was changed.`);
         }
         const restored = await restoreBackup(db, backup);
         await audit.record('cli', 'restore', source, { createdAt: backup.header.createdAt });

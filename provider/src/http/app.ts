@@ -68,7 +68,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   // The first session secret also keys the sign-in form's CSRF cookie and the limiter's account keys.
   const signingSecret = purposeKeys(config, 'rate-limit-keys')[0];
   const limiters = createRateLimiters(config, db, log, signingSecret);
-  const oauth = createOAuthServer(createOAuthModel({ db, config, clock, clients, users, tokens, log, twoFactor: services.twoFactor, passkeys: services.passkeys.store }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
+  const oauth = createOAuthServer(createOAuthModel({ config, clock, clients, users, tokens, log, twoFactor: services.twoFactor, passkeys: services.passkeys.store }), config, { [DEVICE_CODE_GRANT]: deviceCodeGrantType(oidc.devices) });
 
   // Machine endpoints: no cookies, no sessions.
   app.get('/healthz', healthHandler(db));

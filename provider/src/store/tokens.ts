@@ -23,7 +23,7 @@ import { isDuplicateKey } from '../db/errors';
 import type { Collection, Filter } from 'mongodb';
 import type { Clock } from '../kernel/clock';
 import type { Database } from '../db/connect';
-import type { AccessTokenDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
+import type { AccessTokenDoc, AuthorizationCodeDoc, ClientDoc, RefreshTokenDoc } from '../db/schema';
 import { digest } from '../kernel/security/tokens';
 import { seal, unseal } from '../kernel/security/seal';
 import { markerKeys, markerRevokes, type RevocationStore } from './revocations';
@@ -322,6 +322,15 @@ export class TokenStore {
       this.db.refreshTokens.find(filter, { projection, limit: 5000 }).toArray(),
     ]);
     return { access, refresh };
+  }
+
+  /** Stores an authorization code (its _id is the code's digest) and enters it on the due list. */
+  async saveCode(doc: AuthorizationCodeDoc): Promise<void> {
+    await Promise.all([trackExpiry(this.db, [{ collection: 'authorization_codes', id: doc._id, expiresAt: doc.expiresAt }]), this.db.codes.insertOne(doc)]);
+  }
+
+  codeByDigest(id: string): Promise<AuthorizationCodeDoc | null> {
+    return this.db.codes.findOne({ _id: id });
   }
 
   /** Marks a user's unredeemed codes for one client used (withdrawing a connected app). */

@@ -8,7 +8,6 @@
 import { InvalidGrantError, type AuthorizationCodeModel, type ClientCredentialsModel, type PasswordModel, type Client, type User, type Token, type AuthorizationCode } from '@node-oauth/oauth2-server';
 import type { Config } from '../../kernel/config';
 import type { Clock } from '../../kernel/clock';
-import type { Database } from '../../db/connect';
 import type { ClientDoc } from '../../db/schema';
 import type { Logger } from '../../kernel/log';
 import { digest, randomToken } from '../../kernel/security/tokens';
@@ -17,11 +16,9 @@ import { newFamilyId, type TokenStore } from '../../store/tokens';
 import type { UserStore } from '../../store/users';
 import type { TwoFactorStore } from '../../store/two-factor';
 import type { PasskeyStore } from '../../store/passkeys';
-import { trackExpiry } from '../../db/expiry';
 import { addSeconds, lifetimesFor, refreshExpiry } from './lifetimes';
 
 export interface ModelDeps {
-  db: Database;
   config: Config;
   clock: Clock;
   clients: ClientStore;
@@ -53,7 +50,7 @@ export function toLibraryClient(c: ClientDoc, config?: Config): Client {
 export type OAuthModel = AuthorizationCodeModel & ClientCredentialsModel & PasswordModel;
 
 export function createOAuthModel(deps: ModelDeps): OAuthModel {
-  const { db, config, tokens, log, clock } = deps;
+  const { config, tokens, log, clock } = deps;
 
   const model: OAuthModel = {
     generateAccessToken: async () => randomToken(32),
@@ -69,7 +66,7 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
 
     async saveAuthorizationCode(code, client, user) {
       const c = code as AuthorizationCode & { codeChallenge?: string; codeChallengeMethod?: 'S256' | 'plain'; extra?: Record<string, unknown> };
-      await Promise.all([trackExpiry(db, [{ collection: 'authorization_codes', id: digest(c.authorizationCode), expiresAt: c.expiresAt }]), db.codes.insertOne({
+      await tokens.saveCode({
         _id: digest(c.authorizationCode),
         clientId: client.id,
         userId: user.id,
@@ -80,12 +77,12 @@ export function createOAuthModel(deps: ModelDeps): OAuthModel {
         expiresAt: c.expiresAt,
         createdAt: clock.now(),
         ...(c.extra ? { extra: c.extra } : {}),
-      })]);
+      });
       return { ...c, client, user };
     },
 
     async getAuthorizationCode(code) {
-      const doc = await db.codes.findOne({ _id: digest(code) });
+      const doc = await tokens.codeByDigest(digest(code));
       if (!doc) return false;
       const user: GrantUser = { id: doc.userId, familyId: doc._id, credentialCreatedAt: doc.createdAt, codeExtra: doc.extra };
       return {

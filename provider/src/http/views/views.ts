@@ -27,7 +27,8 @@ export function createViews(config: Config): nunjucks.Environment {
   env.addGlobal('tHtml', function (this: unknown, key: string, values: Record<string, unknown> = {}) {
     const ctx = (this as { ctx?: { t?: (k: string, o: object) => string } }).ctx;
     const t = ctx?.t ?? getTranslator().forLanguage('en');
-    const text = t(key, { ...values, interpolation: { escapeValue: true } });
+    // Nunjucks' own escaper (& < > " '), so a URL value reads the same as in a {{ }} expression.
+    const text = t(key, { ...values, interpolation: { escapeValue: true, escape: (v: unknown) => (nunjucks.lib as unknown as { escape(s: string): string }).escape(String(v)) } });
     return key.endsWith('_html') ? new nunjucks.runtime.SafeString(text) : text;
   });
   env.addFilter('localDay', function (this: unknown, d: Date | undefined) {
