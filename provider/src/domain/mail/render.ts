@@ -5,8 +5,10 @@ import nunjucks from 'nunjucks';
 import path from 'node:path';
 import type { Config } from '../../kernel/config';
 import { organizationLabel, supportHref, textOnAccent } from '../../kernel/brand';
+import { languageDirection } from '../../kernel/i18n/languages';
+import { getTranslator } from '../../kernel/i18n/translator';
 import { safeDisplayName } from './address';
-import type { MailMessage } from './messages';
+import { helpWords, type MailMessage } from './messages';
 
 export interface RenderedMail {
   subject: string;
@@ -24,15 +26,19 @@ function absoluteLogo(config: Config): string | undefined {
   return config.LOGO_URL.startsWith('/') ? `${config.issuer}${config.LOGO_URL}` : config.LOGO_URL;
 }
 
-/** Where people get help, as words for the mail: the support contact or "your administrators". */
-export function helpText(config: Config): string {
-  return config.SUPPORT_CONTACT ?? 'your administrators';
+/** Where people get help, as words for a mail in `lang`: the support contact or "your administrators". */
+export function helpText(config: Config, lang = 'en'): string {
+  return helpWords(getTranslator().forLanguage(lang), config.SUPPORT_CONTACT);
 }
 
 export function renderMail(config: Config, message: MailMessage): RenderedMail {
   const accent = config.ACCENT_COLOR.toLowerCase();
   const context = {
     message,
+    // The mail's language: <html lang/dir> and the words around the message (footer, link hint).
+    lang: message.lang,
+    dir: languageDirection(message.lang),
+    t: getTranslator().forLanguage(message.lang),
     productName: config.PRODUCT_NAME,
     organizationLabel: organizationLabel(config),
     logoUrl: absoluteLogo(config),
