@@ -1,5 +1,6 @@
 // A MailMessage (messages.ts) → subject, plain-text part and HTML part with the pages' branding:
-// product and organisation name, logo, accent colour, help contact. Nunjucks with autoescape for
+// product and organisation name, logo, accent colour, help contact; the words around the message
+// (link hint, footer) and <html lang dir> in the message's language. Nunjucks with autoescape for
 // the HTML; links are absolute on ISSUER (a mail has no base URL).
 import nunjucks from 'nunjucks';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { organizationLabel, supportHref, textOnAccent } from '../../kernel/brand
 import { languageDirection } from '../../kernel/i18n/languages';
 import { getTranslator } from '../../kernel/i18n/translator';
 import { safeDisplayName } from './address';
-import { helpWords, type MailMessage } from './messages';
+import type { MailMessage } from './messages';
 
 export interface RenderedMail {
   subject: string;
@@ -24,11 +25,6 @@ const textEnv = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS), {
 function absoluteLogo(config: Config): string | undefined {
   if (!config.LOGO_URL) return undefined;
   return config.LOGO_URL.startsWith('/') ? `${config.issuer}${config.LOGO_URL}` : config.LOGO_URL;
-}
-
-/** Where people get help, as words for a mail in `lang`: the support contact or "your administrators". */
-export function helpText(config: Config, lang = 'en'): string {
-  return helpWords(getTranslator().forLanguage(lang), config.SUPPORT_CONTACT);
 }
 
 export function renderMail(config: Config, message: MailMessage): RenderedMail {
