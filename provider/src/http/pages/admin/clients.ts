@@ -5,7 +5,6 @@ import type { ClientDoc, ClientPreset } from '../../../db/schema';
 import { AppError } from '../../../kernel/errors';
 import { PRESET_DEFAULTS, PRESETS, type TokenLifetimes } from '../../../store/clients';
 import type { Config } from '../../../kernel/config';
-import { lifetimesFor } from '../../../domain/oauth/lifetimes';
 import { requireCsrf } from '../../middleware/csrf';
 import { audit, checkbox, completeSubmission, field, formNonce, newFormNonce, noticeFrom, once, redirectUriList, releaseSubmission, type PageDeps } from '../../kit/pages';
 import { connectValues, expectedRedirectFor, expectedRedirectTemplate, loginSetups, matchingRedirectUris } from '../../../domain/rocketchat/connect-values';
@@ -22,7 +21,6 @@ export const PRESET_LABELS: Record<ClientPreset, string> = {
   generic: 'Generic OAuth 2.0 client',
   'oidc-web': 'OpenID Connect web application',
 };
-
 
 function lifetimeDefaults(config: Config) {
   return { access: config.ACCESS_TOKEN_EXPIRE_SECONDS, idle: config.REFRESH_TOKEN_EXPIRE_SECONDS, absolute: config.REFRESH_TOKEN_ABSOLUTE_SECONDS };
