@@ -30,7 +30,7 @@ export function mailCommands(program: Command, globals: () => GlobalOptions): vo
       if (!settings) throw new AppError('mail_not_configured', 'SMTP_URL is not set: set SMTP_URL and MAIL_FROM (see docs/mail.md), then run this again.');
       const sender = createMailSender(settings);
       try {
-        const rendered = renderMail(config, testMessage({ product: config.PRODUCT_NAME, description: settings.description }));
+        const rendered = renderMail(config, testMessage({ product: config.PRODUCT_NAME, description: settings.description, lang: config.DEFAULT_LANGUAGE }));
         const info = await sender.send({ to: { address: to }, ...rendered, id: crypto.randomUUID() }).catch((err: Error) => {
           throw new AppError('mail_failed', `Sending through ${settings.description} failed: ${err.message}`);
         });

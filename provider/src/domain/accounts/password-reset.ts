@@ -18,6 +18,7 @@ import type { Services } from '../services';
 import { passwordResetMessage } from '../mail/messages';
 import { setPasswordUrl } from './links';
 import { sendNotice } from './notices';
+import { mailLanguage } from '../mail/language';
 
 /** Finds the account a person typed into "Forgot password?": username or e-mail address. */
 async function findAccount(services: Services, typed: string): Promise<UserDoc | null> {
@@ -33,8 +34,10 @@ export function mayReceiveMail(user: Pick<UserDoc, 'active'> & Partial<Pick<User
 /**
  * Looks the account up and queues the reset mail; never throws (errors are logged). `perAccount`
  * caps the mails one account gets per window, however its name is typed (username or address).
+ * `lang`: the language of the page the request came from (res.locals.lang); the mail is in the
+ * account's language, else this one, else DEFAULT_LANGUAGE.
  */
-export async function requestPasswordReset(services: Services, typed: string, ctx: { log: Logger; ip?: string; perAccount?: Pick<SlotLimiter, 'take'> }): Promise<void> {
+export async function requestPasswordReset(services: Services, typed: string, ctx: { log: Logger; ip?: string; perAccount?: Pick<SlotLimiter, 'take'>; lang?: string }): Promise<void> {
   try {
     const user = await findAccount(services, typed);
     if (!user || !mayReceiveMail(user)) {
@@ -48,7 +51,7 @@ export async function requestPasswordReset(services: Services, typed: string, ct
     const { config, accountLinks, mail } = services;
     const ttlSeconds = config.MAIL_RESET_MINUTES * 60;
     const { token, expiresAt } = await accountLinks.create({ userId: user._id, purpose: 'password_reset', passwordHash: user.passwordHash, ttlSeconds, createdBy: user.username });
-    const message = passwordResetMessage(user, { product: config.PRODUCT_NAME, url: setPasswordUrl(config.issuer, token), expiresAt, ttlSeconds });
+    const message = passwordResetMessage(user, { product: config.PRODUCT_NAME, url: setPasswordUrl(config.issuer, token), expiresAt, ttlSeconds, lang: mailLanguage(config, user, ctx.lang) });
     const queued = await mail.queue({ name: user.name, email: user.email }, message, { userId: user._id, log: ctx.log });
     ctx.log.info({ event: 'password_reset_requested', found: true, userId: user._id, queued: queued.queued, ip: ctx.ip }, 'password reset link queued');
   } catch (err) {
@@ -77,7 +80,8 @@ export type SetPasswordResult =
   | { ok: false; reason: 'mismatch' | 'missing' | 'too_long' }
   | { ok: false; reason: 'weak'; message: string; feedback: string[] };
 
-export async function setPasswordWithLink(services: Services, input: { token: unknown; password: string; confirm: string }, ctx: { log: Logger }): Promise<SetPasswordResult> {
+/** `ctx.lang`: the page's language (res.locals.lang), for the "password changed" notice when the account has none. */
+export async function setPasswordWithLink(services: Services, input: { token: unknown; password: string; confirm: string }, ctx: { log: Logger; lang?: string }): Promise<SetPasswordResult> {
   const state = await openLink(services, input.token);
   if (!state.ok) return state;
   const { user, link } = state;
@@ -99,7 +103,7 @@ export async function setPasswordWithLink(services: Services, input: { token: un
     await services.audit.record(user.username, 'password.reset', user.username, { by: 'mail_link', tokensRevoked });
     ctx.log.info({ event: 'password_reset', userId: user._id, tokensRevoked }, 'password reset with a mailed link; sessions and tokens ended');
     await services.twoFactorLockouts.clear(user._id);
-    await sendNotice(services, user, 'password_changed', { by: 'reset', othersSignedOut: true }, ctx.log);
+    await sendNotice(services, user, 'password_changed', { by: 'reset', othersSignedOut: true }, ctx.log, ctx.lang);
   } else {
     await services.audit.record(user.username, 'user.invitation_accepted', user.username, { invitedBy: link.createdBy });
     ctx.log.info({ event: 'invitation_accepted', userId: user._id }, 'invited user set their first password');

@@ -1,11 +1,17 @@
 // What each mail says, as data: one subject, paragraphs, at most one button (an absolute link on
 // ISSUER) and a closing line. render.ts turns a message into the plain-text and HTML parts, so the
-// wording lives here once and both parts always say the same.
+// wording lives here once and both parts always say the same. The words come from the `mail`
+// catalogue (provider/src/locales/<lang>/mail.json) in the recipient's language (language.ts
+// chooses it); dates and durations follow that language too.
 import type { MailKind } from '../../db/mail-schema';
+import { formatDateTime } from '../../kernel/i18n/format';
+import { getTranslator, type Translate } from '../../kernel/i18n/translator';
 import { safeDisplayName } from './address';
 
 export interface MailMessage {
   kind: MailKind;
+  /** The language the mail is written in (a shipped language code). */
+  lang: string;
   subject: string;
   /** "Hello Ada Lovelace," */
   greeting: string;
@@ -20,39 +26,45 @@ export interface Recipient {
   username: string;
 }
 
+const translate = (lang: string): Translate => getTranslator().forLanguage(lang);
+
 /** "Hello Ada Lovelace," — a name from an import or a directory may hold line breaks: never in a mail. */
-const hello = (to: Recipient) => `Hello ${safeDisplayName(to.name) ?? to.username},`;
+const hello = (t: Translate, to: Recipient) => t('mail:greeting', { name: safeDisplayName(to.name) ?? to.username });
 
-const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-
-function hours(seconds: number): string {
-  if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
-  const minutes = Math.round(seconds / 60);
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+/** "72 hours", "30 minutes" in the mail's language. */
+function duration(t: Translate, seconds: number): string {
+  if (seconds % 3600 === 0) return t('mail:duration.hours', { count: seconds / 3600 });
+  return t('mail:duration.minutes', { count: Math.round(seconds / 60) });
 }
 
-export function invitationMessage(to: Recipient, o: { product: string; organization?: string; url: string; expiresAt: Date; ttlSeconds: number }): MailMessage {
+export function invitationMessage(to: Recipient, o: { product: string; organization?: string; url: string; expiresAt: Date; ttlSeconds: number; lang?: string }): MailMessage {
+  const lang = o.lang ?? 'en';
+  const t = translate(lang);
   return {
     kind: 'invitation',
-    subject: `Set your password for ${o.product}`,
-    greeting: hello(to),
+    lang,
+    subject: t('mail:invitation.subject', { product: o.product }),
+    greeting: hello(t, to),
     paragraphs: [
-      `An account was created for you${o.organization ? ` at ${o.organization}` : ''}. Your username is ${to.username}.`,
-      'Choose your password with the button below; then you can sign in.',
+      o.organization ? t('mail:invitation.createdAt', { organization: o.organization, username: to.username }) : t('mail:invitation.created', { username: to.username }),
+      t('mail:invitation.choose'),
     ],
-    action: { label: 'Set your password', url: o.url },
-    after: [`The link works once and expires in ${hours(o.ttlSeconds)} (${when(o.expiresAt)}). If it has expired, ask an administrator to send a new one.`, 'If you did not expect this mail, you can ignore it.'],
+    action: { label: t('mail:invitation.action'), url: o.url },
+    after: [t('mail:invitation.expires', { duration: duration(t, o.ttlSeconds), date: formatDateTime(o.expiresAt, lang) }), t('mail:invitation.unexpected')],
   };
 }
 
-export function passwordResetMessage(to: Recipient, o: { product: string; url: string; expiresAt: Date; ttlSeconds: number }): MailMessage {
+export function passwordResetMessage(to: Recipient, o: { product: string; url: string; expiresAt: Date; ttlSeconds: number; lang?: string }): MailMessage {
+  const lang = o.lang ?? 'en';
+  const t = translate(lang);
   return {
     kind: 'password_reset',
-    subject: `Reset your ${o.product} password`,
-    greeting: hello(to),
-    paragraphs: [`Someone — hopefully you — asked to reset the password of the account ${to.username}.`, 'Choose a new password with the button below.'],
-    action: { label: 'Choose a new password', url: o.url },
-    after: [`The link works once and expires in ${hours(o.ttlSeconds)} (${when(o.expiresAt)}).`, 'If you did not ask for this, ignore this mail: your password stays as it is.'],
+    lang,
+    subject: t('mail:passwordReset.subject', { product: o.product }),
+    greeting: hello(t, to),
+    paragraphs: [t('mail:passwordReset.asked', { username: to.username }), t('mail:passwordReset.choose')],
+    action: { label: t('mail:passwordReset.action'), url: o.url },
+    after: [t('mail:passwordReset.expires', { duration: duration(t, o.ttlSeconds), date: formatDateTime(o.expiresAt, lang) }), t('mail:passwordReset.notYou')],
   };
 }
 
@@ -68,75 +80,83 @@ export interface NoticeDetails {
   othersSignedOut?: boolean;
 }
 
-const NOT_YOU = 'If this was not you, change your password now and tell your administrators';
+/** Where people get help, as words for the mail: the support contact, else "your administrators". */
+export function helpWords(t: Translate, supportContact: string | undefined): string {
+  return supportContact ?? t('mail:layout.yourAdministrators');
+}
 
-export function noticeMessage(kind: NoticeKind, to: Recipient, o: { product: string; issuer: string; help: string }, d: NoticeDetails): MailMessage {
-  const base = { greeting: hello(to), after: [] as string[] };
+/** `o.help`: the support contact (SUPPORT_CONTACT); without one the mail says "your administrators". */
+export function noticeMessage(kind: NoticeKind, to: Recipient, o: { product: string; issuer: string; help?: string; lang?: string }, d: NoticeDetails): MailMessage {
+  const lang = o.lang ?? 'en';
+  const t = translate(lang);
+  const when = (date: Date) => formatDateTime(date, lang);
+  const help = helpWords(t, o.help);
+  const notYou = t('mail:notice.notYou', { help });
+  const base = { lang, greeting: hello(t, to), after: [] as string[] };
   const security = `${o.issuer}/accounts/security/`;
+  const review = { label: t('mail:notice.review'), url: security };
+  const v = { username: to.username, product: o.product, date: when(d.at) };
   switch (kind) {
     case 'password_changed': {
-      const how = d.by === 'admin' ? ' by an administrator' : d.by === 'reset' ? ' with a password-reset link' : '';
+      const changed =
+        d.by === 'admin' ? t('mail:notice.passwordChanged.byAdmin', v) : d.by === 'reset' ? t('mail:notice.passwordChanged.byReset', v) : t('mail:notice.passwordChanged.body', v);
       return {
         ...base,
         kind: 'notice_password_changed',
-        subject: `Your ${o.product} password was changed`,
-        paragraphs: [`The password of your account ${to.username} was changed${how} on ${when(d.at)}.${d.othersSignedOut ? ' Your other sessions were signed out.' : ''}`],
-        action: { label: 'Review your account', url: security },
-        after: [`${NOT_YOU} (${o.help}).`],
+        subject: t('mail:notice.passwordChanged.subject', v),
+        paragraphs: [d.othersSignedOut ? `${changed} ${t('mail:notice.passwordChanged.othersSignedOut')}` : changed],
+        action: review,
+        after: [notYou],
       };
     }
     case 'two_factor_enabled':
       return {
         ...base,
         kind: 'notice_two_factor_enabled',
-        subject: `Two-factor sign-in was turned on for ${to.username}`,
-        paragraphs: [`Two-factor sign-in was set up for your account ${to.username} on ${when(d.at)}. From now on, signing in asks for a code from the authenticator app.`],
-        action: { label: 'Review your account', url: security },
-        after: [`${NOT_YOU} (${o.help}): someone else's authenticator may now be linked to your account.`],
+        subject: t('mail:notice.twoFactorEnabled.subject', v),
+        paragraphs: [t('mail:notice.twoFactorEnabled.body', v)],
+        action: review,
+        after: [t('mail:notice.twoFactorEnabled.notYou', { help })],
       };
     case 'two_factor_disabled':
       return {
         ...base,
         kind: 'notice_two_factor_disabled',
-        subject: `Two-factor sign-in was turned off for ${to.username}`,
-        paragraphs: [
-          d.by === 'admin'
-            ? `An administrator reset two-factor sign-in for your account ${to.username} on ${when(d.at)}. Signing in now needs only your password until you set it up again.`
-            : `Two-factor sign-in was turned off for your account ${to.username} on ${when(d.at)}.`,
-        ],
-        action: { label: 'Set up two-factor sign-in', url: `${o.issuer}/accounts/two-factor/` },
-        after: [`${NOT_YOU} (${o.help}).`],
+        subject: t('mail:notice.twoFactorDisabled.subject', v),
+        paragraphs: [d.by === 'admin' ? t('mail:notice.twoFactorDisabled.byAdmin', v) : t('mail:notice.twoFactorDisabled.body', v)],
+        action: { label: t('mail:notice.twoFactorDisabled.action'), url: `${o.issuer}/accounts/two-factor/` },
+        after: [notYou],
       };
     case 'recovery_code_used':
       return {
         ...base,
         kind: 'notice_recovery_code_used',
-        subject: `A recovery code was used to sign in as ${to.username}`,
-        paragraphs: [`Someone signed in to your account ${to.username} with a recovery code on ${when(d.at)}. ${d.recoveryCodesLeft ?? 0} recovery code(s) are left.`],
-        action: { label: 'Review your account', url: security },
-        after: [`${NOT_YOU} (${o.help}).`],
+        subject: t('mail:notice.recoveryCodeUsed.subject', v),
+        paragraphs: [`${t('mail:notice.recoveryCodeUsed.body', v)} ${t('mail:notice.recoveryCodeUsed.left', { count: d.recoveryCodesLeft ?? 0 })}`],
+        action: review,
+        after: [notYou],
       };
     case 'two_factor_locked':
       return {
         ...base,
         kind: 'notice_two_factor_locked',
-        subject: `Too many wrong sign-in codes for ${to.username}`,
-        paragraphs: [
-          `Too many wrong two-factor codes were entered for your account ${to.username} after a correct password (last at ${when(d.at)}). New codes from unknown browsers are refused until ${when(d.lockedUntil ?? d.at)}; your own browsers where you signed in before are not affected.`,
-          'Someone else may know your password.',
-        ],
-        action: { label: 'Change your password', url: `${o.issuer}/accounts/password/` },
-        after: [`If this was not you, change your password and tell your administrators (${o.help}).`],
+        subject: t('mail:notice.twoFactorLocked.subject', v),
+        paragraphs: [t('mail:notice.twoFactorLocked.body', { ...v, until: when(d.lockedUntil ?? d.at) }), t('mail:notice.twoFactorLocked.passwordKnown')],
+        action: { label: t('mail:notice.twoFactorLocked.action'), url: `${o.issuer}/accounts/password/` },
+        after: [t('mail:notice.twoFactorLocked.notYou', { help })],
       };
   }
 }
 
-export function testMessage(o: { product: string; description: string }): MailMessage {
+export function testMessage(o: { product: string; description: string; lang?: string }): MailMessage {
+  const lang = o.lang ?? 'en';
+  const t = translate(lang);
   return {
     kind: 'test',
-    subject: `${o.product}: test mail`,
-    greeting: 'Hello,',
-    paragraphs: [`This is a test mail sent with \`hrm-sso mail test\` through ${o.description}. If you read this, invitations and password resets will arrive too.`],
+    lang,
+    subject: t('mail:test.subject', { product: o.product }),
+    greeting: t('mail:test.greeting'),
+    paragraphs: [t('mail:test.body', { description: o.description })],
     after: [],
   };
 }

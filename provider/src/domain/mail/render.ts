@@ -1,10 +1,13 @@
 // A MailMessage (messages.ts) → subject, plain-text part and HTML part with the pages' branding:
-// product and organisation name, logo, accent colour, help contact. Nunjucks with autoescape for
+// product and organisation name, logo, accent colour, help contact; the words around the message
+// (link hint, footer) and <html lang dir> in the message's language. Nunjucks with autoescape for
 // the HTML; links are absolute on ISSUER (a mail has no base URL).
 import nunjucks from 'nunjucks';
 import path from 'node:path';
 import type { Config } from '../../kernel/config';
 import { organizationLabel, supportHref, textOnAccent } from '../../kernel/brand';
+import { languageDirection } from '../../kernel/i18n/languages';
+import { getTranslator } from '../../kernel/i18n/translator';
 import { safeDisplayName } from './address';
 import type { MailMessage } from './messages';
 
@@ -24,15 +27,14 @@ function absoluteLogo(config: Config): string | undefined {
   return config.LOGO_URL.startsWith('/') ? `${config.issuer}${config.LOGO_URL}` : config.LOGO_URL;
 }
 
-/** Where people get help, as words for the mail: the support contact or "your administrators". */
-export function helpText(config: Config): string {
-  return config.SUPPORT_CONTACT ?? 'your administrators';
-}
-
 export function renderMail(config: Config, message: MailMessage): RenderedMail {
   const accent = config.ACCENT_COLOR.toLowerCase();
   const context = {
     message,
+    // The mail's language: <html lang/dir> and the words around the message (footer, link hint).
+    lang: message.lang,
+    dir: languageDirection(message.lang),
+    t: getTranslator().forLanguage(message.lang),
     productName: config.PRODUCT_NAME,
     organizationLabel: organizationLabel(config),
     logoUrl: absoluteLogo(config),

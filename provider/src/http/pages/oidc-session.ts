@@ -5,6 +5,7 @@ import type { Logger } from '../../kernel/log';
 import type { Services } from '../../domain/services';
 import { requireCsrf } from '../middleware/csrf';
 import { endSession } from '../middleware/current-user';
+import { tr } from '../middleware/language';
 import { SESSION_COOKIE } from '../middleware/session';
 import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, notFound, once, redirectUriList, requireAdmin } from '../kit/pages';
 import { LOGOUT_PARAMS, postLogoutLocation, validateLogoutRequest, type LogoutRequest } from '../../domain/oidc/end-session';
@@ -71,6 +72,7 @@ export function oidcRoutes(services: Services, log: Logger) {
   const admin = Router();
   admin.use(requireAdmin, formNonce);
   admin.get('/keys/', async (req: Request, res: Response) => {
+    const t = tr(res);
     res.render('admin/keys.njk', {
       section: 'keys',
       keys: await oidc.keys.list(),
@@ -78,15 +80,16 @@ export function oidcRoutes(services: Services, log: Logger) {
       defaultAlg: config.OIDC_SIGNING_ALG,
       aheadSeconds: config.OIDC_KEY_PUBLISH_AHEAD_SECONDS,
       idTokenSeconds: config.ID_TOKEN_EXPIRE_SECONDS,
-      notice: req.query.notice === 'rotated' ? 'A new signing key was added. It is published now and signs from the time shown.' : undefined,
+      notice: req.query.notice === 'rotated' ? t('admin-overview:keys.rotated') : undefined,
     });
   });
   admin.post('/keys/rotate', requireCsrf, once(services.db, '/admin/keys/'), async (req: Request, res: Response) => {
     const alg = (SIGNING_ALGS as string[]).includes(req.body?.alg) ? (req.body.alg as SigningAlg) : config.OIDC_SIGNING_ALG;
     const immediately = req.body?.immediately === 'on';
+    const t = tr(res);
     const key = await oidc.keys.rotate({ alg, immediately });
     await audit({ services, log }, res, 'keys.rotate', `key:${key.kid}`, { alg, immediately });
-    await completeSubmission(services.db, res.locals.submissionKey!, '/admin/keys/', 'Back to signing keys');
+    await completeSubmission(services.db, res.locals.submissionKey!, '/admin/keys/', t('admin-overview:keys.back'));
     res.redirect(303, '/admin/keys/?notice=rotated');
   });
   // Admin console: a client's single-logout settings.

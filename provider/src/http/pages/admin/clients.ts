@@ -3,27 +3,23 @@
 import { Router, type Request, type Response } from 'express';
 import type { ClientDoc, ClientPreset } from '../../../db/schema';
 import { AppError } from '../../../kernel/errors';
-import { PRESETS, type TokenLifetimes } from '../../../store/clients';
+import { PRESET_DEFAULTS, PRESETS, type TokenLifetimes } from '../../../store/clients';
 import type { Config } from '../../../kernel/config';
-import { lifetimesFor } from '../../../domain/oauth/lifetimes';
 import { requireCsrf } from '../../middleware/csrf';
-import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, newFormNonce, noticeFrom, notFound, once, redirectUriList, releaseSubmission, type PageDeps } from '../../kit/pages';
+import { audit, checkbox, completeSubmission, field, formNonce, newFormNonce, noticeFrom, once, redirectUriList, releaseSubmission, type PageDeps } from '../../kit/pages';
 import { connectValues, expectedRedirectFor, expectedRedirectTemplate, loginSetups, matchingRedirectUris } from '../../../domain/rocketchat/connect-values';
+import { tr } from '../../middleware/language';
+import type { Translate } from '../../../kernel/i18n/translator';
+import { clientFormProblem, flagRows, presetHelp, presetLabels, unforeseenProblem } from './client-words';
+import { translateSetups, translateValues } from './connect-words';
 
+/** English preset names (the tokens page); the client pages use presetLabels(t) in the admin's language. */
 export const PRESET_LABELS: Record<ClientPreset, string> = {
   'rocketchat-login': 'Rocket.Chat login through Custom OAuth (Premium from Rocket.Chat 9.0)',
   'rocketchat-wordpress': 'Rocket.Chat login (every edition: built-in WordPress provider)',
   'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
   generic: 'Generic OAuth 2.0 client',
   'oidc-web': 'OpenID Connect web application',
-};
-
-const PRESET_HELP: Record<ClientPreset, string> = {
-  'rocketchat-login': 'For Premium workspaces (and any edition before 9.0) that want their own “Sign in with HRM” button and role/channel sync: Administration → OAuth → Add custom oauth “hrm”. Redirect URI: <Site_Url>/_oauth/hrm',
-  'rocketchat-wordpress': 'Works on every Rocket.Chat edition, Community included: people sign in through Rocket.Chat’s built-in WordPress provider with server type “custom”. Redirect URI: <Site_Url>/_oauth/wordpress',
-  'rocketchat-app': 'For the HRM SSO Rocket.Chat app (/hrm login). Shows the consent page on every login; also accepts the query-string credentials and token-only revocation that app versions up to 0.1.0 sent, for this client only.',
-  generic: 'Any other standard OAuth 2.0 application (RFC 6749 with the RFC 9700 security defaults).',
-  'oidc-web': 'An OpenID Connect relying party such as Grafana, GitLab, Nextcloud or Outline (scope “openid”, ID tokens, discovery). Single-logout settings are on the client page.',
 };
 
 function lifetimeDefaults(config: Config) {
@@ -42,8 +38,10 @@ const REDIRECT_PLACEHOLDERS: Record<ClientPreset, string> = {
 /** Every edition's path first: Custom OAuth is Premium from Rocket.Chat 9.0. */
 const PRESET_ORDER: ClientPreset[] = ['rocketchat-wordpress', 'rocketchat-login', 'rocketchat-app', 'oidc-web', 'generic'];
 
-function presetChoices() {
-  return PRESET_ORDER.filter((p) => PRESETS.includes(p)).map((p) => ({ value: p, label: PRESET_LABELS[p], help: PRESET_HELP[p], placeholder: REDIRECT_PLACEHOLDERS[p] }));
+function presetChoices(t: Translate) {
+  const labels = presetLabels(t);
+  const help = presetHelp(t);
+  return PRESET_ORDER.filter((p) => PRESETS.includes(p)).map((p) => ({ value: p, label: labels[p], help: help[p], placeholder: REDIRECT_PLACEHOLDERS[p] }));
 }
 
 export function redirectPlaceholder(preset: string): string {
@@ -58,7 +56,7 @@ function lifetimeInputs(req: Request) {
     refreshAbsoluteLifetime: field(req, 'refresh_absolute_lifetime', 20).trim(),
   };
   return { raw, parse: () => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '').map(([k, v]) => {
-    if (!/^\d+$/.test(v)) throw new AppError('invalid_client_metadata', 'Token lifetimes must be whole numbers of seconds.');
+    if (!/^\d+$/.test(v)) throw new AppError('invalid_client_metadata', 'Token lifetimes must be whole numbers of seconds.'); // clientFormProblem says it first
     return [k, Number(v)];
   })) as TokenLifetimes };
 }
@@ -67,19 +65,20 @@ function lifetimeValues(c: ClientDoc) {
   return { accessTokenLifetime: c.accessTokenLifetime ?? '', refreshIdleTimeout: c.refreshIdleTimeout ?? '', refreshAbsoluteLifetime: c.refreshAbsoluteLifetime ?? '' };
 }
 
-/** Flags shown on the client page: what the preset switched on, in words. */
-function flagRows(c: ClientDoc, config: Config) {
-  const l = lifetimesFor(c, config);
-  return [
-    { label: 'Token lifetimes', value: `access ${l.accessSeconds} s · refresh idle ${l.refreshIdleSeconds} s · refresh absolute ${l.refreshAbsoluteSeconds} s` },
-    { label: 'Access token in the userinfo query string', value: c.allowQueryAccessToken ? 'Accepted (Rocket.Chat "Payload" mode)' : 'Refused (Authorization header only)' },
-    { label: 'Type', value: c.type === 'confidential' ? 'Confidential (has a secret)' : 'Public (no secret, PKCE required)' },
-    { label: 'Grants', value: c.grants.join(', ') },
-    { label: 'Client credentials in the query string', value: c.allowQueryCredentials ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
-    { label: 'Revocation without client authentication', value: c.allowTokenOnlyRevocation ? 'Accepted (Apps-Engine OAuth2Client)' : 'Refused' },
-    { label: 'Consent page', value: c.alwaysAskConsent ? 'Always shown (links an account)' : c.honourPromptConsent === false ? 'As remembered or skipped; prompt=consent ignored' : 'As remembered or skipped; prompt=consent shows it' },
-  ];
+/** Notices after a redirect that belong to the client pages, in the admin's language. */
+function clientNotice(t: Translate, req: Request): string | undefined {
+  const own: Record<string, string> = { 'client-saved': t('admin-clients:notices.saved'), 'client-deleted': t('admin-clients:notices.deleted') };
+  const code = typeof req.query.notice === 'string' ? req.query.notice : '';
+  return own[code] ?? noticeFrom(req);
 }
+
+function clientNotFound(res: Response) {
+  const t = tr(res);
+  res.status(404).render('error.njk', { title: t('admin-clients:notFound.title'), message: t('admin-clients:notFound.message'), backHref: '/admin/clients/', backText: t('admin-clients:backToClients') });
+}
+
+/** A form problem already worded for the admin (not a store error). */
+class FormProblem extends Error {}
 
 export function clientRoutes(deps: PageDeps) {
   const router = Router();
@@ -96,21 +95,22 @@ export function clientRoutes(deps: PageDeps) {
   }
 
   function renderConnect(res: Response, client: ClientDoc, opts: { secret?: string; created?: boolean; rotated?: boolean; site?: string; status?: number }) {
+    const t = tr(res);
     const site = opts.site ?? '';
     const exact = site ? expectedRedirectFor(client, site) : undefined;
     res.status(opts.status ?? 200).set('Cache-Control', 'no-store').render('admin/connect.njk', {
       section: 'clients',
       client,
-      presetLabel: PRESET_LABELS[client.preset],
-      values: connectValues(client, config, opts.secret),
-      setups: loginSetups(client, config, opts.secret),
+      presetLabel: presetLabels(t)[client.preset],
+      values: translateValues(t, connectValues(client, config, opts.secret), client, undefined, opts.secret),
+      setups: translateSetups(t, loginSetups(client, config, opts.secret), client, opts.secret),
       secret: opts.secret,
       created: opts.created,
       rotated: opts.rotated,
       expectedTemplate: expectedRedirectTemplate(client),
       matching: matchingRedirectUris(client),
       site,
-      siteError: site && !exact ? 'Enter the Site URL of your Rocket.Chat server, e.g. https://chat.example.com' : undefined,
+      siteError: site && !exact ? t('admin-connect:siteError') : undefined,
       exact,
       exactRegistered: exact ? client.redirectUris.includes(exact) : undefined,
       issuer: config.issuer,
@@ -118,24 +118,29 @@ export function clientRoutes(deps: PageDeps) {
   }
 
   router.get('/clients/', formNonce, async (req: Request, res: Response) => {
+    const t = tr(res);
     const [list, counts] = await Promise.all([clients.list(), tokens.activeCountsByClient()]);
+    const labels = presetLabels(t);
     res.render('admin/clients.njk', {
       section: 'clients',
-      clients: list.map((c) => ({ ...c, presetLabel: PRESET_LABELS[c.preset], activeTokens: counts[c._id] ?? 0 })),
-      notice: noticeFrom(req),
+      clients: list.map((c) => ({ ...c, presetLabel: labels[c.preset], activeTokens: counts[c._id] ?? 0 })),
+      notice: clientNotice(t, req),
     });
   });
 
   router.get('/clients/new', formNonce, (req: Request, res: Response) => {
     const preset = PRESETS.includes(req.query.preset as ClientPreset) ? (req.query.preset as ClientPreset) : 'rocketchat-wordpress';
-    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), placeholder: redirectPlaceholder(preset), lifetimeDefaults: lifetimeDefaults(config), values: { preset, redirectUris: '', name: '' } });
+    res.render('admin/client-new.njk', { section: 'clients', presets: presetChoices(tr(res)), placeholder: redirectPlaceholder(preset), lifetimeDefaults: lifetimeDefaults(config), values: { preset, redirectUris: '', name: '' } });
   });
 
   router.post('/clients/', requireCsrf, once(db, '/admin/clients/'), async (req: Request, res: Response) => {
+    const t = tr(res);
     const lifetimes = lifetimeInputs(req);
     const values = { name: field(req, 'name', 200), preset: field(req, 'preset', 40), redirectUris: field(req, 'redirect_uris', 8000), skipAuthorization: checkbox(req, 'skip_authorization'), ...lifetimes.raw };
     try {
-      if (!PRESETS.includes(values.preset as ClientPreset)) throw new AppError('invalid_client_metadata', 'Choose one of the presets.');
+      if (!PRESETS.includes(values.preset as ClientPreset)) throw new FormProblem(t('admin-clients:errors.preset'));
+      const problem = clientFormProblem(t, { name: values.name, redirectUris: redirectUriList(values.redirectUris), needsRedirect: PRESET_DEFAULTS[values.preset as ClientPreset].grants.includes('authorization_code'), lifetimes: lifetimes.raw });
+      if (problem) throw new FormProblem(problem);
       const { client, clientSecret } = await clients.create({
         name: values.name,
         preset: values.preset as ClientPreset,
@@ -144,34 +149,36 @@ export function clientRoutes(deps: PageDeps) {
         ...lifetimes.parse(),
       });
       await audit(deps, res, 'client.create', `client:${client._id}`, { name: client.name, preset: client.preset, redirectUris: client.redirectUris, skipAuthorization: client.skipAuthorization });
-      await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, `Go to ${client.name}`);
+      await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, t('admin-clients:goTo', { name: client.name }));
       renderConnect(res, client, { secret: clientSecret ?? undefined, created: true, status: 201 });
     } catch (err) {
       await releaseSubmission(db, res.locals.submissionKey!);
-      const message = errorMessage(err);
+      const message = err instanceof FormProblem ? err.message : unforeseenProblem(t, err);
       if (!message) throw err;
-      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(), placeholder: redirectPlaceholder(values.preset), lifetimeDefaults: lifetimeDefaults(config), values, error: message, once: newFormNonce() });
+      res.status(400).render('admin/client-new.njk', { section: 'clients', presets: presetChoices(t), placeholder: redirectPlaceholder(values.preset), lifetimeDefaults: lifetimeDefaults(config), values, error: message, once: newFormNonce() });
     }
   });
 
   router.get('/clients/:id/', formNonce, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
-    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    if (!client) return clientNotFound(res);
+    const t = tr(res);
     res.render('admin/client-edit.njk', {
       section: 'clients',
       client,
-      presetLabel: PRESET_LABELS[client.preset],
-      flags: flagRows(client, config),
+      presetLabel: presetLabels(t)[client.preset],
+      flags: flagRows(t, client, config),
       lifetimeDefaults: lifetimeDefaults(config),
       values: { name: client.name, redirectUris: client.redirectUris.join('\n'), skipAuthorization: client.skipAuthorization, requirePkce: client.requirePkce, allowPlainPkce: client.allowPlainPkce, ...lifetimeValues(client) },
       usage: await usage(client._id),
-      notice: noticeFrom(req),
+      notice: clientNotice(t, req),
     });
   });
 
   router.post('/clients/:id/', requireCsrf, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
-    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    if (!client) return clientNotFound(res);
+    const t = tr(res);
     const values = {
       name: field(req, 'name', 200),
       redirectUris: field(req, 'redirect_uris', 8000),
@@ -181,6 +188,8 @@ export function clientRoutes(deps: PageDeps) {
       ...lifetimeInputs(req).raw,
     };
     try {
+      const problem = clientFormProblem(t, { name: values.name, redirectUris: redirectUriList(values.redirectUris), needsRedirect: client.grants.includes('authorization_code'), lifetimes: lifetimeInputs(req).raw });
+      if (problem) throw new FormProblem(problem);
       const updated = await clients.update(client._id, {
         name: values.name,
         redirectUris: redirectUriList(values.redirectUris),
@@ -193,13 +202,13 @@ export function clientRoutes(deps: PageDeps) {
       await audit(deps, res, 'client.update', `client:${client._id}`, Object.fromEntries(changed.map((k) => [k, updated[k]])));
       res.redirect(303, `/admin/clients/${encodeURIComponent(client._id)}/?notice=client-saved`);
     } catch (err) {
-      const message = errorMessage(err);
+      const message = err instanceof FormProblem ? err.message : unforeseenProblem(t, err);
       if (!message) throw err;
       res.status(400).render('admin/client-edit.njk', {
         section: 'clients',
         client,
-        presetLabel: PRESET_LABELS[client.preset],
-        flags: flagRows(client, config),
+        presetLabel: presetLabels(t)[client.preset],
+        flags: flagRows(t, client, config),
         lifetimeDefaults: lifetimeDefaults(config),
         values,
         usage: await usage(client._id),
@@ -210,7 +219,7 @@ export function clientRoutes(deps: PageDeps) {
 
   router.get('/clients/:id/connect', formNonce, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
-    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    if (!client) return clientNotFound(res);
     renderConnect(res, client, { site: typeof req.query.site === 'string' ? req.query.site.slice(0, 500) : '' });
   });
 
@@ -218,37 +227,39 @@ export function clientRoutes(deps: PageDeps) {
     const client = await clients.byId(req.params.id);
     if (!client) {
       await releaseSubmission(db, res.locals.submissionKey!);
-      return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+      return clientNotFound(res);
     }
+    const t = tr(res);
     if (client.type !== 'confidential') {
       await releaseSubmission(db, res.locals.submissionKey!);
-      return res.status(400).render('error.njk', { title: 'No secret to rotate', message: 'This is a public client: it has no secret.', backHref: `/admin/clients/${client._id}/`, backText: 'Back to the client' });
+      return res.status(400).render('error.njk', { title: t('admin-clients:rotate.noSecretTitle'), message: t('admin-clients:rotate.noSecretMessage'), backHref: `/admin/clients/${client._id}/`, backText: t('admin-clients:rotate.back') });
     }
     const secret = await clients.rotateSecret(client._id);
     await audit(deps, res, 'client.rotate_secret', `client:${client._id}`, { name: client.name });
-    await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, `Go to ${client.name}`);
+    await completeSubmission(db, res.locals.submissionKey!, `/admin/clients/${client._id}/connect`, t('admin-clients:goTo', { name: client.name }));
     renderConnect(res, client, { secret, rotated: true });
   });
 
   router.get('/clients/:id/delete', formNonce, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
-    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    if (!client) return clientNotFound(res);
     res.render('admin/client-delete.njk', { section: 'clients', client, usage: await usage(client._id) });
   });
 
   router.post('/clients/:id/delete', requireCsrf, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
+    const t = tr(res);
     if (!client) {
       // Already deleted (double submit, or another admin): the outcome the admin wanted.
       return res.status(404).render('error.njk', {
-        title: 'Client already deleted',
-        message: 'There is no client with this id any more; it was already deleted. Nothing else was changed.',
+        title: t('admin-clients:delete.alreadyTitle'),
+        message: t('admin-clients:delete.alreadyMessage'),
         backHref: '/admin/clients/',
-        backText: 'Back to clients',
+        backText: t('admin-clients:backToClients'),
       });
     }
     if (field(req, 'confirm_name', 200) !== client.name) {
-      return res.status(400).render('admin/client-delete.njk', { section: 'clients', client, usage: await usage(client._id), error: 'Type the client’s name exactly to confirm. Nothing was deleted.' });
+      return res.status(400).render('admin/client-delete.njk', { section: 'clients', client, usage: await usage(client._id), error: t('admin-clients:delete.mismatch') });
     }
     const u = await usage(client._id);
     await clients.delete(client._id);
