@@ -46,9 +46,6 @@ RUN apt-get update \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin hrm \
  && mkdir -p /data && chown hrm:hrm /data \
  && ln -s /app/provider/bin/hrm-sso.js /usr/local/bin/hrm-sso
-COPY --from=runtime-deps /out /app
-COPY provider/bin /app/provider/bin
-COPY --from=build /src/provider/dist /app/provider/dist
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8000 DATA_DIR=/data
 USER hrm
@@ -57,3 +54,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "provider/dist/main.js"]
+# Last, in order of change: even a metadata step copies the whole tree on vfs, so after a source
+# change only the final COPY runs again.
+COPY --from=runtime-deps /out /app
+COPY provider/bin /app/provider/bin
+COPY --from=build /src/provider/dist /app/provider/dist
