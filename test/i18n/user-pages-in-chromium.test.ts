@@ -51,6 +51,8 @@ test('German: the live strength meter and the passkey script speak German', asyn
   await expect(label.innerText()).resolves.toBe('Die Stärke wird während der Eingabe geprüft.');
   await page.locator('#new_password').fill('abc');
   await expect(label.filter({ hasText: 'Stärke: Sehr schwach — noch nicht ausreichend (nötig: stark).' }).waitFor()).resolves.toBeUndefined();
+  // zxcvbn-ts's advice, computed in the browser, in German.
+  await expect(page.locator('#strength-feedback li').allInnerTexts()).resolves.toEqual(['Häufige Zeichenfolgen wie „abc“ sind leicht zu erraten.', 'Fügen Sie weitere, weniger gebräuchliche Wörter hinzu.', 'Vermeiden Sie häufige Zeichenfolgen.']);
   await page.locator('#new_password').fill('violet anchor drums quietly 1987');
   await expect(label.filter({ hasText: /^Stärke: (Stark|Sehr stark) — ausreichend\.$/ }).waitFor()).resolves.toBeUndefined();
 

@@ -265,6 +265,9 @@ describe('password reset', () => {
     const weak = await page(http, '/accounts/password/set/', 'de', { ...fields, new_password: 'password1', confirm_password: 'password1' });
     expect(weak.status).toBe(400);
     expect(weak.html).toMatch(/Dieses Passwort ist zu leicht zu erraten \((sehr schwach|schwach|mittel); nötig ist mindestens „stark“ und mindestens 8 Zeichen\)/);
+    // zxcvbn-ts's advice in German too, on the page and for the live meter.
+    expect(weak.html).toContain('<li>Dies ist ein verbreitetes Passwort.</li><li>Fügen Sie weitere, weniger gebräuchliche Wörter hinzu.</li>');
+    expect(weak.html).toContain('"topTen":"Dies ist ein sehr häufig verwendetes Passwort."');
     // The old password still works: nothing was changed.
     await expect(signedIn('lucia')).resolves.toBeInstanceOf(HttpSession);
 

@@ -18,7 +18,15 @@
   var en = z['language-en'];
   var dictionary = {};
   [common.dictionary, en.dictionary].forEach(function (d) { Object.keys(d).forEach(function (k) { dictionary[k] = d[k]; }); });
-  var zxcvbn = new z.core.ZxcvbnFactory({ translations: en.translations, graphs: common.adjacencyGraphs, dictionary: dictionary });
+  // zxcvbn-ts's feedback sentences in the page's language (data-feedback), English where missing.
+  var words = {};
+  try { words = JSON.parse(box.getAttribute('data-feedback') || '{}'); } catch (e) { words = {}; }
+  var translations = {
+    warnings: Object.assign({}, en.translations.warnings, words.warnings),
+    suggestions: Object.assign({}, en.translations.suggestions, words.suggestions),
+    timeEstimation: en.translations.timeEstimation,
+  };
+  var zxcvbn = new z.core.ZxcvbnFactory({ translations: translations, graphs: common.adjacencyGraphs, dictionary: dictionary });
   var meter = document.getElementById('strength-meter');
   var label = document.getElementById('strength-label');
   var list = document.getElementById('strength-feedback');

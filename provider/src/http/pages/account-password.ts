@@ -7,7 +7,7 @@ import { clientIpKey } from '../middleware/rate-limits';
 import type { LoginGuard } from '../middleware/rate-limit-login';
 import { endOtherSessions } from '../../store/browser-sessions';
 import { passwordStrength } from '../../kernel/security/password-strength';
-import { scoreLabel } from './password-texts';
+import { feedbackForBrowser, feedbackText, scoreLabel } from './password-texts';
 import { tr } from '../middleware/language';
 import type { Translate } from '../../kernel/i18n/translator';
 import { checkbox, me, requireSignedIn, type PageDeps } from '../kit/pages';
@@ -24,6 +24,7 @@ export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard 
       tab: 'password',
       minScore: config.PASSWORD_MIN_SCORE,
       minLabel: minLabel(tr(res)),
+      feedbackWords: feedbackForBrowser(tr(res)),
       userInputs: [me(res).username, me(res).name, me(res).email].join('\n'),
       signOutOthers: true,
       ...extra,
@@ -60,7 +61,7 @@ export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard 
     if (next === current) return refuse(400, t('account:password.errors.same'));
     const strength = passwordStrength(next, [user.username, user.name, user.email, ...user.email.split('@')]);
     if (next.length < 8 || strength.score < config.PASSWORD_MIN_SCORE) {
-      return refuse(400, t('account:password.errors.weak', { label: scoreLabel(t, strength.score).toLowerCase(), needed: minLabel(t) }), strength.feedback);
+      return refuse(400, t('account:password.errors.weak', { label: scoreLabel(t, strength.score).toLowerCase(), needed: minLabel(t) }), feedbackText(t, strength.feedback));
     }
     await users.setPassword(user.username, next);
     let sessionsEnded = 0;

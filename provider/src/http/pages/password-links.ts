@@ -19,7 +19,7 @@ import type { PageDeps } from '../kit/pages';
 import { tr } from '../middleware/language';
 import type { Translate } from '../../kernel/i18n/translator';
 import { SCORE_LABELS } from '../../kernel/security/password-strength';
-import { scoreLabel } from './password-texts';
+import { feedbackForBrowser, feedbackText, scoreLabel } from './password-texts';
 
 export const RESET_PATH = '/accounts/password/reset/';
 
@@ -77,6 +77,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
       invitation: purpose === 'invitation',
       minScore: config.PASSWORD_MIN_SCORE,
       minLabel: minLabel(tr(res)),
+      feedbackWords: feedbackForBrowser(tr(res)),
       userInputs: [user.username, user.name, user.email].join('\n'),
       ...extra,
     });
@@ -114,7 +115,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
           : result.reason === 'too_long'
             ? t('auth:setPassword.errors.tooLong')
             : t('auth:setPassword.errors.missing');
-    setPage(res, 400, token, state.user, state.link.purpose, { error, feedback: result.reason === 'weak' ? result.feedback : [] });
+    setPage(res, 400, token, state.user, state.link.purpose, { error, feedback: result.reason === 'weak' ? feedbackText(t, result.feedback) : [] });
   });
 
   return router;
