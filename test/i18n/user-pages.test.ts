@@ -25,6 +25,7 @@ beforeAll(async () => {
   for (const name of ['greta', 'louis', 'lucia', 'paula', 'omar']) {
     await p.createUser({ username: name, email: `${name}@acme.test`, name: `${name[0].toUpperCase()}${name.slice(1)} Example`, password: `${name} old password` });
   }
+  await p.createUser({ username: 'root', email: 'root@acme.test', name: 'Root Admin', password: 'root old password', admin: true });
   clientId = (await p.createClient({ name: 'Team Wiki', redirectUris: [REDIRECT] })).client_id;
   tvId = (await p.createClient({ name: 'Meeting-room TV', type: 'public', redirectUris: [], grants: [DEVICE_GRANT] })).client_id;
 });
@@ -335,5 +336,18 @@ describe('signing out and error pages', () => {
     const json = await fetch(`${p.baseUrl}/accounts/login/two-factor/passkey/options/`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': 'de' }, body: '{}' });
     expect(json.status).toBe(403);
     expect(((await json.json()) as { error_description: string }).error_description).toMatch(/^Diese Seite ist abgelaufen/);
+  });
+
+  test('a client\'s sign-out settings (admin): a bad origin refused in German, nothing saved', async () => {
+    const http = await signedIn('root');
+    const form = await page(http, `/admin/clients/${clientId}/logout`, 'de');
+    expect(h1(form.html)).toBe('Single Logout und Browserzugriff für Team Wiki');
+    const res = await page(http, `/admin/clients/${clientId}/logout`, 'de', { ...hiddenFields(form.html, `/admin/clients/${clientId}/logout`), post_logout_redirect_uris: '', allowed_origins: 'http://wiki.example' });
+    expect(res.status).toBe(400);
+    expect(res.html).toContain('Der erlaubte Origin „http://wiki.example“ muss https verwenden.');
+    expect((await p.db.clients.findOne({ _id: clientId }))!.allowedOrigins ?? []).toEqual([]);
+    const missing = await page(http, '/admin/clients/no-such-client/logout', 'fr');
+    expect(missing.status).toBe(404);
+    expect(h1(missing.html)).toBe('Client introuvable');
   });
 });

@@ -26,6 +26,16 @@ const REFUSAL_KEYS = [
   'oidc:refused.unregisteredReturn',
 ] as const;
 
+// The client store's refusals of these two lists (store/clients.ts, kernel/origins.ts).
+const SETTINGS_ERROR_KEYS = [
+  'oidc:clientLogout.errors.notAbsolute',
+  'oidc:clientLogout.errors.fragment',
+  'oidc:clientLogout.errors.scheme',
+  'oidc:clientLogout.errors.originNotUrl',
+  'oidc:clientLogout.errors.originHttps',
+  'oidc:clientLogout.errors.originExact',
+] as const;
+
 export function oidcRoutes(services: Services, log: Logger) {
   const router = Router();
   const { oidc, clients, tokens, config } = services;
@@ -124,7 +134,7 @@ export function oidcRoutes(services: Services, log: Logger) {
     } catch (err) {
       const message = errorMessage(err);
       if (!message) throw err;
-      res.status(400).render('oidc/client-logout.njk', { section: 'clients', client, values, error: message });
+      res.status(400).render('oidc/client-logout.njk', { section: 'clients', client, values, error: translateKnown(tr(res), message, SETTINGS_ERROR_KEYS) });
     }
   });
   router.use('/admin', admin);
