@@ -37,7 +37,7 @@ import { accountSecurityRoutes, vendorScripts } from './pages/account-security';
 import { twoFactorGate } from './middleware/two-factor-gate';
 import { brandingAssets } from './views/branding';
 import { passwordLinkRoutes } from './pages/password-links';
-import { languageMiddleware } from './middleware/language';
+import { languageMiddleware, tr } from './middleware/language';
 import { languageRoutes } from './pages/language';
 
 export interface ProviderApp {
@@ -114,7 +114,8 @@ export function createApp(services: Services, log: Logger): ProviderApp {
 
   app.use((req: Request, res: Response) => {
     if (wantsJson(req)) return res.status(404).json({ error: 'not_found', error_description: 'No such endpoint.' });
-    res.status(404).render('error.njk', { title: 'Page not found', message: 'There is no page at this address.' });
+    const t = tr(res);
+    res.status(404).render('error.njk', { title: t('errors:pageNotFound.title'), message: t('errors:pageNotFound.message') });
   });
   app.use(errorHandler(log));
 
@@ -192,6 +193,9 @@ function errorHandler(log: Logger) {
     if (status >= 500) log.error({ err: { name: e?.name, message: e?.message }, path: req.path }, 'request failed');
     if (res.headersSent) return;
     if (wantsJson(req)) return res.status(status).set('Cache-Control', 'no-store').json({ error: code, error_description: message });
-    res.status(status).render('error.njk', { title: status === 413 ? 'Too much data' : status >= 500 ? 'Something went wrong' : 'Bad request', message });
+    // The page in the reader's language (the JSON above keeps the endpoint's English sentence).
+    const t = tr(res);
+    const pageMessage = { server_error: t('errors:server.serverError'), temporarily_unavailable: t('errors:server.databaseUnavailable') }[code] ?? (status === 413 ? t('errors:server.tooLarge') : t('errors:server.unparseable'));
+    res.status(status).render('error.njk', { title: status === 413 ? t('errors:server.tooMuchDataTitle') : status >= 500 ? t('errors:server.somethingWrongTitle') : t('errors:server.badRequestTitle'), message: pageMessage });
   };
 }

@@ -1,6 +1,12 @@
 // Copy buttons: <button class="copy" data-copy-target="element-id">. No inline scripts (CSP).
 (function () {
   'use strict';
+  // The page's words: data-copied / data-copied-status / data-copy-manually on the button or on
+  // #copy-texts (views/_copy-texts.njk, in the page's language); English if missing.
+  function words(button, name, english) {
+    var box = document.getElementById('copy-texts');
+    return button.getAttribute('data-' + name) || (box && box.getAttribute('data-' + name)) || english;
+  }
   function announce(text) {
     var status = document.querySelector('.copy-status');
     if (status) status.textContent = text;
@@ -31,9 +37,9 @@
     var text = (target.value !== undefined ? target.value : target.textContent).trim();
     var label = button.textContent;
     copy(text).then(function () {
-      button.textContent = 'Copied';
+      button.textContent = words(button, 'copied', 'Copied');
       button.classList.add('copied');
-      announce('Copied to the clipboard.');
+      announce(words(button, 'copied-status', 'Copied to the clipboard.'));
       setTimeout(function () { button.textContent = label; button.classList.remove('copied'); }, 2000);
     }, function () {
       // Leave the value selected so Ctrl+C works.
@@ -42,7 +48,7 @@
       var sel = window.getSelection();
       sel.removeAllRanges();
       sel.addRange(range);
-      announce('Press Ctrl+C (or ⌘C) to copy the selected value.');
+      announce(words(button, 'copy-manually', 'Press Ctrl+C (or ⌘C) to copy the selected value.'));
     });
   });
 })();

@@ -7,6 +7,12 @@
   'use strict';
   var lib = window.SimpleWebAuthnBrowser;
   var status = document.getElementById('passkey-status');
+  // The page's words (data-* of #passkey-texts, in the page's language); English if missing.
+  var textBox = document.getElementById('passkey-texts');
+  function text(name, english) {
+    var v = textBox && textBox.dataset[name];
+    return v || english;
+  }
 
   function show(message) {
     if (!status) return;
@@ -25,10 +31,10 @@
       return res
         .json()
         .catch(function () {
-          return { error_description: 'The server answered unexpectedly. Reload the page and try again.' };
+          return { error_description: text('unexpected', 'The server answered unexpectedly. Reload the page and try again.') };
         })
         .then(function (data) {
-          if (!res.ok) throw new Error(data.error_description || 'The server refused the request. Reload the page and try again.');
+          if (!res.ok) throw new Error(data.error_description || text('refused', 'The server refused the request. Reload the page and try again.'));
           return data;
         });
     });
@@ -36,10 +42,10 @@
 
   /** Words for the browser's WebAuthn errors (cancelled, timed out, already registered). */
   function explain(err) {
-    if (err && err.name === 'NotAllowedError') return 'The passkey request was cancelled or timed out. Try again when you are ready.';
-    if (err && err.name === 'InvalidStateError') return 'This authenticator already holds a passkey for your account. Use another one, or remove the old entry first.';
-    if (err && err.name === 'SecurityError') return 'The browser refused: this page’s address does not match the server’s configured address (ISSUER).';
-    return (err && err.message) || 'Something went wrong with the passkey. Try again.';
+    if (err && err.name === 'NotAllowedError') return text('cancelled', 'The passkey request was cancelled or timed out. Try again when you are ready.');
+    if (err && err.name === 'InvalidStateError') return text('alreadyRegistered', 'This authenticator already holds a passkey for your account. Use another one, or remove the old entry first.');
+    if (err && err.name === 'SecurityError') return text('wrongAddress', 'The browser refused: this page’s address does not match the server’s configured address (ISSUER).');
+    return (err && err.message) || text('failed', 'Something went wrong with the passkey. Try again.');
   }
 
   function busy(el, on) {
@@ -76,7 +82,7 @@
       var button = el.tagName === 'BUTTON' ? el : el.querySelector('button');
       if (button) button.disabled = true;
     });
-    if (document.querySelector('[data-passkey]')) show('This browser cannot use passkeys. Use another sign-in method or another browser.');
+    if (document.querySelector('[data-passkey]')) show(text('unsupported', 'This browser cannot use passkeys. Use another sign-in method or another browser.'));
     return;
   }
 

@@ -9,6 +9,7 @@ import { formBody, queryParams } from '../../domain/oauth/params';
 import { withOAuthErrors } from '../kit/oauth-errors';
 import { requireCsrf } from '../middleware/csrf';
 import { DEVICE_CODE_GRANT, formatUserCode, normalizeUserCode } from '../../domain/oidc/device';
+import { tr } from '../middleware/language';
 
 export function deviceAuthorizationHandler(services: Services, log: Logger) {
   const { clients, config, oidc } = services;
@@ -59,7 +60,7 @@ export function deviceRoutes(services: Services, log: Logger) {
     const doc = await oidc.devices.pendingByUserCode(typed);
     if (!doc) {
       log.info({ event: 'device_code_unknown', userId: user._id }, 'unknown or expired user code entered');
-      return page(res, 400, 'oidc/device.njk', { userCode: typed, error: 'That code is not valid, or it has expired. Check the code shown on your device, or start again there.' });
+      return page(res, 400, 'oidc/device.njk', { userCode: typed, error: tr(res)('oidc:device.errors.unknown') });
     }
     const client = await clients.byId(doc.clientId);
     page(res, 200, 'oidc/device-confirm.njk', { client, user, scope: doc.scope, userCode: formatUserCode(doc.userCode) });
@@ -69,7 +70,7 @@ export function deviceRoutes(services: Services, log: Logger) {
     const user = res.locals.currentUser;
     if (!user) return res.redirect(303, '/accounts/login/?next=%2Fo%2Fdevice%2F');
     const doc = await oidc.devices.pendingByUserCode(req.body?.user_code);
-    if (!doc) return page(res, 400, 'oidc/device.njk', { userCode: '', error: 'That code is not valid any more (it expired or was already used). Start again on your device.' });
+    if (!doc) return page(res, 400, 'oidc/device.njk', { userCode: '', error: tr(res)('oidc:device.errors.gone') });
     const approved = req.body?.allow !== undefined;
     await oidc.devices.decide(doc._id, { approved, userId: user._id });
     log.info({ event: approved ? 'device_approved' : 'device_denied', clientId: doc.clientId, userId: user._id }, `device authorization ${approved ? 'approved' : 'declined'}`);

@@ -8,6 +8,8 @@ import { claimFormSubmission, completeFormSubmission, releaseFormSubmission } fr
 import { AppError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/log';
 import type { Services } from '../../domain/services';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
 
 export interface PageDeps {
   services: Services;
@@ -26,12 +28,13 @@ export function requireSignedIn(req: Request, res: Response, next: NextFunction)
   if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(302, `/accounts/login/?next=${encodeURIComponent(req.originalUrl)}`);
   // A form sent after the session ended (expired, or signed out in another tab): say so plainly.
   const back = req.baseUrl.startsWith('/admin') ? '/admin/' : '/accounts/profile/';
+  const t = tr(res);
   res.status(401).render('error.njk', {
-    title: 'You are signed out',
-    message: 'Your session ended before this form was sent (sessions expire after a while, or you signed out in another tab). Nothing was changed.',
-    hint: 'Sign in again, then repeat what you were doing.',
+    title: t('errors:signedOut.title'),
+    message: t('errors:signedOut.message'),
+    hint: t('errors:signedOut.hint'),
     backHref: `/accounts/login/?next=${encodeURIComponent(back)}`,
-    backText: 'Sign in again',
+    backText: t('errors:signedOut.back'),
   });
 }
 
@@ -42,12 +45,13 @@ export function requireAdmin(req: Request, res: Response, next: NextFunction) {
       res.set('Cache-Control', 'no-store');
       return next();
     }
+    const t = tr(res);
     res.status(403).set('Cache-Control', 'no-store').render('error.njk', {
-      title: 'Administrators only',
-      message: 'This page is part of the admin console. Your account does not have administrator rights, so nothing here is available to you.',
-      hint: 'If you need access, ask one of your organisation’s administrators.',
+      title: t('errors:adminOnly.title'),
+      message: t('errors:adminOnly.message'),
+      hint: t('errors:adminOnly.hint'),
       backHref: '/accounts/profile/',
-      backText: 'Go to your account',
+      backText: t('errors:adminOnly.back'),
     });
   });
 }
@@ -76,8 +80,12 @@ export function errorMessage(err: unknown): string | undefined {
   return err instanceof AppError ? err.message : undefined;
 }
 
+/** A 404 page for an object addressed by id; `what` ("User", or already translated: "Benutzer") names it. */
 export function notFound(res: Response, what: string, backHref: string, backText: string) {
-  res.status(404).render('error.njk', { title: `${what} not found`, message: `There is no ${what.toLowerCase()} with this id. It may have been deleted in the meantime; nothing was changed.`, backHref, backText });
+  const t = tr(res);
+  // Mid-sentence the word is lower-case, except in German, where nouns keep their capital.
+  const inSentence = res.locals.lang === 'de' ? what : what.toLowerCase();
+  res.status(404).render('error.njk', { title: t('errors:notFound.title', { what }), message: t('errors:notFound.message', { what: inSentence }), backHref, backText });
 }
 
 /** Messages shown after a redirect (`?notice=code`); unknown codes show nothing. */
@@ -99,8 +107,14 @@ export const NOTICES: Record<string, string> = {
 };
 
 export function noticeFrom(req: Request): string | undefined {
+  const code = noticeCodeFrom(req);
+  return code ? NOTICES[code] : undefined;
+}
+
+/** The known `?notice=` code (for pages that show the notice in the reader's language), or undefined. */
+export function noticeCodeFrom(req: Request): string | undefined {
   const code = typeof req.query.notice === 'string' ? req.query.notice : '';
-  return NOTICES[code];
+  return Object.hasOwn(NOTICES, code) ? code : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -147,25 +161,27 @@ export const releaseSubmission = releaseFormSubmission;
  * clear page. The claim key is left in res.locals.submissionKey.
  */
 // Reloading would only post the form again: the advice is to follow the link to the first result.
-export function once(db: Database, fallbackHref: string, hint = 'Follow the link below to see what the first submission did. To make another change, open the form again from there.') {
+// `hint` replaces that advice: a sentence, or a function of the page's translate function.
+export function once(db: Database, fallbackHref: string, hint?: string | ((t: Translate) => string)) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const claim = await claimSubmission(db, req);
+    const t = tr(res);
     if (claim === 'missing') {
       return res.status(400).render('error.njk', {
-        title: 'Incomplete form',
-        message: 'The form you sent is missing a field it should carry (it may have been altered). Nothing was changed.',
-        hint: 'Go back, reload the page and try again.',
+        title: t('errors:once.incompleteTitle'),
+        message: t('errors:once.incompleteMessage'),
+        hint: t('errors:once.reloadHint'),
         backHref: fallbackHref,
-        backText: 'Back',
+        backText: t('errors:once.back'),
       });
     }
     if (!claim.ok) {
       return res.status(409).render('error.njk', {
-        title: 'Already submitted',
-        message: 'This form was already sent once and was processed then; it was not applied a second time.',
-        hint,
+        title: t('errors:once.alreadyTitle'),
+        message: t('errors:once.alreadyMessage'),
+        hint: typeof hint === 'function' ? hint(t) : hint ?? t('errors:once.alreadyHint'),
         backHref: claim.previous?.href ?? fallbackHref,
-        backText: claim.previous?.label ?? 'Continue',
+        backText: claim.previous?.label ?? t('errors:once.continue'),
       });
     }
     res.locals.submissionKey = claim.key;

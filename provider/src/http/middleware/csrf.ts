@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
 import { timingSafeEqualStrings } from '../../kernel/security/tokens';
+import { tr } from './language';
 
 const { csrfSynchronisedProtection, generateToken, isRequestValid } = csrfSync({
   getTokenFromRequest: (req) => (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined),
@@ -74,15 +75,16 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction) {
   if (isRequestValid(req)) return next();
   // The signed double-submit token only stands in where there is no signed-in session.
   if (!req.session?.userId && preSessionTokenValid(req)) return next();
+  const t = tr(res);
   res.status(403).render('error.njk', {
-    title: 'This form has expired',
-    message: 'For your security the page you submitted is no longer valid (it was open too long, or was submitted twice). Nothing was changed.',
-    hint: 'Go back, reload the page and try again.',
+    title: t('errors:formExpired.title'),
+    message: t('errors:formExpired.message'),
+    hint: t('errors:formExpired.hint'),
   });
 }
 
 /** requireCsrf for scripts' JSON posts (token in the body's `_csrf`): a 403 in JSON, with a sentence. */
 export function requireCsrfJson(req: Request, res: Response, next: NextFunction) {
   if (isRequestValid(req) || (!req.session?.userId && preSessionTokenValid(req))) return next();
-  res.status(403).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: 'This page has expired (its security token is missing or stale), so nothing was changed. Reload the page and try again.' });
+  res.status(403).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: tr(res)('errors:formExpired.json') });
 }

@@ -7,6 +7,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { TwoFactorStore } from '../../store/two-factor';
 import type { PasskeyStore } from '../../store/passkeys';
+import { tr } from './language';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -44,11 +45,12 @@ export function twoFactorGate(twoFactor: TwoFactorStore, passkeys: PasskeyStore)
     if (req.method === 'GET' || req.method === 'HEAD') {
       return res.redirect(302, `/accounts/two-factor/setup/?next=${encodeURIComponent(req.originalUrl)}`);
     }
+    const t = tr(res);
     res.status(403).render('error.njk', {
-      title: 'Set up two-factor sign-in first',
-      message: 'Your organisation requires two-factor sign-in for your account. Nothing was changed.',
+      title: t('errors:twoFactorFirst.title'),
+      message: t('errors:twoFactorFirst.message'),
       backHref: '/accounts/two-factor/setup/',
-      backText: 'Set up two-factor sign-in',
+      backText: t('errors:twoFactorFirst.back'),
     });
   };
 }

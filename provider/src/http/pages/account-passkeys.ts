@@ -7,12 +7,15 @@ import { me, requireSignedIn, type PageDeps } from '../kit/pages';
 import { jsonBody, jsonError, jsonObject } from '../kit/json-body';
 import { rememberChallenge, takeChallenge } from '../../domain/passkeys/challenge';
 import { cleanPasskeyName, NAME_MAX, passkeyKind } from '../../domain/passkeys/service';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
+import { passkeyFailureText } from './passkey-texts';
 
 export const PASSKEYS_PATH = '/accounts/passkeys/';
 
-const NOTICES: Record<string, string> = {
-  added: 'Passkey added. Next time, after your password, you can confirm with it instead of a code.',
-  removed: 'Passkey removed. It can no longer be used to sign in to this account.',
+const NOTICES: Record<string, (t: Translate) => string> = {
+  added: (t) => t('account:passkeys.notices.added'),
+  removed: (t) => t('account:passkeys.notices.removed'),
 };
 
 export function accountPasskeyRoutes(deps: PageDeps) {
@@ -23,7 +26,7 @@ export function accountPasskeyRoutes(deps: PageDeps) {
   async function page(req: Request, res: Response, status = 200, error?: string) {
     const user = me(res);
     const list = await passkeys.store.list(user._id);
-    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
+    const notice = typeof req.query.notice === 'string' && Object.hasOwn(NOTICES, req.query.notice) ? NOTICES[req.query.notice](tr(res)) : undefined;
     res.status(status).set('Cache-Control', 'no-store').render('account/passkeys.njk', {
       section: 'account',
       tab: 'passkeys',
@@ -41,7 +44,7 @@ export function accountPasskeyRoutes(deps: PageDeps) {
   // Step 1: the options for navigator.credentials.create(); the challenge stays in the session.
   router.post(`${PASSKEYS_PATH}options/`, requireSignedIn, json, requireCsrfJson, async (req: Request, res: Response) => {
     const options = await passkeys.registrationOptions(me(res));
-    if ('ok' in options) return jsonError(res, options.status, options.reason, options.message);
+    if ('ok' in options) return jsonError(res, options.status, options.reason, passkeyFailureText(tr(res), options.message));
     rememberChallenge(req, 'register', options.challenge, config.PASSKEY_CHALLENGE_SECONDS);
     res.set('Cache-Control', 'no-store').json(options);
   });
@@ -50,12 +53,12 @@ export function accountPasskeyRoutes(deps: PageDeps) {
   router.post(PASSKEYS_PATH, requireSignedIn, json, requireCsrfJson, async (req: Request, res: Response) => {
     const user = me(res);
     const body = jsonObject(req);
-    if (!body || body.response === undefined) return jsonError(res, 400, 'invalid_request', 'The passkey answer is missing, so nothing was added. Reload the page and try again.');
+    if (!body || body.response === undefined) return jsonError(res, 400, 'invalid_request', tr(res)('account:passkeys.errors.missingAnswer'));
     const name = cleanPasskeyName(body.name, (await passkeys.store.count(user._id)) + 1);
     const result = await passkeys.register(user, name, body.response, takeChallenge(req, 'register'));
     if (!result.ok) {
       deps.log.info({ event: 'passkey_register_failed', userId: user._id, reason: result.reason }, 'passkey not added');
-      return jsonError(res, result.status, result.reason, result.message);
+      return jsonError(res, result.status, result.reason, passkeyFailureText(tr(res), result.message));
     }
     await audit.record(user.username, 'passkey.add', user.username, { name, synced: result.passkey.deviceType === 'multiDevice' });
     deps.log.info({ event: 'passkey_added', userId: user._id }, 'passkey added');
@@ -67,10 +70,10 @@ export function accountPasskeyRoutes(deps: PageDeps) {
     const id = typeof req.body?.id === 'string' ? req.body.id.slice(0, 2048) : '';
     const list = await passkeys.store.list(user._id);
     const target = list.find((p) => p._id === id);
-    if (!target) return page(req, res, 404, 'That passkey is not in your list (perhaps it was removed in another tab). Nothing was changed.');
+    if (!target) return page(req, res, 404, tr(res)('account:passkeys.errors.notInList'));
     // The last second factor of someone who must have one stays (an administrator can reset it).
     if (twoFactor.required(user) && !user.twoFactor && list.length === 1) {
-      return page(req, res, 400, 'Your organisation requires two-factor sign-in for your account and this is your only second factor, so it cannot be removed. Add another passkey or set up an authenticator app first.');
+      return page(req, res, 400, tr(res)('account:passkeys.errors.lastFactor'));
     }
     const removed = await passkeys.store.remove(user._id, id);
     if (removed) {

@@ -6,29 +6,32 @@ import { requireCsrf } from '../middleware/csrf';
 import { clientIpKey } from '../middleware/rate-limits';
 import type { LoginGuard } from '../middleware/rate-limit-login';
 import { endOtherSessions } from '../../store/browser-sessions';
-import { passwordStrength, SCORE_LABELS } from '../../kernel/security/password-strength';
-import { plural } from '../../kernel/plural';
+import { passwordStrength } from '../../kernel/security/password-strength';
+import { feedbackForBrowser, feedbackText, scoreLabel } from './password-texts';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
 import { checkbox, me, requireSignedIn, type PageDeps } from '../kit/pages';
 import { sendNotice } from '../../domain/accounts/notices';
 
 export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard }) {
   const router = Router();
   const { users, tokens, audit, config, db } = deps.services;
-  const minLabel = SCORE_LABELS[config.PASSWORD_MIN_SCORE];
+  const minLabel = (t: Translate) => scoreLabel(t, config.PASSWORD_MIN_SCORE).toLowerCase();
 
   const page = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
     res.status(status).set('Cache-Control', 'no-store').render('account/password.njk', {
       section: 'account',
       tab: 'password',
       minScore: config.PASSWORD_MIN_SCORE,
-      minLabel,
+      minLabel: minLabel(tr(res)),
+      feedbackWords: feedbackForBrowser(tr(res)),
       userInputs: [me(res).username, me(res).name, me(res).email].join('\n'),
       signOutOthers: true,
       ...extra,
     });
 
   router.get('/accounts/password/', requireSignedIn, (req: Request, res: Response) => {
-    page(req, res, 200, { notice: req.query.notice === 'changed' ? 'Your password was changed.' : undefined });
+    page(req, res, 200, { notice: req.query.notice === 'changed' ? tr(res)('account:password.changed') : undefined });
   });
 
   router.post('/accounts/password/', requireSignedIn, requireCsrf, async (req: Request, res: Response) => {
@@ -39,25 +42,26 @@ export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard 
     const confirm = str('confirm_password');
     const signOutOthers = checkbox(req, 'sign_out_others');
     const refuse = (status: number, error: string, feedback: string[] = []) => page(req, res, status, { error, feedback, signOutOthers });
-    if (!current || !next || !confirm) return refuse(400, 'Fill in all three fields. Nothing was changed.');
-    if (next.length > 1024) return refuse(400, 'The new password is too long (at most 1024 characters). Nothing was changed.');
-    if (next !== confirm) return refuse(400, 'The new password and its repetition differ. Nothing was changed.');
+    const t = tr(res);
+    if (!current || !next || !confirm) return refuse(400, t('account:password.errors.missing'));
+    if (next.length > 1024) return refuse(400, t('account:password.errors.tooLong'));
+    if (next !== confirm) return refuse(400, t('account:password.errors.differ'));
     const attempt = await deps.loginGuard.begin(clientIpKey(req), user.username);
     if (!attempt.allowed) {
       res.set('Retry-After', String(attempt.retryAfterSeconds));
-      return refuse(429, `Too many wrong passwords. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
+      return refuse(429, t('account:password.errors.tooMany', { count: Math.ceil(attempt.retryAfterSeconds / 60) }));
     }
     const check = await users.checkPassword(user.username, current);
     if (!check.ok) {
       attempt.failed();
       deps.log.info({ event: 'password_change_refused', userId: user._id, reason: 'wrong_current_password' }, 'password change refused: wrong current password');
-      return refuse(400, 'Your current password is not right. Nothing was changed.');
+      return refuse(400, t('account:password.errors.wrongCurrent'));
     }
     await attempt.succeeded();
-    if (next === current) return refuse(400, 'The new password is the same as the current one. Choose a different one.');
+    if (next === current) return refuse(400, t('account:password.errors.same'));
     const strength = passwordStrength(next, [user.username, user.name, user.email, ...user.email.split('@')]);
     if (next.length < 8 || strength.score < config.PASSWORD_MIN_SCORE) {
-      return refuse(400, `This password is too easy to guess (${strength.label.toLowerCase()}; at least “${minLabel.toLowerCase()}” is needed, and at least 8 characters). Nothing was changed.`, strength.feedback);
+      return refuse(400, t('account:password.errors.weak', { label: scoreLabel(t, strength.score).toLowerCase(), needed: minLabel(t) }), feedbackText(t, strength.feedback));
     }
     await users.setPassword(user.username, next);
     let sessionsEnded = 0;

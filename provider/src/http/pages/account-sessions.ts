@@ -4,11 +4,13 @@ import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../middleware/csrf';
 import { endOneSession, endOtherSessions, listSessions } from '../../store/browser-sessions';
 import { field, me, requireSignedIn, type PageDeps } from '../kit/pages';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
 
-const NOTICES: Record<string, string> = {
-  ended: 'That session was signed out.',
-  gone: 'That session had already ended.',
-  'others-ended': 'All your other sessions were signed out.',
+const NOTICES: Record<string, (t: Translate) => string> = {
+  ended: (t) => t('account:sessions.notices.ended'),
+  gone: (t) => t('account:sessions.notices.gone'),
+  'others-ended': (t) => t('account:sessions.notices.othersEnded'),
 };
 
 export function accountSessionRoutes(deps: PageDeps) {
@@ -17,7 +19,7 @@ export function accountSessionRoutes(deps: PageDeps) {
 
   router.get('/accounts/sessions/', requireSignedIn, async (req: Request, res: Response) => {
     const user = me(res);
-    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
+    const notice = typeof req.query.notice === 'string' && Object.hasOwn(NOTICES, req.query.notice) ? NOTICES[req.query.notice](tr(res)) : undefined;
     res.set('Cache-Control', 'no-store').render('account/sessions.njk', { section: 'account', tab: 'sessions', sessions: await listSessions(db, user._id, req.sessionID), notice });
   });
 

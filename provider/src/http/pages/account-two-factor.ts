@@ -3,16 +3,19 @@
 // shown once, new recovery codes and turning it off (each confirmed with a current code).
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../middleware/csrf';
-import { twoFactorLimiter, waitMessage } from '../../domain/two-factor/limiter';
+import { twoFactorLimiter } from '../../domain/two-factor/limiter';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
+import { waitText } from './two-factor-texts';
 import { groupedSecret, newTotpSecret, otpauthUri, qrDataUrl, verifyTotp } from '../../kernel/security/totp';
 import { me, requireSignedIn, type PageDeps } from '../kit/pages';
 import '../../store/browser-sessions';
 import { sendNotice } from '../../domain/accounts/notices';
 import { rememberBrowser } from '../kit/known-browser';
 
-const NOTICES: Record<string, string> = {
-  disabled: 'Two-factor sign-in is off. You sign in with your password only.',
-  'already-on': 'Two-factor sign-in was already set up (perhaps in another tab); nothing was changed.',
+const NOTICES: Record<string, (t: Translate) => string> = {
+  disabled: (t) => t('account:twoFactor.notices.disabled'),
+  'already-on': (t) => t('account:twoFactor.notices.alreadyOn'),
 };
 
 export function accountTwoFactorRoutes(deps: PageDeps) {
@@ -23,7 +26,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
 
   router.get('/accounts/two-factor/', requireSignedIn, (req: Request, res: Response) => {
     const user = me(res);
-    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
+    const notice = typeof req.query.notice === 'string' && Object.hasOwn(NOTICES, req.query.notice) ? NOTICES[req.query.notice](tr(res)) : undefined;
     res.set('Cache-Control', 'no-store').render('account/two-factor.njk', { section: 'account', tab: 'two-factor', user, required: twoFactor.required(user), notice });
   });
 
@@ -57,23 +60,24 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
   router.post('/accounts/two-factor/setup/', requireSignedIn, requireCsrf, async (req: Request, res: Response) => {
     const user = me(res);
     if (user.twoFactor) return res.redirect(303, '/accounts/two-factor/?notice=already-on');
+    const t = tr(res);
     const pending = req.session.enrolment;
     if (!pending || pending.expiresAt <= Date.now()) {
       delete req.session.enrolment;
-      return setupPage(req, res, 400, `This set-up expired (it is valid for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}) and nothing was saved. Scan this new QR code and enter the code it gives.`);
+      return setupPage(req, res, 400, t('account:setup.errors.expired', { count: minutes }));
     }
     const opened = twoFactor.box.open(user._id, pending.sealed);
     if (!opened) {
       delete req.session.enrolment;
-      return setupPage(req, res, 400, 'This set-up can no longer be read (the server’s keys changed) and nothing was saved. Scan this new QR code.');
+      return setupPage(req, res, 400, t('account:setup.errors.unreadable'));
     }
     const code = typeof req.body?.code === 'string' ? req.body.code.slice(0, 64) : '';
-    if (!code.trim()) return setupPage(req, res, 400, 'Enter the 6-digit code your authenticator app shows for this account.', opened.secret);
+    if (!code.trim()) return setupPage(req, res, 400, t('account:setup.errors.missingCode'), opened.secret);
     const slot = await limiter.take(user._id);
-    if (!slot.allowed) return setupPage(req, res, 429, waitMessage(slot.retryAfterSeconds), opened.secret);
+    if (!slot.allowed) return setupPage(req, res, 429, waitText(t, slot.retryAfterSeconds), opened.secret);
     const step = verifyTotp(code, opened.secret);
     if (step === undefined) {
-      return setupPage(req, res, 400, 'That code is not right, so two-factor sign-in is not on yet. Check that the app’s clock is right and enter the code it shows now.', opened.secret);
+      return setupPage(req, res, 400, t('account:setup.errors.wrongCode'), opened.secret);
     }
     await limiter.reset(user._id);
     const codes = await twoFactor.enable(user._id, opened.secret, step);
@@ -90,12 +94,13 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
   /** Confirms a sensitive change with a current code (rate-limited); undefined = go ahead. */
   async function confirmWithCode(req: Request, res: Response): Promise<string | undefined> {
     const user = me(res);
+    const t = tr(res);
     const code = typeof req.body?.code === 'string' ? req.body.code.slice(0, 64) : '';
-    if (!code.trim()) return 'Enter a current code from your authenticator app (or a recovery code) to confirm.';
+    if (!code.trim()) return t('account:twoFactor.errors.missingCode');
     const slot = await limiter.take(user._id);
-    if (!slot.allowed) return waitMessage(slot.retryAfterSeconds);
+    if (!slot.allowed) return waitText(t, slot.retryAfterSeconds);
     const r = await twoFactor.check(user, code);
-    if (!r.ok) return r.reason === 'replayed_code' ? 'That code was already used. Wait for the next one and try again.' : 'That code is not right. Nothing was changed.';
+    if (!r.ok) return r.reason === 'replayed_code' ? t('account:twoFactor.errors.replayed') : t('account:twoFactor.errors.wrongCode');
     await limiter.reset(user._id);
     return undefined;
   }
@@ -117,7 +122,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
   router.post('/accounts/two-factor/disable/', requireSignedIn, requireCsrf, async (req: Request, res: Response) => {
     const user = me(res);
     if (!user.twoFactor) return res.redirect(303, '/accounts/two-factor/');
-    if (twoFactor.required(user)) return refuse(res, 'Your organisation requires two-factor sign-in for your account, so it cannot be turned off. Nothing was changed.');
+    if (twoFactor.required(user)) return refuse(res, tr(res)('account:twoFactor.errors.required'));
     const problem = await confirmWithCode(req, res);
     if (problem) return refuse(res, problem);
     await twoFactor.reset(user._id);

@@ -4,6 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../middleware/csrf';
 import { formNonce, me, requireSignedIn, type PageDeps } from '../kit/pages';
+import { tr } from '../middleware/language';
 
 export interface ConnectedApp {
   clientId: string;
@@ -75,13 +76,14 @@ export function accountPageRoutes(deps: PageDeps) {
   router.get('/accounts/profile/', requireSignedIn, formNonce, async (req: Request, res: Response) => {
     const user = me(res);
     const revokedId = typeof req.query.revoked === 'string' ? req.query.revoked : undefined;
-    const revokedName = revokedId ? (await clients.byId(revokedId))?.name ?? 'the application' : undefined;
+    const t = tr(res);
+    const revokedName = revokedId ? (await clients.byId(revokedId))?.name ?? t('account:profile.theApplication') : undefined;
     res.set('Cache-Control', 'no-store').render('account/profile.njk', {
       section: 'account',
       tab: 'profile',
       user,
       apps: await connectedApps(deps, user._id),
-      notice: revokedName ? `Access for ${revokedName} was revoked. It can no longer use your account; you will be asked again if you sign in to it.` : undefined,
+      notice: revokedName ? t('account:profile.revoked', { name: revokedName }) : undefined,
     });
   });
 
@@ -90,11 +92,12 @@ export function accountPageRoutes(deps: PageDeps) {
     const clientId = typeof req.body?.client_id === 'string' ? req.body.client_id : '';
     const client = await clients.byId(clientId);
     if (!client) {
+      const t = tr(res);
       return res.status(404).render('error.njk', {
-        title: 'Application not found',
-        message: 'This application is not registered (any more). Nothing was changed.',
+        title: t('account:profile.appNotFoundTitle'),
+        message: t('account:profile.appNotFoundMessage'),
         backHref: '/accounts/profile/',
-        backText: 'Back to your account',
+        backText: t('account:profile.backToAccount'),
       });
     }
     const result = await revokeConnection(deps, user._id, client._id);

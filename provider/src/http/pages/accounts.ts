@@ -12,7 +12,7 @@ import { loginHintFromNext } from '../../domain/oidc/authorize-params';
 import { beginSecondStep, SECOND_STEP_PATH } from '../../domain/two-factor/login-step';
 import { hasSecondFactor } from '../../domain/passkeys/second-factors';
 import type { PasskeyStore } from '../../store/passkeys';
-import { plural } from '../../kernel/plural';
+import { tr } from '../middleware/language';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
 export function safeNext(next: unknown): string {
@@ -53,18 +53,19 @@ export function accountRoutes(deps: { users: UserStore; clients: ClientStore; pa
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const again = async (status: number, error: string) =>
       res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, username, error, clientName: await clientNameFor(next, deps.clients), passwordless: deps.passwordless });
-    if (!username || !password) return again(400, 'Enter your username and password.');
+    const t = tr(res);
+    if (!username || !password) return again(400, t('auth:login.missingFields'));
     const attempt = await deps.loginGuard.begin(clientIpKey(req), username);
     if (!attempt.allowed) {
       deps.log.warn({ event: 'login_rate_limited', ip: req.ip, limitedBy: attempt.limitedBy }, 'too many login attempts');
       res.set('Retry-After', String(attempt.retryAfterSeconds));
-      return again(429, `Too many sign-in attempts. Wait ${plural(Math.ceil(attempt.retryAfterSeconds / 60), 'minute', 'minutes')} and try again.`);
+      return again(429, t('auth:login.tooMany', { count: Math.ceil(attempt.retryAfterSeconds / 60) }));
     }
     const result = await deps.users.checkPassword(username, password);
     if (!result.ok) {
       attempt.failed();
       deps.log.info({ event: 'login_failed', ip: req.ip, reason: result.reason, ...usernameForLog(username, result.user?.username) }, 'login failed: wrong username or password, or account inactive');
-      return again(401, 'Wrong username or password.');
+      return again(401, t('auth:login.wrong'));
     }
     await attempt.succeeded();
     const user = result.user;

@@ -14,6 +14,20 @@ import { SESSION_COOKIE } from '../middleware/session';
 import type { OidcService } from '../../domain/oidc/service';
 import { consentRequired } from '../../store/client-policies';
 import { sessionAmr } from '../../domain/oidc/amr';
+import { tr } from '../middleware/language';
+import { translateKnown } from '../kit/known-messages';
+
+// The validation's page sentences (domain/oauth/authorize-request.ts), in the reader's language.
+const REFUSAL_KEYS = [
+  'consent:refused.invalidTitle',
+  'consent:refused.unknownClientTitle',
+  'consent:refused.unregisteredTitle',
+  'consent:refused.malformedParameter',
+  'consent:refused.missingClientId',
+  'consent:refused.unknownClient',
+  'consent:refused.missingRedirect',
+  'consent:refused.redirectMismatch',
+] as const;
 
 interface Deps {
   config: Config;
@@ -43,8 +57,10 @@ function carriedParams(a: AuthorizeRequest, opts: { afterLogin?: boolean } = {})
 export function authorizeRoutes(deps: Deps) {
   const router = Router();
 
-  const badRequestPage = (res: Response, title: string, message: string) =>
-    res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title, message, hint: 'Nothing was sent back to the application.' });
+  const badRequestPage = (res: Response, title: string, message: string) => {
+    const t = tr(res);
+    res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title: translateKnown(t, title, REFUSAL_KEYS), message: translateKnown(t, message, REFUSAL_KEYS), hint: t('consent:refused.hint') });
+  };
 
   async function hasConsent(user: UserDoc, a: AuthorizeRequest, prompt: unknown): Promise<boolean> {
     // Claims asked for beyond the scopes are never granted silently.

@@ -1,5 +1,6 @@
 // POST /language/: the footer's language switch. Remembers the choice in a cookie and, when
 // someone is signed in, on their account (mails then follow it too), then returns to the page.
+// The profile page's choice posts here too, with an empty value for "the browser's language".
 import express, { type Request, type Response } from 'express';
 import type { UserStore } from '../../store/users';
 import { LANGUAGES, supportedLanguage } from '../../kernel/i18n/languages';
@@ -17,6 +18,14 @@ export function languageRoutes(deps: { users: UserStore; secureCookies: boolean 
   const router = express.Router();
   router.post('/language/', requireCsrf, async (req: Request, res: Response, next) => {
     try {
+      // An empty choice ("Browser's language" on the profile page) forgets the choice: the
+      // account's and the cookie's; Accept-Language decides again.
+      if (req.body?.lang === '') {
+        res.clearCookie(LANGUAGE_COOKIE, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/' });
+        const user = res.locals.currentUser;
+        if (user) await deps.users.setLanguage(user._id, undefined);
+        return res.redirect(303, returnPath(req.body?.next));
+      }
       const lang = supportedLanguage(req.body?.lang);
       if (!lang) {
         const t = tr(res);

@@ -14,7 +14,10 @@ import type { PageDeps } from '../kit/pages';
 import { safeNext } from './accounts';
 import { passkeyAmr } from '../../domain/oidc/amr';
 import { clearSecondStep, pendingSecondStep, SECOND_STEP_PATH } from '../../domain/two-factor/login-step';
-import { ipWaitMessage, twoFactorIpLimiter } from '../../domain/two-factor/limiter';
+import { twoFactorIpLimiter } from '../../domain/two-factor/limiter';
+import { tr } from '../middleware/language';
+import { ipWaitText } from './two-factor-texts';
+import { passkeyFailureText } from './passkey-texts';
 import { rememberChallenge, takeChallenge, type ChallengePurpose } from '../../domain/passkeys/challenge';
 import { passkeyKind, type PasskeyFailure } from '../../domain/passkeys/service';
 
@@ -33,7 +36,7 @@ export function loginPasskeyRoutes(deps: PageDeps) {
   const { passkeys, users, audit, config, db } = deps.services;
   const json = jsonBody(config.MAX_BODY_BYTES);
   const ipLimiter = twoFactorIpLimiter(config, db);
-  const SESSION_GONE = 'Your sign-in took too long or was already finished, so it was cancelled for your safety. Enter your password again.';
+  const SESSION_GONE = (res: Response) => tr(res)('auth:passkeyErrors.sessionGone');
 
   // The second-step page shows the code form and/or the passkey button, as the account has them
   // (also when it is shown again after a wrong code).
@@ -50,9 +53,9 @@ export function loginPasskeyRoutes(deps: PageDeps) {
 
   router.post(`${SECOND_STEP_PASSKEY_PATH}options/`, json, requireCsrfJson, async (req: Request, res: Response) => {
     const p = pendingSecondStep(req);
-    if (p.state !== 'pending') return jsonError(res, 400, 'login_expired', SESSION_GONE);
+    if (p.state !== 'pending') return jsonError(res, 400, 'login_expired', SESSION_GONE(res));
     const mine = await passkeys.store.list(p.userId);
-    if (!mine.length) return jsonError(res, 400, 'no_passkeys', 'This account has no passkeys. Enter the code from your authenticator app instead.');
+    if (!mine.length) return jsonError(res, 400, 'no_passkeys', tr(res)('auth:passkeyErrors.noPasskeys'));
     const options = await passkeys.authenticationOptions(mine);
     rememberChallenge(req, 'second-step', options.challenge, config.PASSKEY_CHALLENGE_SECONDS);
     res.set('Cache-Control', 'no-store').json(options);
@@ -62,12 +65,12 @@ export function loginPasskeyRoutes(deps: PageDeps) {
     const p = pendingSecondStep(req);
     if (p.state !== 'pending') {
       clearSecondStep(req);
-      return jsonError(res, 400, 'login_expired', SESSION_GONE);
+      return jsonError(res, 400, 'login_expired', SESSION_GONE(res));
     }
     const user = await users.byId(p.userId);
     if (!user || !user.active) {
       clearSecondStep(req);
-      return jsonError(res, 400, 'login_expired', SESSION_GONE);
+      return jsonError(res, 400, 'login_expired', SESSION_GONE(res));
     }
     const result = await limited(req, res, 'second-step', (response, taken) => passkeys.authenticate(response, taken, user._id));
     if (!result) return;
@@ -92,7 +95,7 @@ export function loginPasskeyRoutes(deps: PageDeps) {
     const user = await users.byId(result.userId);
     if (!user || !user.active) {
       deps.log.info({ event: 'login_failed', reason: 'inactive', userId: result.userId }, 'passkey sign-in refused: account inactive');
-      return jsonError(res, 401, 'inactive', 'This account cannot sign in (it is deactivated). Ask an administrator.');
+      return jsonError(res, 401, 'inactive', tr(res)('auth:passkeyErrors.inactive'));
     }
     await startSession(req, user._id, passkeyAmr(passkeyKind(result.passkey), false));
     deps.log.info({ event: 'login', userId: user._id, method: 'passkey' }, 'user signed in with a passkey');
@@ -108,7 +111,7 @@ export function loginPasskeyRoutes(deps: PageDeps) {
   ) {
     const body = jsonObject(req);
     if (!body || body.response === undefined) {
-      jsonError(res, 400, 'invalid_request', 'The passkey answer is missing. Reload the page and try again.');
+      jsonError(res, 400, 'invalid_request', tr(res)('auth:passkeyErrors.missingAnswer'));
       return undefined;
     }
     const taken = takeChallenge(req, purpose);
@@ -117,13 +120,13 @@ export function loginPasskeyRoutes(deps: PageDeps) {
     if (!slot.allowed) {
       deps.log.warn({ event: 'passkey_rate_limited', ip: req.ip }, 'too many refused passkey sign-ins from one address');
       res.set('Retry-After', String(slot.retryAfterSeconds));
-      jsonError(res, 429, 'too_many_attempts', ipWaitMessage(slot.retryAfterSeconds));
+      jsonError(res, 429, 'too_many_attempts', ipWaitText(tr(res), slot.retryAfterSeconds));
       return undefined;
     }
     const result = await check(body.response, taken);
     if (!result.ok) {
       await refused(req, purpose, result);
-      jsonError(res, result.status, result.reason, result.message);
+      jsonError(res, result.status, result.reason, passkeyFailureText(tr(res), result.message));
       return undefined;
     }
     ipLimiter.give(ipKey);
@@ -142,5 +145,5 @@ export function loginPasskeyRoutes(deps: PageDeps) {
 }
 
 function notAllowed(res: Response) {
-  jsonError(res, 403, 'passwordless_disabled', 'Signing in with a passkey alone is not enabled here: enter your username and password, then confirm with your passkey.');
+  jsonError(res, 403, 'passwordless_disabled', tr(res)('auth:passkeyErrors.passwordlessDisabled'));
 }

@@ -13,17 +13,20 @@ import { requireCsrf } from '../middleware/csrf';
 import { startSession } from '../middleware/current-user';
 import { AMR_PASSWORD_RECOVERY, AMR_PASSWORD_TOTP } from '../../domain/oidc/amr';
 import { clearSecondStep, pendingSecondStep, SECOND_STEP_PATH } from '../../domain/two-factor/login-step';
-import { ipWaitMessage, lockedMessage, twoFactorIpLimiter, twoFactorLimiter, waitMessage } from '../../domain/two-factor/limiter';
+import { twoFactorIpLimiter, twoFactorLimiter } from '../../domain/two-factor/limiter';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
+import { ipWaitText, lockedText, waitText } from './two-factor-texts';
 import { sendNotice } from '../../domain/accounts/notices';
 import { knownBrowser, rememberBrowser } from '../kit/known-browser';
 import { clientIpKey } from '../middleware/rate-limits';
 import type { PageDeps } from '../kit/pages';
 
 const MESSAGES = {
-  wrong_code: 'That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.',
-  replayed_code: 'That code was already used. Wait for the next code in your app (it changes every 30 seconds) and enter it.',
-  unreadable_secret: 'Your two-factor set-up cannot be read on this server. Use a recovery code, or ask an administrator to reset two-factor sign-in.',
-  not_enrolled: 'Two-factor sign-in is no longer set up for this account. Sign in again.',
+  wrong_code: (t: Translate) => t('auth:twoFactor.errors.wrongCode'),
+  replayed_code: (t: Translate) => t('auth:twoFactor.errors.replayedCode'),
+  unreadable_secret: (t: Translate) => t('auth:twoFactor.errors.unreadableSecret'),
+  not_enrolled: (t: Translate) => t('auth:twoFactor.errors.notEnrolled'),
 } as const;
 
 export function loginTwoFactorRoutes(deps: PageDeps) {
@@ -34,7 +37,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
   const ipLimiter = twoFactorIpLimiter(config, db, now);
 
   const expired = (res: Response, next: string, status: number) =>
-    res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, error: 'Your sign-in took too long and was cancelled for your safety. Enter your password again.' });
+    res.status(status).set('Cache-Control', 'no-store').render('login.njk', { next, error: tr(res)('auth:twoFactor.expired') });
 
   router.get(SECOND_STEP_PATH, (req: Request, res: Response) => {
     const p = pendingSecondStep(req);
@@ -51,8 +54,9 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
       return expired(res, p.next, 400);
     }
     const again = (status: number, error: string) => res.status(status).set('Cache-Control', 'no-store').render('login-two-factor.njk', { error });
+    const t = tr(res);
     const code = typeof req.body?.code === 'string' ? req.body.code.slice(0, 64) : '';
-    if (!code.trim()) return again(400, 'Enter the 6-digit code from your authenticator app, or a recovery code.');
+    if (!code.trim()) return again(400, t('auth:twoFactor.errors.missingCode'));
     const user = await users.byId(p.userId);
     if (!user || !user.active) {
       clearSecondStep(req);
@@ -64,7 +68,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
     if (!ipSlot.allowed) {
       deps.log.warn({ event: 'two_factor_rate_limited', limitedBy: 'ip', userId: user._id, ip: req.ip }, 'too many wrong two-factor codes from one address');
       res.set('Retry-After', String(ipSlot.retryAfterSeconds));
-      return again(429, ipWaitMessage(ipSlot.retryAfterSeconds));
+      return again(429, ipWaitText(t, ipSlot.retryAfterSeconds));
     }
     const device = knownBrowser(req, config, user._id);
     if (!device) {
@@ -74,7 +78,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
         const retryAfter = Math.max(1, Math.ceil((lockedUntil.getTime() - now()) / 1000));
         deps.log.warn({ event: 'two_factor_rate_limited', limitedBy: 'account_lock', userId: user._id, ip: req.ip, lockedUntil }, 'second step locked after repeated wrong codes');
         res.set('Retry-After', String(retryAfter));
-        return again(429, lockedMessage(lockedUntil, clock.now()));
+        return again(429, lockedText(t, lockedUntil, clock.now()));
       }
     }
     const slotKey = device ? `${user._id}|${device}` : user._id;
@@ -91,7 +95,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
       const current = device ? undefined : lock?.lockedUntil ?? (await twoFactorLockouts.lockedUntil(user._id));
       const retryAfter = current ? Math.max(1, Math.ceil((current.getTime() - now()) / 1000)) : slot.retryAfterSeconds;
       res.set('Retry-After', String(retryAfter));
-      return again(429, current ? lockedMessage(current, clock.now()) : waitMessage(slot.retryAfterSeconds));
+      return again(429, current ? lockedText(t, current, clock.now()) : waitText(t, slot.retryAfterSeconds));
     }
     const result = await twoFactor.check(user, code);
     if (!result.ok) {
@@ -100,7 +104,7 @@ export function loginTwoFactorRoutes(deps: PageDeps) {
         clearSecondStep(req);
         return expired(res, p.next, 400);
       }
-      return again(401, MESSAGES[result.reason]);
+      return again(401, MESSAGES[result.reason](t));
     }
     ipLimiter.give(ipKey);
     await limiter.reset(slotKey);

@@ -10,14 +10,41 @@ import { SESSION_COOKIE } from '../middleware/session';
 import { audit, checkbox, completeSubmission, errorMessage, field, formNonce, notFound, once, redirectUriList, requireAdmin } from '../kit/pages';
 import { LOGOUT_PARAMS, postLogoutLocation, validateLogoutRequest, type LogoutRequest } from '../../domain/oidc/end-session';
 import { SIGNING_ALGS, type SigningAlg } from '../../store/signing-keys';
+import { translateKnown } from '../kit/known-messages';
+
+// The validation's page sentences (domain/oidc/end-session.ts), in the reader's language.
+const REFUSAL_KEYS = [
+  'oidc:refused.invalidTitle',
+  'oidc:refused.unknownClientTitle',
+  'oidc:refused.unregisteredTitle',
+  'oidc:refused.malformedParameter',
+  'oidc:refused.parameterTooLong',
+  'oidc:refused.foreignIdToken',
+  'oidc:refused.clientMismatch',
+  'oidc:refused.unknownClient',
+  'oidc:refused.returnWithoutClient',
+  'oidc:refused.unregisteredReturn',
+] as const;
+
+// The client store's refusals of these two lists (store/clients.ts, kernel/origins.ts).
+const SETTINGS_ERROR_KEYS = [
+  'oidc:clientLogout.errors.notAbsolute',
+  'oidc:clientLogout.errors.fragment',
+  'oidc:clientLogout.errors.scheme',
+  'oidc:clientLogout.errors.originNotUrl',
+  'oidc:clientLogout.errors.originHttps',
+  'oidc:clientLogout.errors.originExact',
+] as const;
 
 export function oidcRoutes(services: Services, log: Logger) {
   const router = Router();
   const { oidc, clients, tokens, config } = services;
 
   const logoutDeps = { keys: oidc.keys, clients, get issuer() { return config.issuer; } };
-  const refuse = (res: Response, title: string, message: string) =>
-    res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title, message, hint: 'You were not sent back to the application.' });
+  const refuse = (res: Response, title: string, message: string) => {
+    const t = tr(res);
+    res.status(400).set('Cache-Control', 'no-store').render('error.njk', { title: translateKnown(t, title, REFUSAL_KEYS), message: translateKnown(t, message, REFUSAL_KEYS), hint: t('oidc:refused.hint') });
+  };
 
   /** Ends the provider session and, if the client asks for it, revokes its tokens for the user. */
   async function logout(req: Request, res: Response, r: LogoutRequest) {
@@ -95,12 +122,12 @@ export function oidcRoutes(services: Services, log: Logger) {
   // Admin console: a client's single-logout settings.
   admin.get('/clients/:id/logout', async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
-    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    if (!client) return notFound(res, tr(res)('oidc:clientLogout.client'), '/admin/clients/', tr(res)('oidc:clientLogout.backToClients'));
     res.render('oidc/client-logout.njk', { section: 'clients', client, values: { uris: (client.postLogoutRedirectUris ?? []).join('\n'), revoke: !!client.revokeTokensOnLogout, origins: (client.allowedOrigins ?? []).join('\n') } });
   });
   admin.post('/clients/:id/logout', requireCsrf, async (req: Request, res: Response) => {
     const client = await clients.byId(req.params.id);
-    if (!client) return notFound(res, 'Client', '/admin/clients/', 'Back to clients');
+    if (!client) return notFound(res, tr(res)('oidc:clientLogout.client'), '/admin/clients/', tr(res)('oidc:clientLogout.backToClients'));
     const values = { uris: field(req, 'post_logout_redirect_uris', 8000), revoke: checkbox(req, 'revoke_tokens_on_logout'), origins: field(req, 'allowed_origins', 8000) };
     try {
       const updated = await clients.update(client._id, { postLogoutRedirectUris: redirectUriList(values.uris), revokeTokensOnLogout: values.revoke, allowedOrigins: redirectUriList(values.origins) });
@@ -109,7 +136,7 @@ export function oidcRoutes(services: Services, log: Logger) {
     } catch (err) {
       const message = errorMessage(err);
       if (!message) throw err;
-      res.status(400).render('oidc/client-logout.njk', { section: 'clients', client, values, error: message });
+      res.status(400).render('oidc/client-logout.njk', { section: 'clients', client, values, error: translateKnown(tr(res), message, SETTINGS_ERROR_KEYS) });
     }
   });
   router.use('/admin', admin);

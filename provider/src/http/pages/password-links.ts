@@ -15,17 +15,19 @@ import { SlotLimiter } from '../../store/rate-limits';
 import { normaliseUsername } from '../../store/users';
 import { openLink, requestPasswordReset, setPasswordWithLink } from '../../domain/accounts/password-reset';
 import { SET_PASSWORD_PATH } from '../../domain/accounts/links';
-import { SCORE_LABELS } from '../../kernel/security/password-strength';
-import { plural } from '../../kernel/plural';
 import type { PageDeps } from '../kit/pages';
+import { tr } from '../middleware/language';
+import type { Translate } from '../../kernel/i18n/translator';
+import { SCORE_LABELS } from '../../kernel/security/password-strength';
+import { feedbackForBrowser, feedbackText, scoreLabel } from './password-texts';
 
 export const RESET_PATH = '/accounts/password/reset/';
 
 const LINK_PROBLEMS = {
-  unknown: 'This link is not valid: it was already used, replaced by a newer one, or is incomplete (copy the whole address from the mail).',
-  expired: 'This link has expired.',
-  stale: 'This link is no longer valid: the password was changed since it was sent, or the account is deactivated.',
-  used: 'This link was already used.',
+  unknown: (t: Translate) => t('auth:setPassword.problems.unknown'),
+  expired: (t: Translate) => t('auth:setPassword.problems.expired'),
+  stale: (t: Translate) => t('auth:setPassword.problems.stale'),
+  used: (t: Translate) => t('auth:setPassword.problems.used'),
 } as const;
 
 export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
@@ -39,7 +41,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
   // Mails per account, whichever of its names was typed (checked after the answer, so it tells nothing).
   const byAccount = new SlotLimiter(services.db, { prefix: 'reset-account:', limit: config.PASSWORD_RESET_RATE_LIMIT, windowMs, leases: false, now });
   const nameKey = (typed: string) => crypto.createHmac('sha256', `reset-names:${deps.keySecret}`).update(normaliseUsername(typed.slice(0, 254))).digest('base64url').slice(0, 32);
-  const minLabel = SCORE_LABELS[config.PASSWORD_MIN_SCORE];
+  const minLabel = (t: Translate) => scoreLabel(t, config.PASSWORD_MIN_SCORE).toLowerCase();
 
   const resetPage = (res: Response, status: number, extra: Record<string, unknown> = {}) =>
     res.status(status).set('Cache-Control', 'no-store').render('account/forgot-password.njk', { mailConfigured: services.mail.configured, minutes: config.MAIL_RESET_MINUTES, ...extra });
@@ -49,7 +51,8 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
   router.post(RESET_PATH, requireCsrf, async (req: Request, res: Response) => {
     if (!services.mail.configured) return resetPage(res, 200);
     const typed = typeof req.body?.login === 'string' ? req.body.login.slice(0, 254).trim() : '';
-    if (!typed) return resetPage(res, 400, { error: 'Enter your username or e-mail address.' });
+    const t = tr(res);
+    if (!typed) return resetPage(res, 400, { error: t('auth:reset.errors.missing') });
     const ip = clientIpKey(req);
     const ipSlot = await byIp.take(ip);
     const nameSlot = ipSlot.allowed ? await byName.take(nameKey(typed)) : ipSlot;
@@ -57,7 +60,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
       const wait = Math.max(1, Math.ceil(nameSlot.retryAfterSeconds / 60));
       log.warn({ event: 'password_reset_rate_limited', ip: req.ip, limitedBy: ipSlot.allowed ? 'name' : 'ip' }, 'too many password reset requests');
       res.set('Retry-After', String(nameSlot.retryAfterSeconds));
-      return resetPage(res, 429, { error: `Too many reset requests. Wait ${plural(wait, 'minute', 'minutes')} and try again; if a mail was sent, it is on its way.` });
+      return resetPage(res, 429, { error: t('auth:reset.errors.tooMany', { count: wait }) });
     }
     // Answer first; look up and queue afterwards (same words and same time for every input).
     resetPage(res, 200, { sent: true });
@@ -65,7 +68,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
   });
 
   const linkProblem = (res: Response, status: number, reason: keyof typeof LINK_PROBLEMS) =>
-    res.status(status).set('Cache-Control', 'no-store').render('account/set-password.njk', { problem: LINK_PROBLEMS[reason], mailConfigured: services.mail.configured });
+    res.status(status).set('Cache-Control', 'no-store').render('account/set-password.njk', { problem: LINK_PROBLEMS[reason](tr(res)), mailConfigured: services.mail.configured });
 
   const setPage = (res: Response, status: number, token: string, user: { username: string; name: string; email: string }, purpose: string, extra: Record<string, unknown> = {}) =>
     res.status(status).set('Cache-Control', 'no-store').render('account/set-password.njk', {
@@ -73,7 +76,8 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
       username: user.username,
       invitation: purpose === 'invitation',
       minScore: config.PASSWORD_MIN_SCORE,
-      minLabel,
+      minLabel: minLabel(tr(res)),
+      feedbackWords: feedbackForBrowser(tr(res)),
       userInputs: [user.username, user.name, user.email].join('\n'),
       ...extra,
     });
@@ -102,10 +106,31 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
     if (result.reason === 'unknown' || result.reason === 'expired' || result.reason === 'stale' || result.reason === 'used') return linkProblem(res, result.reason === 'unknown' ? 404 : 410, result.reason);
     const state = await openLink(services, token);
     if (!state.ok) return linkProblem(res, 410, state.reason);
+    const t = tr(res);
     const error =
-      result.reason === 'weak' ? result.message : result.reason === 'mismatch' ? 'The two passwords differ. Nothing was changed.' : result.reason === 'too_long' ? 'The password is too long (at most 1024 characters). Nothing was changed.' : 'Fill in both fields. Nothing was changed.';
-    setPage(res, 400, token, state.user, state.link.purpose, { error, feedback: result.reason === 'weak' ? result.feedback : [] });
+      result.reason === 'weak'
+        ? weakText(t, result.message)
+        : result.reason === 'mismatch'
+          ? t('auth:setPassword.errors.mismatch')
+          : result.reason === 'too_long'
+            ? t('auth:setPassword.errors.tooLong')
+            : t('auth:setPassword.errors.missing');
+    setPage(res, 400, token, state.user, state.link.purpose, { error, feedback: result.reason === 'weak' ? feedbackText(t, result.feedback) : [] });
   });
 
   return router;
+}
+
+/**
+ * The domain's "too easy to guess (weak; at least “strong” is needed …)" sentence in the reader's
+ * language: the same sentence as account:password.errors.weak, with both strength words translated.
+ */
+function weakText(t: Translate, message: string): string {
+  const m = /^This password is too easy to guess \((.+?); at least “(.+?)” is needed/.exec(message);
+  if (!m) return message;
+  const local = (word: string) => {
+    const score = SCORE_LABELS.findIndex((l) => l.toLowerCase() === word);
+    return score < 0 ? word : scoreLabel(t, score).toLowerCase();
+  };
+  return t('account:password.errors.weak', { label: local(m[1]), needed: local(m[2]) });
 }

@@ -1,24 +1,29 @@
 // What each scope lets an application do, as a sentence a person understands (consent page,
-// connected apps). Unknown scopes (added to SCOPES by an administrator) get a plain fallback.
-export const SCOPE_SENTENCES: Record<string, string> = {
-  openid: 'Sign you in with your HRM account (your account ID).',
-  profile: 'See your name and username.',
-  email: 'See your e-mail address.',
-  hr: 'See your department and job title.',
-  hrm: 'See your HR record: photo, manager, employee number, employment status (including leave), department, teams and roles; and look up colleagues in the company directory.',
-  read: 'See your profile: name, username, e-mail address, department and job title.',
-  write: 'Act on your behalf in the application.',
+// connected apps, device confirmation), in the page's language (locales/<lang>/consent.json,
+// `scopes`). Unknown scopes (added to SCOPES by an administrator) get a plain fallback.
+import { getTranslator, type Translate } from '../../kernel/i18n/translator';
+
+const SCOPE_SENTENCES: Record<string, (t: Translate) => string> = {
+  openid: (t) => t('consent:scopes.openid'),
+  profile: (t) => t('consent:scopes.profile'),
+  email: (t) => t('consent:scopes.email'),
+  hr: (t) => t('consent:scopes.hr'),
+  hrm: (t) => t('consent:scopes.hrm'),
+  read: (t) => t('consent:scopes.read'),
+  write: (t) => t('consent:scopes.write'),
 };
 
-export function scopeSentence(scope: string): string {
-  return SCOPE_SENTENCES[scope] ?? `Use the “${scope}” permission (ask your administrators what it allows).`;
+const english = () => getTranslator().forLanguage('en');
+
+export function scopeSentence(scope: string, t: Translate = english()): string {
+  return Object.hasOwn(SCOPE_SENTENCES, scope) ? SCOPE_SENTENCES[scope](t) : t('consent:scopes.unknown', { scope });
 }
 
 /** The sentences for a list of scopes, without repeating one (read covers profile, for example). */
-export function scopeSentences(scopes: string[]): Array<{ scope: string; sentence: string }> {
+export function scopeSentences(scopes: string[], t: Translate = english()): Array<{ scope: string; sentence: string }> {
   const seen = new Set<string>();
   return scopes.flatMap((scope) => {
-    const sentence = scopeSentence(scope);
+    const sentence = scopeSentence(scope, t);
     if (seen.has(sentence)) return [];
     seen.add(sentence);
     return [{ scope, sentence }];

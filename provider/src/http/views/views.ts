@@ -5,7 +5,7 @@ import type { Config } from '../../kernel/config';
 import { scopeSentence, scopeSentences } from './scope-sentences';
 import { plural } from '../../kernel/plural';
 import { brandingGlobals } from './branding';
-import { getTranslator } from '../../kernel/i18n/translator';
+import { getTranslator, type Translate } from '../../kernel/i18n/translator';
 import { formatDateTime, formatDay } from '../../kernel/i18n/format';
 
 /** The language of the page being rendered (set per request by http/middleware/language.ts). */
@@ -35,8 +35,14 @@ export function createViews(config: Config): nunjucks.Environment {
     return formatDay(d, pageLanguage(this));
   });
   env.addFilter('isoDay', (d: Date | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''));
-  env.addFilter('scopeText', scopeSentence);
-  env.addFilter('scopeSentences', scopeSentences);
+  // Scope sentences in the page's language (the request's t, set by the language middleware).
+  const pageT = (self: unknown) => (self as { ctx?: { t?: Translate } } | undefined)?.ctx?.t;
+  env.addFilter('scopeText', function (this: unknown, scope: string) {
+    return scopeSentence(scope, pageT(this));
+  });
+  env.addFilter('scopeSentences', function (this: unknown, scopes: string[]) {
+    return scopeSentences(scopes, pageT(this));
+  });
   env.addFilter('plural', (n: number, one: string, many: string) => plural(Number(n) || 0, one, many));
   for (const [name, value] of Object.entries(brandingGlobals(config))) env.addGlobal(name, value);
   env.addGlobal('isRocketChatPreset', (preset: string) => typeof preset === 'string' && preset.startsWith('rocketchat-'));
