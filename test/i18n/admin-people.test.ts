@@ -199,7 +199,7 @@ describe('audit log and tokens', () => {
     const page = await get(de, '/admin/tokens/');
     expect(page.text).toContain('Nach Client');
     expect(page.html).toContain('<th scope="col">Aktive Zugriffstokens</th>');
-    expect(page.html).toContain('aria-label="Alle Tokens von Acme Chat widerrufen"');
+    expect(page.html).toContain('aria-label="Alle widerrufen: Tokens von Acme Chat"');
     expect(page.text).toContain('Kein Benutzer hat ein aktives Token.');
     const revoked = await post(de, '/admin/tokens/', '/admin/tokens/revoke-client', { client_id: chat.client_id });
     expect(revoked.status).toBe(303);
