@@ -179,6 +179,7 @@ describe('audit log and tokens', () => {
     const deAudit = await get(de, '/admin/audit/');
     expect(deAudit.text).toContain(`root hat ${entry.target} importiert: 1 angelegt, 1 geändert, 0 ausgeschieden`);
     expect(deAudit.text).toContain('Personen importiert (CSV)');
+    expect(deAudit.text).toContain('root hat die Beschäftigung von alice geändert');
     expect(deAudit.html).toContain('<option value="user.create">Benutzer angelegt</option>');
     expect(deAudit.text).toContain('Zeiten in UTC.');
     const at = (lang: string) => dateTime(entry.at, lang);
