@@ -6,25 +6,19 @@
 // live strength meter, a password change that signs out the other browser.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { authenticator } from 'otplib';
-import { startTestProvider, type TestProvider } from '../support/provider';
+import type { TestProvider } from '../support/provider';
 import { launchBrowser, screenshot, signInWithForm, watchConsole } from './support/browser';
-import { seriousViolations } from './support/axe';
+import { APP_CB, RC, authorizeUrl, check, noSidewaysScroll, signedInPages, startPagesProvider, type PagesFixture } from './support/pages';
 
 let p: TestProvider;
 let browser: Browser;
+let fixture: PagesFixture;
 let chat: { client_id: string };
 let app: { client_id: string };
-const RC = 'http://127.0.0.1:9/_oauth/hrm';
-const APP_CB = 'http://127.0.0.1:9/api/apps/public/x/hrm-callback';
 
 beforeAll(async () => {
-  [p, browser] = await Promise.all([startTestProvider({ env: { ORGANIZATION_NAME: 'Acme Corp', SUPPORT_CONTACT: 'it-help@acme.example' } }), launchBrowser()]);
-  await p.createUser({ username: 'root', email: 'root@example.com', name: 'Ada Admin', password: 'admin password', admin: true });
-  await p.createUser({ username: 'alice', email: 'alice@example.com', name: 'Alice Smith', password: 'correct horse battery', department: 'R&D' });
-  await p.createUser({ username: 'tom', email: 'tom@example.com', name: 'Tom Field', password: 'tom first password' });
-  chat = await p.createClient({ name: 'Acme Chat', redirectUris: [RC], preset: 'rocketchat-login' });
-  app = await p.createClient({ name: 'Rocket.Chat (HRM SSO app)', redirectUris: [APP_CB], preset: 'rocketchat-app' });
-  await p.createClient({ name: 'Wiki', redirectUris: ['https://wiki.example/cb'], preset: 'generic' });
+  [fixture, browser] = await Promise.all([startPagesProvider(), launchBrowser()]);
+  ({ p, chat, app } = fixture);
 });
 afterAll(async () => {
   await browser?.close();
@@ -35,19 +29,6 @@ async function context(width: number, colorScheme: 'light' | 'dark' = 'light'): 
   const c = await browser.newContext({ baseURL: p.baseUrl, viewport: { width, height: 900 }, deviceScaleFactor: 1, colorScheme });
   c.setDefaultTimeout(15000);
   return c;
-}
-
-const authorizeUrl = (clientId: string, redirectUri: string) => `/o/authorize/?${new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid read write', state: 'st' })}`;
-
-/** axe on the current page, then a screenshot; fails with the rule ids and elements. */
-async function check(page: Page, name: string) {
-  expect([name, await seriousViolations(page)]).toEqual([name, []]);
-  await screenshot(page, name);
-}
-
-async function noSidewaysScroll(page: Page, name: string) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect([name, overflow]).toEqual([name, 0]);
 }
 
 test('axe, screenshots and no sideways scrolling: login, consent, account pages, two-factor set-up, admin console at 1280 and 360 px', async () => {
@@ -61,18 +42,7 @@ test('axe, screenshots and no sideways scrolling: login, consent, account pages,
     await page.getByRole('heading', { name: /Allow .* to use your account\?/ }).waitFor();
     await check(page, `pages-consent-${width}`);
     await noSidewaysScroll(page, `consent-${width}`);
-    for (const [path, name] of [
-      ['/accounts/profile/', 'account'],
-      ['/accounts/password/', 'password'],
-      ['/accounts/two-factor/setup/', 'two-factor-setup'],
-      ['/accounts/sessions/', 'sessions'],
-      ['/admin/', 'admin-overview'],
-      ['/admin/clients/', 'admin-clients'],
-      [`/admin/clients/${chat.client_id}/connect`, 'admin-connect'],
-      ['/admin/users/', 'admin-users'],
-      ['/admin/audit/', 'admin-audit'],
-      ['/admin/tokens/', 'admin-tokens'],
-    ] as const) {
+    for (const [path, name] of signedInPages(fixture)) {
       await page.goto(path);
       // Every page at both widths: axe (layout changes what it finds) and no sideways scrolling.
       await check(page, `pages-${name}-${width}`);

@@ -3,7 +3,7 @@
 // colour (the CSP forbids inline styles) and a default favicon in that colour.
 import { Router } from 'express';
 import type { Config } from '../../kernel/config';
-import { issuerWarning } from './issuer-warning';
+import { issuerProblem, issuerWarning } from './issuer-warning';
 import { luminance, organizationLabel, supportHref, textOnAccent } from '../../kernel/brand';
 
 export { supportHref, textOnAccent } from '../../kernel/brand';
@@ -18,6 +18,8 @@ export function brandingGlobals(config: Config): Record<string, unknown> {
     organizationLabel: organizationLabel(config),
     // A function: tests and the server may settle the issuer after the views are created.
     issuerWarning: () => issuerWarning(config.issuer),
+    // The same as a code, for pages that say it in the reader's language (views/admin/base.njk).
+    issuerProblem: () => issuerProblem(config.issuer),
   };
 }
 

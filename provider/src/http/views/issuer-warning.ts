@@ -12,21 +12,35 @@ function privateAddress(host: string): boolean {
   return false;
 }
 
-/** A sentence saying what is wrong with the issuer for real use, or undefined when nothing is. */
-export function issuerWarning(issuer: string): string | undefined {
+export interface IssuerProblem {
+  /** not_url: ISSUER does not parse; private: a local/private address; not_https: plain http. */
+  code: 'not_url' | 'private' | 'not_https';
+  issuer: string;
+  origin: string;
+}
+
+/** What is wrong with the issuer for real use (a code the admin pages translate), or undefined. */
+export function issuerProblem(issuer: string): IssuerProblem | undefined {
   let url: URL;
   try {
     url = new URL(issuer);
   } catch {
-    return `The issuer "${issuer}" is not a URL.`;
+    return { code: 'not_url', issuer, origin: issuer };
   }
   const host = url.hostname;
   const local = host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || privateAddress(host);
-  if (local) {
-    return `The issuer ${url.origin} is a local or private address: Rocket.Chat servers and people's browsers elsewhere cannot reach it. Set ISSUER to the provider's public https URL before connecting Rocket.Chat.`;
-  }
-  if (url.protocol !== 'https:') {
-    return `The issuer ${url.origin} is not https: sign-in cookies and tokens would travel unencrypted. Set ISSUER to an https:// URL (behind a TLS-terminating proxy).`;
-  }
+  if (local) return { code: 'private', issuer, origin: url.origin };
+  if (url.protocol !== 'https:') return { code: 'not_https', issuer, origin: url.origin };
   return undefined;
+}
+
+/** A sentence saying what is wrong with the issuer for real use, or undefined when nothing is (English). */
+export function issuerWarning(issuer: string): string | undefined {
+  const problem = issuerProblem(issuer);
+  if (!problem) return undefined;
+  if (problem.code === 'not_url') return `The issuer "${issuer}" is not a URL.`;
+  if (problem.code === 'private') {
+    return `The issuer ${problem.origin} is a local or private address: Rocket.Chat servers and people's browsers elsewhere cannot reach it. Set ISSUER to the provider's public https URL before connecting Rocket.Chat.`;
+  }
+  return `The issuer ${problem.origin} is not https: sign-in cookies and tokens would travel unencrypted. Set ISSUER to an https:// URL (behind a TLS-terminating proxy).`;
 }

@@ -10,7 +10,33 @@ import { directorySettings } from '../../../domain/people/directory/presets';
 import { runDirectorySync } from '../../../domain/people/directory/run';
 import { requireCsrf } from '../../middleware/csrf';
 import { multipartUpload } from '../../kit/multipart';
-import { audit, errorMessage, field, me, noticeFrom, type PageDeps } from '../../kit/pages';
+import { audit, field, me, type PageDeps } from '../../kit/pages';
+import type { PersonField } from '../../../domain/people/person';
+import type { Translate } from '../../../kernel/i18n/translator';
+import { tr } from '../../middleware/language';
+import { adminNotice, translatedError } from './admin-text';
+
+/** The import preview names the fields a row changes; English keeps the field names of the data. */
+const FIELD_LABELS: Record<PersonField, (t: Translate) => string> = {
+  email: (t) => t('admin-people:fields.email'),
+  name: (t) => t('admin-people:fields.name'),
+  givenName: (t) => t('admin-people:fields.givenName'),
+  familyName: (t) => t('admin-people:fields.familyName'),
+  department: (t) => t('admin-people:fields.department'),
+  jobTitle: (t) => t('admin-people:fields.jobTitle'),
+  manager: (t) => t('admin-people:fields.manager'),
+  employeeNumber: (t) => t('admin-people:fields.employeeNumber'),
+  teams: (t) => t('admin-people:fields.teams'),
+  employmentStatus: (t) => t('admin-people:fields.employmentStatus'),
+  leaveUntil: (t) => t('admin-people:fields.leaveUntil'),
+  leftAt: (t) => t('admin-people:fields.leftAt'),
+  hrRoles: (t) => t('admin-people:fields.hrRoles'),
+};
+
+function fieldLabeller(res: Response) {
+  const t = tr(res);
+  return (f: string) => (Object.hasOwn(FIELD_LABELS, f) ? FIELD_LABELS[f as PersonField](t) : f);
+}
 
 export function peopleRoutes(deps: PageDeps) {
   const router = Router();
@@ -21,7 +47,7 @@ export function peopleRoutes(deps: PageDeps) {
     const settings = directorySettings(config);
     res.status(status).render('admin/people.njk', {
       section: 'people',
-      notice: noticeFrom(req),
+      notice: adminNotice(req, res),
       columns: CSV_COLUMN_NAMES,
       matchKeys: MATCH_KEYS,
       maxMegabytes: (config.CSV_IMPORT_MAX_BYTES / 1048576).toFixed(1),
@@ -40,16 +66,17 @@ export function peopleRoutes(deps: PageDeps) {
     const match = (MATCH_KEYS as string[]).includes(field(req, 'match', 20)) ? (field(req, 'match', 20) as MatchKey) : 'username';
     const deactivateMissing = field(req, 'deactivate_missing', 5) === 'on';
     const apply = field(req, 'action', 10) === 'apply';
+    const t = tr(res);
     try {
-      if (!upload) throw new AppError('csv_missing', 'Choose a CSV file to import.');
-      if (upload.tooLarge) throw new AppError('csv_too_large', `The file is larger than the import limit of ${(config.CSV_IMPORT_MAX_BYTES / 1048576).toFixed(1)} MB (CSV_IMPORT_MAX_BYTES). Split it into smaller files.`, 413);
+      if (!upload) throw new AppError('csv_missing', t('admin-people:errors.csvMissing'));
+      if (upload.tooLarge) throw new AppError('csv_too_large', t('admin-people:errors.csvTooLarge', { size: (config.CSV_IMPORT_MAX_BYTES / 1048576).toFixed(1) }), 413);
       // The preview page sends the same text back in a hidden field.
       const text = typeof req.body?.csv === 'string' && req.body.csv ? Buffer.from(req.body.csv, 'utf8') : upload.data;
-      if (text.length === 0) throw new AppError('csv_missing', 'Choose a CSV file to import (the file was empty or missing).');
+      if (text.length === 0) throw new AppError('csv_missing', t('admin-people:errors.csvEmptyUpload'));
       const parsed = parsePeopleCsv(text, config.CSV_IMPORT_MAX_BYTES);
       const plan = await planImport(services, parsed, { match, deactivateMissing });
       if (!apply) {
-        return res.render('admin/people-import.njk', { section: 'people', plan, csv: text.toString('utf8'), match, deactivateMissing, filename: upload.filename });
+        return res.render('admin/people-import.njk', { section: 'people', plan, csv: text.toString('utf8'), match, deactivateMissing, filename: upload.filename, fieldLabel: fieldLabeller(res) });
       }
       const actor = me(res).username;
       const invites = inviteAfterCreate(services, actor, deps.log);
@@ -57,7 +84,7 @@ export function peopleRoutes(deps: PageDeps) {
       await audit(deps, res, 'people.import', upload.filename || 'upload.csv', { created: result.created.length, updated: result.updated.length, left: result.left.length, errors: result.errors.length, match });
       res.render('admin/people-import.njk', { section: 'people', result, invitations: invites.tally });
     } catch (err) {
-      const message = errorMessage(err);
+      const message = translatedError(res, err);
       if (!message) throw err;
       await renderPage(req, res, { importError: message }, err instanceof AppError && err.status === 413 ? 413 : 400);
     }
@@ -70,7 +97,7 @@ export function peopleRoutes(deps: PageDeps) {
       // The token is shown on this answer only; it is stored as a digest.
       await renderPage(req, res, { newToken: { name: connection.name, token } });
     } catch (err) {
-      const message = errorMessage(err);
+      const message = translatedError(res, err, { name: field(req, 'name', 100) });
       if (!message) throw err;
       await renderPage(req, res, { scimError: message }, 400);
     }
@@ -82,7 +109,7 @@ export function peopleRoutes(deps: PageDeps) {
       await audit(deps, res, 'scim.connection_revoke', `scim:${c.name}`, { id: c._id });
       res.redirect(303, '/admin/people/?notice=scim-revoked#scim');
     } catch (err) {
-      const message = errorMessage(err);
+      const message = translatedError(res, err, { name: field(req, 'name', 100) });
       if (!message) throw err;
       await renderPage(req, res, { scimError: message }, 400);
     }
@@ -94,7 +121,8 @@ export function peopleRoutes(deps: PageDeps) {
       const outcome = await runDirectorySync(services, { trigger: 'admin', dryRun, actor: me(res).username, log: deps.log });
       await renderPage(req, res, { directoryOutcome: { dryRun, plan: outcome.plan, result: outcome.result } });
     } catch (err) {
-      const message = errorMessage(err);
+      // LDAP failures name the server's own reason and stay in English.
+      const message = translatedError(res, err);
       if (!message) throw err;
       await renderPage(req, res, { directoryError: message }, 400);
     }

@@ -1,7 +1,9 @@
 // /admin/tokens/ — live tokens per client and per user, and "revoke all" for either.
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../../middleware/csrf';
-import { audit, noticeFrom, notFound, type PageDeps } from '../../kit/pages';
+import { audit, type PageDeps } from '../../kit/pages';
+import { tr } from '../../middleware/language';
+import { adminNotice } from './admin-text';
 import { PRESET_LABELS } from './clients';
 
 export function tokenRoutes(deps: PageDeps) {
@@ -24,13 +26,16 @@ export function tokenRoutes(deps: PageDeps) {
       users: userList
         .map((u) => ({ id: u._id, username: u.username, name: u.name, active: u.active, access: accessByUser[u._id] ?? 0, refresh: refreshByUser[u._id] ?? 0 }))
         .filter((u) => u.access + u.refresh > 0),
-      notice: noticeFrom(req),
+      notice: adminNotice(req, res),
     });
   });
 
   router.post('/tokens/revoke-client', requireCsrf, async (req: Request, res: Response) => {
     const client = await clients.byId(req.body?.client_id);
-    if (!client) return notFound(res, 'Client', '/admin/tokens/', 'Back to tokens');
+    if (!client) {
+      const t = tr(res);
+      return res.status(404).render('error.njk', { title: t('admin-tokens:clientNotFound.title'), message: t('admin-tokens:clientNotFound.message'), backHref: '/admin/tokens/', backText: t('admin-tokens:clientNotFound.back') });
+    }
     const revoked = await tokens.revokeForClient(client._id);
     await audit(deps, res, 'tokens.revoke_client', `client:${client._id}`, { name: client.name, tokensRevoked: revoked });
     res.redirect(303, '/admin/tokens/?notice=tokens-revoked');

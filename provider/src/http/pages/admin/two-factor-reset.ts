@@ -3,7 +3,8 @@
 // signs in with the password alone next time — or, under TWO_FACTOR_REQUIRED, is sent to set it up again.
 import { Router, type Request, type Response } from 'express';
 import { requireCsrf } from '../../middleware/csrf';
-import { audit, notFound, type PageDeps } from '../../kit/pages';
+import { audit, type PageDeps } from '../../kit/pages';
+import { userNotFound } from './admin-text';
 import { sendNotice } from '../../../domain/accounts/notices';
 import { resetSecondFactors } from '../../../domain/passkeys/second-factors';
 
@@ -12,7 +13,7 @@ export function twoFactorResetRoutes(deps: PageDeps) {
   const { users, twoFactor, passkeys } = deps.services;
   router.post('/users/:id/reset-2fa', requireCsrf, async (req: Request, res: Response) => {
     const user = await users.byId(String(req.params.id));
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    if (!user) return userNotFound(res);
     const reset = await resetSecondFactors(user._id, twoFactor, passkeys.store);
     const wasOn = reset.changed;
     if (wasOn) {

@@ -6,7 +6,10 @@ import { endUserAccess } from '../../../store/user-access';
 import { inviteUser } from '../../../domain/accounts/invitations';
 import { sendNotice } from '../../../domain/accounts/notices';
 import { requireCsrf } from '../../middleware/csrf';
-import { audit, checkbox, completeSubmission, errorMessage, field, me, newFormNonce, noticeFrom, notFound, once, releaseSubmission, type PageDeps } from '../../kit/pages';
+import { audit, checkbox, completeSubmission, field, me, newFormNonce, once, releaseSubmission, type PageDeps } from '../../kit/pages';
+import { normaliseUsername } from '../../../store/users';
+import { tr } from '../../middleware/language';
+import { adminNotice, translatedError, userNotFound } from './admin-text';
 
 const PROFILE_FIELDS = ['email', 'name', 'givenName', 'familyName', 'department', 'jobTitle'] as const;
 const FORM_NAMES: Record<(typeof PROFILE_FIELDS)[number], string> = { email: 'email', name: 'name', givenName: 'given_name', familyName: 'family_name', department: 'department', jobTitle: 'job_title' };
@@ -47,7 +50,7 @@ export function userRoutes(deps: PageDeps) {
   }
 
   router.get('/users/', async (req: Request, res: Response) => {
-    res.render('admin/users.njk', { section: 'users', users: await users.list(), notice: noticeFrom(req) });
+    res.render('admin/users.njk', { section: 'users', users: await users.list(), notice: adminNotice(req, res) });
   });
 
   router.get('/users/new', (_req: Request, res: Response) => {
@@ -57,9 +60,10 @@ export function userRoutes(deps: PageDeps) {
   router.post('/users/', requireCsrf, once(db, '/admin/users/'), async (req: Request, res: Response) => {
     const values = { username: field(req, 'username', 100), ...profileValues(req), admin: checkbox(req, 'admin'), invite: checkbox(req, 'invite') };
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const t = tr(res);
     try {
-      if (values.invite && password) throw new AppError('invalid_password', 'Either invite them or set a password, not both: leave the password empty to invite.');
-      if (!values.invite && password.length < 8) throw new AppError('invalid_password', 'Set an initial password of at least 8 characters, or invite them to choose their own.');
+      if (values.invite && password) throw new AppError('invalid_password', t('admin-users:errors.inviteOrPassword'));
+      if (!values.invite && password.length < 8) throw new AppError('invalid_password', t('admin-users:errors.initialPasswordShort'));
       const user = await users.create({
         username: values.username,
         email: values.email,
@@ -76,13 +80,13 @@ export function userRoutes(deps: PageDeps) {
       if (values.invite) {
         const invite = await inviteUser(deps.services, user, { by: me(res).username });
         // A link that was not mailed is shown on this answer only (never in a URL or the database).
-        if (invite.link) return renderEdit(res, user, { notice: 'User created.', inviteLink: invite.link, inviteExpires: invite.expiresAt });
+        if (invite.link) return renderEdit(res, user, { notice: t('admin-users:notices.userCreated'), inviteLink: invite.link, inviteExpires: invite.expiresAt });
         return res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=invitation-sent`);
       }
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=user-created`);
     } catch (err) {
       await releaseSubmission(db, res.locals.submissionKey!);
-      const message = errorMessage(err);
+      const message = translatedError(res, err, { username: normaliseUsername(values.username), email: values.email.trim().toLowerCase() });
       if (!message) throw err;
       res.status(400).render('admin/user-new.njk', { section: 'users', values, error: message, mailConfigured: deps.services.mail.configured });
     }
@@ -90,17 +94,17 @@ export function userRoutes(deps: PageDeps) {
 
   router.get('/users/:id/', async (req: Request, res: Response) => {
     const user = await byId(req);
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
-    await renderEdit(res, user, { notice: noticeFrom(req) });
+    if (!user) return userNotFound(res);
+    await renderEdit(res, user, { notice: adminNotice(req, res) });
   });
 
   router.post('/users/:id/', requireCsrf, async (req: Request, res: Response) => {
     const user = await byId(req);
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    if (!user) return userNotFound(res);
     const values = { ...profileValues(req), admin: checkbox(req, 'admin') };
     const isSelf = user._id === me(res)._id;
     try {
-      if (isSelf && !values.admin) throw new AppError('self_demotion', 'You cannot remove your own administrator rights (ask another administrator).');
+      if (isSelf && !values.admin) throw new AppError('self_demotion', tr(res)('admin-users:errors.selfDemotion'));
       await assertEmailFree(values.email, user._id);
       const updated = await users.update(user._id, {
         email: values.email,
@@ -115,7 +119,7 @@ export function userRoutes(deps: PageDeps) {
       await audit(deps, res, 'user.update', `user:${user.username}`, Object.fromEntries(changed.map((k) => [k, updated[k]])));
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=user-saved`);
     } catch (err) {
-      const message = errorMessage(err);
+      const message = translatedError(res, err, { email: values.email.trim().toLowerCase() });
       if (!message) throw err;
       await renderEdit(res, user, { values, error: message }, 400);
     }
@@ -123,11 +127,12 @@ export function userRoutes(deps: PageDeps) {
 
   router.post('/users/:id/password', requireCsrf, async (req: Request, res: Response) => {
     const user = await byId(req);
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    if (!user) return userNotFound(res);
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const confirm = typeof req.body?.password_confirm === 'string' ? req.body.password_confirm : '';
     try {
-      if (password !== confirm) throw new AppError('invalid_password', 'The two passwords differ. Nothing was changed.');
+      if (password !== confirm) throw new AppError('invalid_password', tr(res)('admin-users:errors.passwordsDiffer'));
+      if (password.length < 8) throw new AppError('invalid_password', tr(res)('admin-users:errors.passwordShort'));
       await users.setPassword(user.username, password);
       const { tokensRevoked } = await endUserAccess(deps.services.db, tokens, user._id);
       await audit(deps, res, 'user.reset_password', `user:${user.username}`, { userId: user._id, tokensRevoked });
@@ -135,7 +140,7 @@ export function userRoutes(deps: PageDeps) {
       await sendNotice(deps.services, user, 'password_changed', { by: 'admin', othersSignedOut: true }, deps.log);
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=password-reset`);
     } catch (err) {
-      const message = errorMessage(err);
+      const message = translatedError(res, err);
       if (!message) throw err;
       await renderEdit(res, user, { passwordError: message }, 400);
     }
@@ -143,13 +148,13 @@ export function userRoutes(deps: PageDeps) {
 
   router.post('/users/:id/invite', requireCsrf, async (req: Request, res: Response) => {
     const user = await byId(req);
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    if (!user) return userNotFound(res);
     try {
       const invite = await inviteUser(deps.services, user, { by: me(res).username });
       if (invite.link) return renderEdit(res, user, { inviteLink: invite.link, inviteExpires: invite.expiresAt });
       res.redirect(303, `/admin/users/${encodeURIComponent(user._id)}/?notice=invitation-sent`);
     } catch (err) {
-      const message = errorMessage(err);
+      const message = translatedError(res, err, { username: user.username });
       if (!message) throw err;
       await renderEdit(res, user, { inviteError: message }, 409);
     }
@@ -157,10 +162,10 @@ export function userRoutes(deps: PageDeps) {
 
   router.post('/users/:id/active', requireCsrf, async (req: Request, res: Response) => {
     const user = await byId(req);
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    if (!user) return userNotFound(res);
     const active = field(req, 'active', 10) === 'true';
     if (!active && user._id === me(res)._id) {
-      return renderEdit(res, user, { error: 'You cannot deactivate your own account (ask another administrator).' }, 400);
+      return renderEdit(res, user, { error: tr(res)('admin-users:errors.selfDeactivate') }, 400);
     }
     if (user.active !== active) {
       await users.setActive(user.username, active);
@@ -172,7 +177,7 @@ export function userRoutes(deps: PageDeps) {
 
   router.post('/users/:id/revoke-tokens', requireCsrf, async (req: Request, res: Response) => {
     const user = await byId(req);
-    if (!user) return notFound(res, 'User', '/admin/users/', 'Back to users');
+    if (!user) return userNotFound(res);
     const revoked = await tokens.revokeForUser(user._id);
     await audit(deps, res, 'tokens.revoke_user', `user:${user.username}`, { userId: user._id, tokensRevoked: revoked });
     const back = field(req, 'back', 20) === 'tokens' ? '/admin/tokens/?notice=tokens-revoked' : `/admin/users/${encodeURIComponent(user._id)}/?notice=tokens-revoked`;
