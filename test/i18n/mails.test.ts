@@ -4,8 +4,7 @@
 //   language: subject, body, button, footer, durations ("1 Stunde", "72 horas") and dates per locale;
 // - the account's language wins over the page's: an administrator browsing in French invites and
 //   resets in the recipient's language (an account without one gets DEFAULT_LANGUAGE);
-// - the page's language when the account has none (requestPasswordReset's `lang`, what the
-//   "Forgot password?" page passes);
+// - the page's language when the account has none (asked on a Spanish "Forgot password?" page);
 // - DEFAULT_LANGUAGE otherwise: a provider with DEFAULT_LANGUAGE=fr, and the CLI's invitation;
 // - a right-to-left language (ar, partial) marks the HTML part dir="rtl".
 import { startTestProvider, type TestProvider } from '../support/provider';
@@ -13,9 +12,6 @@ import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { HttpSession, hiddenFields, signIn } from '../web/support';
 import { SmtpReceiver, linkIn, type ReceivedMail } from '../mail/smtp-receiver';
 import { runCli } from '../cli/run-cli';
-import { requestPasswordReset } from '../../provider/src/domain/accounts/password-reset';
-import { createLogger } from '../../provider/src/kernel/log';
-import { LogCapture } from '../support/log-capture';
 
 let database: TestDatabase;
 let smtp: SmtpReceiver;
@@ -23,7 +19,6 @@ let p: TestProvider;
 let fr: TestProvider;
 let admin: HttpSession;
 const ids: Record<string, string> = {};
-const log = createLogger('info', new LogCapture());
 
 const mailEnv = (receiver: SmtpReceiver) => ({ SMTP_URL: receiver.url, MAIL_FROM: 'HRM Sign-in <sso@example.test>', MAIL_POLL_SECONDS: '1', MAIL_RETRY_SECONDS: '1' });
 
@@ -187,7 +182,7 @@ describe('password resets', () => {
 
   test('an account without a language gets the language of the page it was asked from (the "Forgot password?" page\'s lang)', async () => {
     const before = smtp.mails.length;
-    await requestPasswordReset(p.running.services, 'nina', { log: log, lang: 'es' });
+    await askReset(p, 'nina', { 'accept-language': 'es' });
     const mail = await smtp.waitFor((m) => smtp.mails.indexOf(m) >= before && m.envelopeTo.includes('nina@example.test'));
     expect(mail.parsed.subject).toBe('Restablece tu contraseña de HRM Sign-in');
     expect(mail.parsed.text).toContain('Hola, Nina None:');
@@ -195,7 +190,7 @@ describe('password resets', () => {
     expectLanguage(mail, 'es');
     // The account's own language still wins over the page's.
     const again = smtp.mails.length;
-    await requestPasswordReset(p.running.services, 'paula', { log: log, lang: 'es' });
+    await askReset(p, 'paula', { 'accept-language': 'es' });
     const paula = await smtp.waitFor((m) => smtp.mails.indexOf(m) >= again && m.envelopeTo.includes('paula@example.test'));
     expect(paula.parsed.subject).toBe('Redefina sua senha do HRM Sign-in');
   });

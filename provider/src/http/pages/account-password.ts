@@ -74,7 +74,7 @@ export function accountPasswordRoutes(deps: PageDeps & { loginGuard: LoginGuard 
     deps.log.info({ event: 'password_changed', userId: user._id, sessionsEnded, tokensRevoked }, 'user changed their password');
     // A new password ends any lock of the second step (store/two-factor-lockouts.ts), and the owner hears of it.
     await deps.services.twoFactorLockouts.clear(user._id);
-    await sendNotice(deps.services, user, 'password_changed', { by: 'you', othersSignedOut: signOutOthers }, deps.log);
+    await sendNotice(deps.services, user, 'password_changed', { by: 'you', othersSignedOut: signOutOthers }, deps.log, res.locals.lang);
     res.redirect(303, '/accounts/password/?notice=changed');
   });
 

@@ -87,7 +87,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
     deps.log.info({ event: 'two_factor_enabled', userId: user._id }, 'two-factor sign-in set up');
     // This browser just proved both factors: it is the owner's (login-two-factor.ts).
     rememberBrowser(req, res, config, user._id);
-    await sendNotice(deps.services, user, 'two_factor_enabled', {}, deps.log);
+    await sendNotice(deps.services, user, 'two_factor_enabled', {}, deps.log, res.locals.lang);
     res.set('Cache-Control', 'no-store').render('account/recovery-codes.njk', { section: 'account', tab: 'two-factor', codes, fresh: true, next: safeLocal(req.body?.next) });
   });
 
@@ -127,7 +127,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
     if (problem) return refuse(res, problem);
     await twoFactor.reset(user._id);
     await audit.record(user.username, 'two_factor.disable', user.username, { by: 'user' });
-    await sendNotice(deps.services, user, 'two_factor_disabled', { by: 'you' }, deps.log);
+    await sendNotice(deps.services, user, 'two_factor_disabled', { by: 'you' }, deps.log, res.locals.lang);
     res.redirect(303, '/accounts/two-factor/?notice=disabled');
   });
 

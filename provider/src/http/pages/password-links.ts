@@ -64,7 +64,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
     }
     // Answer first; look up and queue afterwards (same words and same time for every input).
     resetPage(res, 200, { sent: true });
-    void requestPasswordReset(services, typed, { log, ip: req.ip, perAccount: byAccount });
+    void requestPasswordReset(services, typed, { log, ip: req.ip, perAccount: byAccount, lang: res.locals.lang });
   });
 
   const linkProblem = (res: Response, status: number, reason: keyof typeof LINK_PROBLEMS) =>
@@ -92,7 +92,7 @@ export function passwordLinkRoutes(deps: PageDeps & { keySecret: string }) {
   router.post(SET_PASSWORD_PATH, requireCsrf, async (req: Request, res: Response) => {
     const str = (name: string) => (typeof req.body?.[name] === 'string' ? (req.body[name] as string) : '');
     const token = str('token');
-    const result = await setPasswordWithLink(services, { token, password: str('new_password'), confirm: str('confirm_password') }, { log });
+    const result = await setPasswordWithLink(services, { token, password: str('new_password'), confirm: str('confirm_password') }, { log, lang: res.locals.lang });
     if (result.ok) {
       if (result.purpose === 'invitation') {
         // The invited person just chose their password through their own mailbox: signed in,

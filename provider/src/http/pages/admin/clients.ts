@@ -13,15 +13,6 @@ import type { Translate } from '../../../kernel/i18n/translator';
 import { clientFormProblem, flagRows, presetHelp, presetLabels, unforeseenProblem } from './client-words';
 import { translateSetups, translateValues } from './connect-words';
 
-/** English preset names (the tokens page); the client pages use presetLabels(t) in the admin's language. */
-export const PRESET_LABELS: Record<ClientPreset, string> = {
-  'rocketchat-login': 'Rocket.Chat login through Custom OAuth (Premium from Rocket.Chat 9.0)',
-  'rocketchat-wordpress': 'Rocket.Chat login (every edition: built-in WordPress provider)',
-  'rocketchat-app': 'Rocket.Chat app (HRM SSO)',
-  generic: 'Generic OAuth 2.0 client',
-  'oidc-web': 'OpenID Connect web application',
-};
-
 function lifetimeDefaults(config: Config) {
   return { access: config.ACCESS_TOKEN_EXPIRE_SECONDS, idle: config.REFRESH_TOKEN_EXPIRE_SECONDS, absolute: config.REFRESH_TOKEN_ABSOLUTE_SECONDS };
 }

@@ -4,7 +4,7 @@ import { requireCsrf } from '../../middleware/csrf';
 import { audit, type PageDeps } from '../../kit/pages';
 import { tr } from '../../middleware/language';
 import { adminNotice } from './admin-text';
-import { PRESET_LABELS } from './clients';
+import { presetLabels } from './client-words';
 
 export function tokenRoutes(deps: PageDeps) {
   const router = Router();
@@ -20,9 +20,10 @@ export function tokenRoutes(deps: PageDeps) {
       tokens.liveCountsBy('access_tokens', 'userId', now),
       tokens.liveCountsBy('refresh_tokens', 'userId', now),
     ]);
+    const labels = presetLabels(tr(res));
     res.render('admin/tokens.njk', {
       section: 'tokens',
-      clients: clientList.map((c) => ({ id: c._id, name: c.name, presetLabel: PRESET_LABELS[c.preset], access: accessByClient[c._id] ?? 0, refresh: refreshByClient[c._id] ?? 0 })),
+      clients: clientList.map((c) => ({ id: c._id, name: c.name, presetLabel: labels[c.preset], access: accessByClient[c._id] ?? 0, refresh: refreshByClient[c._id] ?? 0 })),
       users: userList
         .map((u) => ({ id: u._id, username: u.username, name: u.name, active: u.active, access: accessByUser[u._id] ?? 0, refresh: refreshByUser[u._id] ?? 0 }))
         .filter((u) => u.access + u.refresh > 0),
