@@ -32,8 +32,8 @@ export interface Primary {
  * listens. A worker that fails to start (port in use, database refused) fails the start.
  */
 export async function startPrimary(config: Config, log: Logger, databaseUrl: string): Promise<Primary> {
-  const db = await connectDatabase(databaseUrl, config.MONGO_DB);
-  instrumentDatabase(db.client);
+  const db = await connectDatabase(databaseUrl, config.MONGO_DB, { clientOptions: { monitorCommands: config.DB_COMMAND_METRICS } });
+  if (config.DB_COMMAND_METRICS) instrumentDatabase(db.client);
   const services = createServices(config, db);
   // Created here, once: N workers starting together must not each generate a first key.
   await services.oidc.keys.ensureKey();

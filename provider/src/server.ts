@@ -74,8 +74,8 @@ export async function startBackgroundJobs(config: Config, services: Services, db
 }
 
 export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database, opts: { clock?: Clock; jobs?: boolean } = {}): Promise<RunningProvider> {
-  const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
-  instrumentDatabase(db.client);
+  const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB, { clientOptions: { monitorCommands: config.DB_COMMAND_METRICS } }));
+  if (config.DB_COMMAND_METRICS) instrumentDatabase(db.client);
   const services = createServices(config, db, opts);
   // The first start generates the ID-token signing key; every start checks it can be read.
   await services.oidc.keys.ensureKey();
