@@ -9,6 +9,7 @@
 //   BENCH_TESTS=…            comma list of: userinfo,introspect,client_credentials,password,refresh,code,login_under_load
 //   BENCH_POOL=4000          single-use refresh tokens / codes prepared per round
 //   BENCH_FERRETDB_SYNC=normal  SQLite synchronous=NORMAL for the bench's FerretDB (default: FerretDB's FULL)
+//   BENCH_FERRETDB_PRAGMA=…  more SQLite pragmas for it, comma-separated, e.g. wal_autocheckpoint(10000)
 //   BENCH_DOT=1              also Django OAuth Toolkit 3.4.1 on gunicorn (2 workers) + PostgreSQL, interleaved
 //   BENCH_DOT_WORKER=gthread gunicorn worker class for DOT: gthread (1 thread, keep-alive; default) or sync
 //                            with ours in every round, seeded with the same number of tokens
@@ -73,7 +74,9 @@ async function bench(work: string, procs: Proc[]) {
   const ferretVersion = execFileSync(ferretBin, ['--version'], { encoding: 'utf8' }).split('\n')[0].replace('version: ', '');
   const dbPort = await freePort();
   fs.mkdirSync(path.join(work, 'db'));
-  const pragma = process.env.BENCH_FERRETDB_SYNC ? `?_pragma=synchronous(${process.env.BENCH_FERRETDB_SYNC})` : '';
+  // SQLite pragmas for the bench's FerretDB, e.g. BENCH_FERRETDB_PRAGMA=wal_autocheckpoint(10000) (a comma list).
+  const pragmas = [...(process.env.BENCH_FERRETDB_SYNC ? [`synchronous(${process.env.BENCH_FERRETDB_SYNC})`] : []), ...(process.env.BENCH_FERRETDB_PRAGMA ?? '').split(',').filter(Boolean)];
+  const pragma = pragmas.length ? `?${pragmas.map((p) => `_pragma=${encodeURIComponent(p)}`).join('&')}` : '';
   const ferret = launch('ferretdb', ferretBin, ['--handler=sqlite', `--sqlite-url=file:${work}/db/${pragma}`, `--listen-addr=127.0.0.1:${dbPort}`, `--state-dir=${work}/db`, '--telemetry=disable', '--debug-addr=', '--log-level=error']);
   procs.push(ferret);
   await waitFor(() => canConnect(dbPort), 'FerretDB');
@@ -258,7 +261,7 @@ function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<s
   const lines: string[] = [];
   lines.push(`# Benchmark ${new Date().toISOString()}`, '');
   lines.push(`Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, FerretDB ${r.ferretVersion} (${r.indexed ? '_id lookups use the index' : 'UNPATCHED: _id lookups scan'}).`);
-  lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; WORKERS=${process.env.WORKERS ?? '1 (default)'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}.`);
+  lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; WORKERS=${process.env.WORKERS ?? '1 (default)'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}${process.env.BENCH_FERRETDB_PRAGMA ? `, ${process.env.BENCH_FERRETDB_PRAGMA}` : ''}.`);
   lines.push(`Machine load during the rounds (1-min load average / busy share of all CPUs): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
   lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`);
   if (r.dotDatabase) lines.push(`DOT: Django OAuth Toolkit 3.4.1 on gunicorn (2 workers, ${r.dotWorker}) + ${r.dotDatabase}; idle RSS gunicorn (master + workers) ${r.idle.dot_gunicorn} MB${r.idle.dot_postgresql ? ` + PostgreSQL (all processes) ${r.idle.dot_postgresql} MB` : ''}.`);
