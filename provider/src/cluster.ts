@@ -61,15 +61,22 @@ export async function startPrimary(config: Config, log: Logger, databaseUrl: str
         if (stopping) return;
         // A worker that dies (out of memory, a bug) is replaced; the others keep serving meanwhile.
         log.error({ event: 'worker_exited', worker: worker.id, pid: worker.process.pid, code, signal, restartInMs: RESTART_DELAY_MS }, `worker ${worker.id} exited; starting another in ${RESTART_DELAY_MS} ms`);
-        setTimeout(() => {
-          if (stopping) return;
-          fork().then(
-            () => log.warn({ event: 'worker_restarted' }, 'worker replaced'),
-            (err) => log.error({ event: 'worker_restart_failed', reason: (err as Error).message }, 'a replacement worker failed to start'),
-          );
-        }, RESTART_DELAY_MS).unref();
+        replace();
       });
     });
+
+  // Tried again every RESTART_DELAY_MS until a replacement listens (the database may be restarting too).
+  const replace = () =>
+    setTimeout(() => {
+      if (stopping) return;
+      fork().then(
+        () => log.warn({ event: 'worker_restarted' }, 'worker replaced'),
+        (err) => {
+          log.error({ event: 'worker_restart_failed', reason: (err as Error).message, retryInMs: RESTART_DELAY_MS }, 'a replacement worker failed to start; trying again');
+          replace();
+        },
+      );
+    }, RESTART_DELAY_MS).unref();
 
   const stopWorkers = async (timeoutMs: number): Promise<number> => {
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
