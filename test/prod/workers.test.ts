@@ -36,7 +36,7 @@ describe('WORKERS=2', () => {
   });
 
   const workerPids = () => descendants(p.child.pid!).filter((pid) => commandLine(pid).includes('main.js'));
-  /** Access-log lines (pino-http) for one path, with the worker that wrote them. */
+  /** Access-log lines (http/middleware/access-log.ts) for one path, with the worker that wrote them. */
   const accessLines = (path: string, status: number) =>
     p
       .output()
