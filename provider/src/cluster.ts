@@ -145,8 +145,9 @@ export async function runWorker(config: Config): Promise<void> {
   } catch (err) {
     const e = err as Error;
     const exitCode = err instanceof ConfigError ? 2 : 1;
-    console.error(e.message);
-    send({ type: 'failed', message: e.message, exitCode });
+    // The primary reports it (main.ts exits with it); only an orphaned worker says it itself.
+    if (process.connected) send({ type: 'failed', message: e.message, exitCode });
+    else console.error(e.message);
     process.exit(exitCode);
   }
   send({ type: 'listening', url: provider.url, port: provider.port });

@@ -7,7 +7,8 @@ import { connectDatabase } from '../../provider/src/db/connect';
 import { createServices } from '../../provider/src/domain/services';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { basic, postForm } from '../support/oauth-requests';
-import { startProviderProcess, type ProviderProcess } from '../support/provider-process';
+import { runProviderToExit, startProviderProcess, type ProviderProcess } from '../support/provider-process';
+import { TEST_SESSION_SECRET } from '../support/provider';
 import { alive, commandLine, descendants, rawRequest, waitUntil } from './processes';
 
 const REQUESTS = 12;
@@ -50,6 +51,13 @@ describe('WORKERS=2', () => {
   test('two worker processes serve the one port', async () => {
     await waitUntil(() => workerPids().length === 2, 20000, 'two workers');
     expect(p.output()).toMatch(/2 worker processes/);
+  });
+
+  test('a second cluster on the same port fails to start: exit 1 and one clear message', async () => {
+    const r = await runProviderToExit({ ...env, MONGO_URL: database.url, NODE_ENV: 'test', PORT: new URL(p.baseUrl).port, SESSION_SECRET: TEST_SESSION_SECRET });
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/A worker failed to start: Port \d+ on 127\.0\.0\.1 is already in use/);
+    expect(r.output.match(/already in use/g)).toHaveLength(1);
   });
 
   test('a token revoked through one worker is refused by the next requests on every worker', async () => {
