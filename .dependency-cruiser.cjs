@@ -1,6 +1,6 @@
 // The layering of provider/src and app-src (docs/architecture.md), checked by `npm test`.
 // A folder may import only from its own layer or the layers listed before it; cycles are refused.
-const PROVIDER_LAYERS = ['kernel', 'db', 'store', 'domain', 'jobs', 'http', 'cli', 'tools', '(main|server)\\.ts'];
+const PROVIDER_LAYERS = ['kernel', 'db', 'store', 'domain', 'jobs', 'http', 'cli', 'tools', '(main|server|cluster)\\.ts'];
 const APP_LAYERS = ['core', 'infra', 'features', 'ui'];
 
 function upwardRules(root, layers, label) {

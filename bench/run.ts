@@ -9,13 +9,15 @@
 //   BENCH_TESTS=…            comma list of: userinfo,introspect,client_credentials,password,refresh,code,login_under_load
 //   BENCH_POOL=4000          single-use refresh tokens / codes prepared per round
 //   BENCH_FERRETDB_SYNC=normal  SQLite synchronous=NORMAL for the bench's FerretDB (default: FerretDB's FULL)
+//   BENCH_FERRETDB_PRAGMA=…  more SQLite pragmas for it, comma-separated, e.g. wal_autocheckpoint(10000)
 //   BENCH_DOT=1              also Django OAuth Toolkit 3.4.1 on gunicorn (2 workers) + PostgreSQL, interleaved
 //   BENCH_DOT_WORKER=gthread gunicorn worker class for DOT: gthread (1 thread, keep-alive; default) or sync
 //                            with ours in every round, seeded with the same number of tokens
 //                            (setup: bash scripts/setup-bench-dot.sh; see bench/lib/dot.ts)
 //   BENCH_PROFILE=1          the provider runs with --cpu-prof; profiles in bench/results/profiles/
 //                            (summarise with: node --import tsx bench/profile-summary.ts <file>)
-//   UV_THREADPOOL_SIZE, PASSWORD_SCRYPT_COST, …: passed to the provider as usual
+//   BENCH_TIMELINE=1         per-second latency of ours (max, p99, requests over 100 ms) printed after each run
+//   WORKERS, UV_THREADPOOL_SIZE, PASSWORD_SCRYPT_COST, …: passed to the provider as usual (node CPU/RSS = its whole process tree)
 // Results: printed, and written to bench/results/<time>.md and .json.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +25,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadConfig } from '../provider/src/kernel/config';
 import { connectDatabase } from '../provider/src/db/connect';
-import { launch, freePort, waitFor, canConnect, rssMb, loadAverage, machineSample, type Proc } from './lib/procs';
+import { launch, freePort, waitFor, canConnect, rssMb, treeRssMb, measureAsTree, loadAverage, machineSample, type Proc } from './lib/procs';
 import { runLoad, median, type LoadResult, type LoadSpec } from './lib/load';
 import { seedFiller, seedWorkingSet, issue, issueCodes, type WorkingSet } from './lib/seed';
 import { startDot, type DotSystem } from './lib/dot';
@@ -72,7 +74,9 @@ async function bench(work: string, procs: Proc[]) {
   const ferretVersion = execFileSync(ferretBin, ['--version'], { encoding: 'utf8' }).split('\n')[0].replace('version: ', '');
   const dbPort = await freePort();
   fs.mkdirSync(path.join(work, 'db'));
-  const pragma = process.env.BENCH_FERRETDB_SYNC ? `?_pragma=synchronous(${process.env.BENCH_FERRETDB_SYNC})` : '';
+  // SQLite pragmas for the bench's FerretDB, e.g. BENCH_FERRETDB_PRAGMA=wal_autocheckpoint(10000) (a comma list).
+  const pragmas = [...(process.env.BENCH_FERRETDB_SYNC ? [`synchronous(${process.env.BENCH_FERRETDB_SYNC})`] : []), ...(process.env.BENCH_FERRETDB_PRAGMA ?? '').split(',').filter(Boolean)];
+  const pragma = pragmas.length ? `?${pragmas.map((p) => `_pragma=${encodeURIComponent(p)}`).join('&')}` : '';
   const ferret = launch('ferretdb', ferretBin, ['--handler=sqlite', `--sqlite-url=file:${work}/db/${pragma}`, `--listen-addr=127.0.0.1:${dbPort}`, `--state-dir=${work}/db`, '--telemetry=disable', '--debug-addr=', '--log-level=error']);
   procs.push(ferret);
   await waitFor(() => canConnect(dbPort), 'FerretDB');
@@ -109,6 +113,8 @@ async function bench(work: string, procs: Proc[]) {
   execFileSync(process.execPath, [path.join(ROOT, 'provider', 'scripts', 'build.js')], { stdio: 'inherit' });
   const provider = launch('provider', process.execPath, [...profile, path.join(ROOT, 'provider', 'dist', 'main.js')], providerEnv);
   procs.push(provider);
+  // WORKERS=N: the provider is a primary and N workers; CPU and RSS are the whole tree's.
+  measureAsTree(provider.pid);
   await waitFor(async () => (await fetch(`${issuer}/healthz`)).ok, 'provider');
   const basePort = await freePort();
   const baseline = launch('baseline', process.execPath, ['--import', 'tsx', path.join(__dirname, 'baseline.ts')], { PORT: String(basePort) });
@@ -122,7 +128,7 @@ async function bench(work: string, procs: Proc[]) {
     log(`DOT on gunicorn (2 workers) + ${dot.database} at ${dot.baseUrl}`);
   }
   await new Promise((r) => setTimeout(r, 1000));
-  const idle: Record<string, number> = { node: rssMb(provider.pid), ferretdb: rssMb(ferret.pid), baseline: rssMb(baseline.pid), ...(dot ? prefixed('dot_', dot.idleRssMb()) : {}) };
+  const idle: Record<string, number> = { node: treeRssMb(provider.pid), ferretdb: rssMb(ferret.pid), baseline: rssMb(baseline.pid), ...(dot ? prefixed('dot_', dot.idleRssMb()) : {}) };
   log(`idle RSS (MB): ${JSON.stringify(idle)}`);
 
   const ws = await seedWorkingSet(config, d);
@@ -158,6 +164,7 @@ async function bench(work: string, procs: Proc[]) {
           row(test).ours.push(await runLoad(spec, pids));
         }
         log(`size ${size} round ${round + 1} ${test}: ${row(test).ours.at(-1)!.rps.toFixed(0)} rps`);
+        for (const s of row(test).ours.at(-1)!.timeline ?? []) log(`  t=${s.second}s ${s.requests} req, p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms, ${s.slow} over 100 ms`);
         if (dot) {
           // DOT right after ours, in the same round (interleaved), with its own credentials.
           const dspec = await dotSpecFor(test, dot);
@@ -183,7 +190,7 @@ async function bench(work: string, procs: Proc[]) {
     }
     rows.push(...byTest.values());
   }
-  const loaded = { node: rssMb(provider.pid), ferretdb: rssMb(ferret.pid) };
+  const loaded = { node: treeRssMb(provider.pid), ferretdb: rssMb(ferret.pid) };
   await d.close();
   report({ rows, idle, loaded, machine, ferretVersion, indexed, dotDatabase: dot?.database, dotWorker: dot?.worker });
 }
@@ -254,7 +261,7 @@ function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<s
   const lines: string[] = [];
   lines.push(`# Benchmark ${new Date().toISOString()}`, '');
   lines.push(`Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, FerretDB ${r.ferretVersion} (${r.indexed ? '_id lookups use the index' : 'UNPATCHED: _id lookups scan'}).`);
-  lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}.`);
+  lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; WORKERS=${process.env.WORKERS ?? '1 (default)'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}${process.env.BENCH_FERRETDB_PRAGMA ? `, ${process.env.BENCH_FERRETDB_PRAGMA}` : ''}.`);
   lines.push(`Machine load during the rounds (1-min load average / busy share of all CPUs): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
   lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`);
   if (r.dotDatabase) lines.push(`DOT: Django OAuth Toolkit 3.4.1 on gunicorn (2 workers, ${r.dotWorker}) + ${r.dotDatabase}; idle RSS gunicorn (master + workers) ${r.idle.dot_gunicorn} MB${r.idle.dot_postgresql ? ` + PostgreSQL (all processes) ${r.idle.dot_postgresql} MB` : ''}.`);

@@ -11,6 +11,8 @@ export interface LoadSpec {
   nextBody?: () => string | undefined;
   connections: number;
   durationSeconds: number;
+  /** false: no per-second record even with BENCH_TIMELINE=1 (the comparison systems). */
+  timeline?: boolean;
 }
 
 export interface LoadResult {
@@ -22,12 +24,36 @@ export interface LoadResult {
   errors: number;
   cpu: Record<string, number>;
   seconds: number;
+  /** BENCH_TIMELINE=1: latency per second of the run (stalls show as seconds with a high max). */
+  timeline?: SecondStats[];
+}
+
+export interface SecondStats {
+  second: number;
+  requests: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Answers slower than 100 ms. */
+  slow: number;
+}
+
+function perSecond(samples: Array<[number, number]>): SecondStats[] {
+  const bySecond = new Map<number, number[]>();
+  for (const [at, ms] of samples) bySecond.set(at, [...(bySecond.get(at) ?? []), ms]);
+  return [...bySecond].sort((a, b) => a[0] - b[0]).map(([second, xs]) => {
+    const s = xs.sort((a, b) => a - b);
+    const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))];
+    return { second, requests: s.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1], slow: s.filter((x) => x > 100).length };
+  });
 }
 
 export async function runLoad(spec: LoadSpec, pids: Record<string, number>): Promise<LoadResult> {
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuOf(pid)]));
   const started = Date.now();
   let exhausted = false;
+  const timeline = process.env.BENCH_TIMELINE === '1' && spec.timeline !== false;
+  const samples: Array<[number, number]> = [];
   const opts: autocannon.Options = {
     url: spec.url,
     method: spec.method ?? 'GET',
@@ -61,6 +87,7 @@ export async function runLoad(spec: LoadSpec, pids: Record<string, number>): Pro
     tick = setInterval(() => {
       if (exhausted) instance.stop();
     }, 50);
+    if (timeline) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => samples.push([Math.floor((Date.now() - started) / 1000), ms]));
   });
   const seconds = (Date.now() - started) / 1000;
   const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuOf(pid) - before[k]]));
@@ -75,6 +102,7 @@ export async function runLoad(spec: LoadSpec, pids: Record<string, number>): Pro
     errors: result.errors + result.timeouts,
     cpu,
     seconds,
+    timeline: timeline ? perSecond(samples) : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
-// Fast seeder: filler tokens in bulk (insertMany of 10,000, two in flight, with their due-list
-// entries as the provider would write them), and the working set through the provider's own
+// Fast seeder: filler tokens in bulk (insertMany of 10,000, two in flight, each carrying its
+// expiry bucket as the provider writes it on FerretDB), and the working set through the provider's own
 // model (so seeded tokens have whatever shape the provider stores today).
 import type { Config } from '../../provider/src/kernel/config';
 import type { Database } from '../../provider/src/db/connect';
@@ -7,7 +7,7 @@ import { createServices } from '../../provider/src/domain/services';
 import { createOAuthModel } from '../../provider/src/domain/oauth/model';
 import { createLogger } from '../../provider/src/kernel/log';
 import { digest, randomToken } from '../../provider/src/kernel/security/tokens';
-import { trackExpiry } from '../../provider/src/db/expiry';
+import { bucketKey } from '../../provider/src/db/expiry';
 
 const BATCH = 10_000;
 
@@ -22,13 +22,12 @@ export async function seedFiller(d: Database, count: number, onProgress?: (done:
       const expiresAt = new Date(now + 60_000 + Math.floor(Math.random() * 10 * 3600_000));
       const familyId = randomToken(12);
       const accessId = digest(randomToken());
-      if (i % 2 === 0) access.push({ _id: accessId, clientId: 'filler', userId: 'filler', scope: ['read'], familyId, expiresAt, revokedAt: null, createdAt: new Date(now) });
-      else refresh.push({ _id: digest(randomToken()), clientId: 'filler', userId: 'filler', scope: ['read'], familyId, accessTokenId: accessId, expiresAt, revokedAt: null, rotatedAt: null, createdAt: new Date(now) });
+      if (i % 2 === 0) access.push({ _id: accessId, clientId: 'filler', userId: 'filler', scope: ['read'], familyId, expiresAt, revokedAt: null, createdAt: new Date(now), sweepBucket: bucketKey(expiresAt) });
+      else refresh.push({ _id: digest(randomToken()), clientId: 'filler', userId: 'filler', scope: ['read'], familyId, accessTokenId: accessId, expiresAt, revokedAt: null, rotatedAt: null, createdAt: new Date(now), sweepBucket: bucketKey(expiresAt) });
     }
     await Promise.all([
       access.length ? d.accessTokens.insertMany(access as never[], { ordered: false }) : undefined,
       refresh.length ? d.refreshTokens.insertMany(refresh as never[], { ordered: false }) : undefined,
-      trackExpiry(d, [...access.map((t) => ({ collection: 'access_tokens', id: t._id, expiresAt: t.expiresAt })), ...refresh.map((t) => ({ collection: 'refresh_tokens', id: t._id, expiresAt: t.expiresAt }))]),
     ]);
     done += n;
     onProgress?.(done);

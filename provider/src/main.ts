@@ -11,6 +11,7 @@ import { providerVersion } from './kernel/version';
 import { metrics } from './kernel/metrics';
 import { startProviderServer, PortInUseError } from './server';
 import { acquireDataDirLock, DataDirInUseError } from './db/data-dir-lock';
+import { isWorkerProcess, runWorker, startPrimary } from './cluster';
 
 const USAGE = `Usage: node provider/dist/main.js   (or: npm start)
 
@@ -48,6 +49,8 @@ async function main() {
     if (err instanceof ConfigError) return fail(err.message, 2);
     throw err;
   }
+  // WORKERS > 1: this is one of the HTTP workers the primary forked (cluster.ts).
+  if (isWorkerProcess()) return runWorker(config);
   // libuv reads this when its thread pool first starts (scrypt, fs): nothing has used it yet here.
   process.env.UV_THREADPOOL_SIZE = String(config.UV_THREADPOOL_SIZE);
   const log = createLogger(config.LOG_LEVEL, defaultDestination(config.LOG_FORMAT));
@@ -68,16 +71,19 @@ async function main() {
     if (err instanceof EmbeddedDbError) return fail(err.message, 1);
     throw err;
   }
-  let provider;
+  let provider: { url: string; firstRunHint(): Promise<string | undefined>; shutdown(timeoutMs: number): Promise<{ inFlight: number; forced: number }> };
   try {
-    provider = await startProviderServer(config, log, database.url);
+    provider = config.WORKERS > 1 ? await startPrimary(config, log, database.url) : await startProviderServer(config, log, database.url);
   } catch (err) {
     await database.stop();
+    releaseLock();
     if (err instanceof ConfigError) return fail(err.message, 2);
     if (err instanceof DatabaseUnavailableError || err instanceof PortInUseError) return fail(err.message, 1);
+    const exitCode = (err as { exitCode?: number }).exitCode;
+    if (exitCode) return fail(`A worker failed to start: ${(err as Error).message}`, exitCode);
     throw err;
   }
-  log.info({ url: provider.url, issuer: config.issuer, version: providerVersion(), database: database.embedded ? 'embedded FerretDB' : redactUrl(database.url) }, `HRM provider listening on ${provider.url} (issuer ${config.issuer})`);
+  log.info({ url: provider.url, issuer: config.issuer, version: providerVersion(), database: database.embedded ? 'embedded FerretDB' : redactUrl(database.url), workers: config.WORKERS }, `HRM provider listening on ${provider.url} (issuer ${config.issuer}${config.WORKERS > 1 ? `, ${config.WORKERS} worker processes` : ''})`);
   const nextStep = await provider.firstRunHint();
   if (nextStep) log.info({ event: 'first_run' }, nextStep);
 

@@ -37,14 +37,17 @@ export class PortInUseError extends Error {
   readonly code = 'port_in_use';
 }
 
-export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database, opts: { clock?: Clock } = {}): Promise<RunningProvider> {
-  const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB));
-  instrumentDatabase(db.client);
-  const services = createServices(config, db, opts);
-  // The first start generates the ID-token signing key; every start checks it can be read.
-  await services.oidc.keys.ensureKey();
-  const provider = createApp(services, log);
-  // Expiry housekeeping runs beside the HTTP server (one per instance; leases keep them apart).
+/** The background jobs of one deployment: expiry sweeps, the directory sync, the mail queue. */
+export interface BackgroundJobs {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the sweeper, the directory sync (LDAP_URL) and the mail worker (SMTP_URL). One provider
+ * process runs them; with WORKERS > 1 only the cluster's primary does (cluster.ts), the workers
+ * serve HTTP. Leases keep several instances' jobs apart anyway.
+ */
+export async function startBackgroundJobs(config: Config, services: Services, db: Database, log: Logger): Promise<BackgroundJobs> {
   const sweeper = new Sweeper(db.db, { intervalSeconds: config.SWEEP_INTERVAL_SECONDS, batchSize: config.SWEEP_BATCH_SIZE, auditRetentionDays: config.AUDIT_RETENTION_DAYS }, log, [
     // The refresh grace's sealed pair goes when the window ends (at the next sweep after it).
     { name: 'refresh_token_seals', run: () => services.tokens.dropEndedSeals(config.REFRESH_TOKEN_GRACE_SECONDS, { batch: config.SWEEP_BATCH_SIZE, rounds: 20 }) },
@@ -55,22 +58,45 @@ export async function startProviderServer(config: Config, log: Logger, mongoUrl:
   directorySync.start();
   // Queued mail goes out beside them too (jobs/mail-worker.ts), when SMTP_URL is set.
   let mailWorker: MailWorker | undefined;
-  // One teardown for every way out: a failed start (bad SMTP settings, port taken) and close/shutdown.
-  let closed: Promise<void> | undefined;
-  const closeRest = () =>
-    (closed ??= (async () => {
-      await mailWorker?.stop();
-      await sweeper.stop();
-      await directorySync.stop();
-      await provider.close();
-      if (!existingDb) await db.close();
-    })());
+  const stop = async () => {
+    await mailWorker?.stop();
+    await sweeper.stop();
+    await directorySync.stop();
+  };
   try {
     mailWorker = startMailWorker(config, services, log);
   } catch (err) {
     // A bad SMTP_URL or MAIL_FROM: nothing keeps running.
-    await closeRest();
+    await stop();
     throw err;
+  }
+  return { stop };
+}
+
+export async function startProviderServer(config: Config, log: Logger, mongoUrl: string, existingDb?: Database, opts: { clock?: Clock; jobs?: boolean } = {}): Promise<RunningProvider> {
+  const db = existingDb ?? (await connectDatabase(mongoUrl, config.MONGO_DB, { clientOptions: { monitorCommands: config.DB_COMMAND_METRICS } }));
+  if (config.DB_COMMAND_METRICS) instrumentDatabase(db.client);
+  const services = createServices(config, db, opts);
+  // The first start generates the ID-token signing key; every start checks it can be read.
+  await services.oidc.keys.ensureKey();
+  const provider = createApp(services, log);
+  // One teardown for every way out: a failed start (bad SMTP settings, port taken) and close/shutdown.
+  let jobs: BackgroundJobs | undefined;
+  let closed: Promise<void> | undefined;
+  const closeRest = () =>
+    (closed ??= (async () => {
+      await jobs?.stop();
+      await provider.close();
+      if (!existingDb) await db.close();
+    })());
+  if (opts.jobs !== false) {
+    try {
+      // Expiry housekeeping, directory sync and mail run beside the HTTP server (one set per instance).
+      jobs = await startBackgroundJobs(config, services, db, log);
+    } catch (err) {
+      await closeRest();
+      throw err;
+    }
   }
   const server = http.createServer(provider.app);
   server.headersTimeout = 20000;

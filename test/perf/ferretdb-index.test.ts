@@ -155,3 +155,19 @@ test('admin and CLI token paths: revoking a grant or all of a user\'s tokens and
   expect(onTokens.filter((x) => !x.indexed).map((x) => `${x.what}: ${x.plan}`)).toEqual([]);
   expect(await tokens.findActiveAccessToken(pw.json.access_token)).toBeNull();
 });
+
+test('the sweeper finds expired tokens by their bucket with an index search (no due list beside each token)', async () => {
+  const auth = { authorization: basic(client.client_id, client.client_secret) };
+  expect((await postForm(`${p.baseUrl}/o/token/`, { grant_type: 'client_credentials' }, auth)).status).toBe(200);
+  const { Sweeper } = await import('../../provider/src/jobs/sweeper');
+  // Far enough ahead that the issued token's bucket has ended.
+  const later = new Date(Date.now() + 10.5 * 3600_000); // ACCESS_TOKEN_EXPIRE_SECONDS is 10 h
+  let deleted: Record<string, number> = {};
+  const plans = await plansOf(async () => {
+    deleted = (await new Sweeper(p.db.db, { intervalSeconds: 600, batchSize: 500, auditRetentionDays: 0 }).runOnce(later)).deleted;
+  });
+  const bucketSearches = plans.filter((x) => /^find (access_tokens|refresh_tokens) .*sweepBucket/.test(x.what));
+  expect(bucketSearches.length).toBeGreaterThanOrEqual(2);
+  expect(bucketSearches.filter((x) => !x.indexed).map((x) => `${x.what}: ${x.plan}`)).toEqual([]);
+  expect(deleted.access_tokens).toBeGreaterThanOrEqual(1);
+}, 120_000);

@@ -5,7 +5,7 @@ import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { connectDatabase, type Database } from '../../provider/src/db/connect';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { Sweeper } from '../../provider/src/jobs/sweeper';
-import { DUE_PREFIX, dueCollectionName, expiryMode, trackExpiry } from '../../provider/src/db/expiry';
+import { DUE_PREFIX, bucketKey, dueCollectionName, expiryMode, trackExpiry } from '../../provider/src/db/expiry';
 import { expectPatchedFerretDb } from './support';
 
 const DUE = 34_000; // above the ~32,000 documents one FerretDB delete can match
@@ -78,7 +78,7 @@ test('34,000 due tokens are deleted in bounded batches; live tokens and their en
   expect(names).not.toContain(dueCollectionName(past));
 }, 240_000);
 
-test('with nothing due, a sweep reads no collection: listCollections, the lease insert, the old lease delete', async () => {
+test('with nothing due, a sweep reads no collection whole: listCollections, the lease, two index searches per ended bucket', async () => {
   const now = new Date(Date.now() + 3 * 600_000); // another slot than the previous test's
   const db = watched.db('hrm_sweep');
   const s = new Sweeper(db, { intervalSeconds: 600, batchSize: 2000, auditRetentionDays: 0 });
@@ -86,11 +86,34 @@ test('with nothing due, a sweep reads no collection: listCollections, the lease 
   seen.length = 0;
   const res = await s.runOnce(now);
   expect(res).toMatchObject({ leased: true, dueEntries: 0, bucketsDone: 0 });
-  const names = seen.map((e) => e.commandName).filter((n) => n !== 'endSessions');
-  expect(names.sort()).toEqual(['delete', 'insert', 'listCollections']);
-  const del = seen.find((e) => e.commandName === 'delete');
-  expect(del?.command.delete).toBe('sweep_leases');
+  const names = seen.map((e) => `${e.commandName} ${e.command[e.commandName]}`).filter((n) => !n.startsWith('endSessions'));
+  // The previous test's sweep recorded its position: 3 buckets have ended since, 2 token collections each.
+  const searches = seen.filter((e) => e.commandName === 'find' && e.command.find !== 'sweep_leases');
+  expect(searches).toHaveLength(6);
+  for (const e of searches) expect(Object.keys(e.command.filter)).toEqual(['sweepBucket']);
+  expect(names.filter((n) => !searches.some((e) => `${e.commandName} ${e.command.find}` === n)).sort()).toEqual(['delete sweep_leases', 'find sweep_leases', 'insert sweep_leases', 'listCollections 1', 'update sweep_leases']);
   expect(await d.accessTokens.estimatedDocumentCount()).toBe(LIVE);
+});
+
+test('tokens carrying their expiry bucket are deleted by it, in bounded batches; live ones stay', async () => {
+  const now = new Date(Date.now() + 4 * 600_000);
+  const ended = bucketKey(new Date(now.getTime() - 600_000));
+  const live = bucketKey(new Date(now.getTime() + 3600_000));
+  const expired = Array.from({ length: 2500 }, (_, i) => ({ ...token(100_000 + i, new Date(now.getTime() - 600_000)), sweepBucket: ended }));
+  const kept = Array.from({ length: 300 }, (_, i) => ({ ...token(200_000 + i, new Date(now.getTime() + 3600_000)), sweepBucket: live }));
+  await d.accessTokens.insertMany([...expired, ...kept]);
+  await d.refreshTokens.insertMany(expired.slice(0, 700).map((t) => ({ ...t, parentId: `p${t._id}`, accessTokenId: t._id, grantExpiresAt: t.expiresAt })));
+  seen.length = 0;
+  const res = await new Sweeper(watched.db('hrm_sweep'), { intervalSeconds: 600, batchSize: 1000, auditRetentionDays: 0 }).runOnce(now);
+  expect(res).toMatchObject({ leased: true, incomplete: false });
+  expect(res.deleted).toMatchObject({ access_tokens: 2500, refresh_tokens: 700 });
+  expect(await d.accessTokens.countDocuments({ sweepBucket: ended })).toBe(0);
+  expect(await d.refreshTokens.countDocuments({ sweepBucket: ended })).toBe(0);
+  expect(await d.accessTokens.countDocuments({ sweepBucket: live })).toBe(300);
+  const deletes = seen.filter((e) => e.commandName === 'delete' && e.command.delete === 'access_tokens');
+  expect(deletes).toHaveLength(3); // 1,000 + 1,000 + 500
+  for (const e of deletes) for (const st of e.command.deletes) expect(Object.keys(st.q)).toEqual(['_id']);
+  await d.accessTokens.deleteMany({ sweepBucket: live });
 });
 
 test('a slot is swept by one instance only: concurrent sweepers, one lease', async () => {

@@ -89,6 +89,9 @@ async function ensureIndexes(d: Database): Promise<void> {
   // Refresh tokens still holding a grace-window seal (store/tokens.ts dropEndedSeals): an equality
   // FerretDB pushes down (scripts/ferretdb/0002), then the creation time on MongoDB.
   await d.refreshTokens.createIndex({ graceSeal: 1, createdAt: 1 });
+  // The sweeper's "tokens of this expiry bucket" on FerretDB (db/expiry.ts TOKEN_BUCKET_FIELD).
+  await d.accessTokens.createIndex({ sweepBucket: 1 });
+  await d.refreshTokens.createIndex({ sweepBucket: 1 });
   await d.consents.createIndex({ userId: 1 });
   await d.consents.createIndex({ clientId: 1 });
   await d.audit.createIndex({ at: -1 });

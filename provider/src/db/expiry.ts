@@ -61,6 +61,25 @@ export function dueCollectionName(expiresAt: Date): string {
   return DUE_PREFIX + new Date(end).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+/**
+ * Access and refresh tokens carry their bucket instead of a due-list entry (FerretDB only): the
+ * field `sweepBucket` holds the bucket's key (the due-list suffix, e.g. 20260101T101000Z) and has
+ * an index, so the sweeper finds a bucket's tokens with an equality FerretDB sends to SQLite
+ * (scripts/ferretdb/0002) — and issuing a token is one insert, not an insert plus a due-list insert.
+ */
+export const TOKEN_BUCKET_FIELD = 'sweepBucket';
+export const TOKEN_BUCKET_COLLECTIONS = ['access_tokens', 'refresh_tokens'] as const;
+
+/** The bucket key of an expiry time: its due-list collection's name without the prefix. */
+export function bucketKey(expiresAt: Date): string {
+  return dueCollectionName(expiresAt).slice(DUE_PREFIX.length);
+}
+
+/** The key of the bucket ending at `end` (a multiple of EXPIRY_BUCKET_MS). */
+export function bucketKeyEndingAt(end: number): string {
+  return bucketKey(new Date(end - 1));
+}
+
 /** When a due-list collection's bucket ends (its documents are all expired after that), or undefined for other names. */
 export function dueCollectionEnd(name: string): Date | undefined {
   const m = /^expiry_due_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(name);

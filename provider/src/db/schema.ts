@@ -130,6 +130,8 @@ export interface AccessTokenDoc {
   expiresAt: Date;
   revokedAt: Date | null;
   createdAt: Date;
+  /** FerretDB: the expiry bucket the sweeper deletes it with (db/expiry.ts TOKEN_BUCKET_FIELD). */
+  sweepBucket?: string;
 }
 
 export interface RefreshTokenDoc {
@@ -146,6 +148,8 @@ export interface RefreshTokenDoc {
   parentId: string;
   accessTokenId: string;
   expiresAt: Date;
+  /** FerretDB: the expiry bucket the sweeper deletes it with (db/expiry.ts TOKEN_BUCKET_FIELD). */
+  sweepBucket?: string;
   /** The grant's absolute end (client's refreshAbsoluteLifetime from the grant's start). */
   grantExpiresAt?: Date;
   revokedAt: Date | null;

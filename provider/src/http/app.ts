@@ -1,9 +1,7 @@
 // The Express application: OAuth endpoints (JSON, no sessions) and browser pages (sessions, CSRF).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import path from 'node:path';
-import pinoHttp from 'pino-http';
 import type { Logger } from '../kernel/log';
-import { requestSerializers } from '../kernel/log';
 import type { Services } from '../domain/services';
 import { createOAuthModel } from '../domain/oauth/model';
 import { createOAuthServer } from '../domain/oauth/server';
@@ -25,6 +23,7 @@ import { FIRST_ADMIN_COMMAND } from '../domain/accounts/first-run';
 import { currentUserMiddleware } from './middleware/current-user';
 import { csrfTokenForViews } from './middleware/csrf';
 import { securityHeaders } from './middleware/security-headers';
+import { accessLog } from './middleware/access-log';
 import { createRateLimiters } from './middleware/rate-limits';
 import { extraBrowserRoutes } from './pages/browser-extras';
 import { oidcRoutes } from './pages/oidc-session';
@@ -58,7 +57,7 @@ export function createApp(services: Services, log: Logger): ProviderApp {
   app.set('view engine', 'njk');
 
   app.use(requestIdMiddleware(), httpMetrics());
-  app.use(pinoHttp({ logger: log, serializers: requestSerializers, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'), quietReqLogger: true }));
+  app.use(accessLog(log));
   // API answers are JSON with no-store: a CSP and the other page headers are only cost there.
   app.use(unlessMachinePath(securityHeaders(config), apiHeaders(config.secureCookies)));
   app.use('/static', express.static(path.join(__dirname, '..', 'public'), { maxAge: '1h', index: false }));

@@ -2,12 +2,14 @@
 // submissions and (with AUDIT_RETENTION_DAYS) old audit entries.
 //
 // - On MongoDB: TTL indexes (created at start); the sweeper has nothing to do.
-// - On FerretDB: the due lists (expiry.ts), in batches of SWEEP_BATCH_SIZE, each batch a
+// - On FerretDB: access and refresh tokens by their indexed `sweepBucket` field (every bucket
+//   ended since the last run, see sweepTokenBuckets); everything else through the due lists (expiry.ts), in batches of SWEEP_BATCH_SIZE, each batch a
 //   cursor batch of one due-list collection and one `delete` command of `{_id}` statements per
 //   target collection — every statement an index search, whatever the backlog. FerretDB fails a
 //   single delete matching more than ~32,000 documents ("too many SQL variables"); batches never
-//   get near that. When nothing is due, a run is one listCollections (metadata), the lease insert and
-//   the delete of the previous slot's lease.
+//   get near that. When nothing is due, a run is one listCollections (metadata), the lease insert,
+//   the delete of the previous slot's lease, the read and update of the token-bucket position and
+//   two index searches per bucket ended since the last run (one bucket at the default interval).
 // - One instance at a time: each run first claims the lease for the current time slot (one
 //   SWEEP_INTERVAL_SECONDS wide) by inserting `sweep:<slot>` into sweep_leases; a unique insert
 //   has exactly one winner on MongoDB and FerretDB alike. Runs stop after half a slot, so two
@@ -17,11 +19,19 @@ import { isDuplicateKey } from '../db/errors';
 import type { Db, ObjectId } from 'mongodb';
 import type { Logger } from '../kernel/log';
 import { retryIdempotent } from '../db/retry';
-import { DUE_PREFIX, dueCollectionEnd, expiryMode, type DueDoc, type ExpiryMode } from '../db/expiry';
+import { DUE_PREFIX, EXPIRY_BUCKET_MS, TOKEN_BUCKET_COLLECTIONS, TOKEN_BUCKET_FIELD, bucketKeyEndingAt, dueCollectionEnd, expiryMode, type DueDoc, type ExpiryMode } from '../db/expiry';
 import { FORM_SUBMISSION_TTL_SECONDS } from '../store/form-submissions';
 import { EXPIRES_AT_RULES, dropTtl, ensureTtlIndexes, type TtlRule } from '../db/ttl-indexes';
 
 export const LEASES = 'sweep_leases';
+/** Where the token-bucket sweep has got to: `{_id: TOKEN_BUCKETS_STATE, through: <end of the last bucket done>}`. */
+export const TOKEN_BUCKETS_STATE = 'token-buckets';
+/**
+ * A sweeper's first run starts this far back: tokens carry a bucket only since this code runs,
+ * and every bucket ends after its token was issued (older tokens are in due lists); the first
+ * sweep comes one SWEEP_INTERVAL_SECONDS after start. Generous, for clocks that differ between instances.
+ */
+const FIRST_RUN_LOOKBACK_MS = 2 * 60 * 60 * 1000;
 
 export interface SweeperOptions {
   intervalSeconds: number;
@@ -139,7 +149,8 @@ export class Sweeper {
     result.leased = true;
     await this.runTasks(now, result);
     const deadline = Date.now() + (this.opts.intervalSeconds * 1000) / 2;
-    for (const name of await this.dueCollections(now)) {
+    if (!(await this.sweepTokenBuckets(now, result, deadline))) result.incomplete = true;
+    for (const name of result.incomplete ? [] : await this.dueCollections(now)) {
       if (!(await this.sweepBucket(name, now, result, deadline))) {
         result.incomplete = true;
         break;
@@ -173,6 +184,45 @@ export class Sweeper {
     // The previous slot's lease has served its purpose (TTL removes leases on MongoDB).
     await retryIdempotent(() => this.db.collection<LeaseDoc>(LEASES).deleteOne({ _id: `sweep:${new Date(slotStart - slotMs).toISOString()}` }));
     return true;
+  }
+
+  /**
+   * Access and refresh tokens by their `sweepBucket` (db/expiry.ts): every bucket that has ended
+   * since the last run, oldest first — per bucket and collection, `{sweepBucket}` reads (an index
+   * search) of a batch of ids, then a delete of those ids, until none is left. Where it got to is
+   * kept in LEASES (the next lease holder, on any instance, goes on from there). False when the
+   * deadline stopped it; the next run resumes at the unfinished bucket.
+   */
+  private async sweepTokenBuckets(now: Date, result: SweepResult, deadline: number): Promise<boolean> {
+    const state = this.db.collection<{ _id: string; through: Date }>(LEASES);
+    const saved = await retryIdempotent(() => state.findOne({ _id: TOKEN_BUCKETS_STATE }));
+    const lastEnded = Math.floor(now.getTime() / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS;
+    const lookback = Math.max(FIRST_RUN_LOOKBACK_MS, 2 * this.opts.intervalSeconds * 1000);
+    let through = saved?.through.getTime() ?? Math.floor((now.getTime() - lookback) / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS;
+    let complete = true;
+    for (let end = through + EXPIRY_BUCKET_MS; end <= lastEnded; end += EXPIRY_BUCKET_MS) {
+      const key = bucketKeyEndingAt(end);
+      for (const collection of TOKEN_BUCKET_COLLECTIONS) {
+        const coll = this.db.collection<{ _id: string }>(collection);
+        for (;;) {
+          const ids = (await retryIdempotent(() => coll.find({ [TOKEN_BUCKET_FIELD]: key }, { projection: { _id: 1 } }).limit(this.opts.batchSize).toArray())).map((d) => d._id);
+          if (ids.length === 0) break;
+          result.deleted[collection] = (result.deleted[collection] ?? 0) + (await deleteByIds(this.db, collection, ids, this.opts.batchSize));
+          if (Date.now() > deadline) {
+            complete = false;
+            break;
+          }
+        }
+        if (!complete) break;
+      }
+      if (!complete) break;
+      through = end;
+    }
+    if (through !== saved?.through.getTime()) {
+      // The lease makes this run the only writer of the state for its slot.
+      await retryIdempotent(() => state.updateOne({ _id: TOKEN_BUCKETS_STATE }, { $set: { through: new Date(through) } }, { upsert: true }));
+    }
+    return complete;
   }
 
   /** Due-list collections whose bucket has ended, oldest first. */

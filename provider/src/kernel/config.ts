@@ -87,6 +87,10 @@ export const configSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
   /** UV_THREADPOOL_SIZE: libuv worker threads (scrypt password hashing runs there); read by main.ts before the pool starts. */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
+  /** WORKERS: HTTP worker processes (node:cluster) sharing PORT and the one database (MONGO_URL or the embedded FerretDB); the primary process runs the database, the sweeper, the directory sync and the mail worker once. 1 = a single process. See docs/performance.md for what a core buys. */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** DB_COMMAND_METRICS: time every database command for the hrm_sso_db_command_duration_seconds metric (the driver's command monitoring, which decodes every reply a second time; false drops the metric and saved 16–20 % of node's CPU per userinfo/introspect request in docs/performance.md). */
+  DB_COMMAND_METRICS: bool.default('true'),
   /** MAX_BODY_BYTES: request bodies above this size are refused with 413. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
   /** PRODUCT_NAME: shown in page titles and headers. */

@@ -1,7 +1,6 @@
 // Logging with pino. Query strings are never logged (the Apps-Engine client sends
 // client_secret and codes there) and credential headers are redacted.
 import pino, { Logger } from 'pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdMixin } from './request-context';
 
 export type { Logger };
@@ -32,15 +31,6 @@ export function pathOnly(url: string | undefined): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
 }
-
-export const requestSerializers = {
-  req(req: IncomingMessage & { id?: unknown; ip?: string }) {
-    return { id: req.id, method: req.method, path: pathOnly(req.url), ip: req.ip ?? req.socket?.remoteAddress, userAgent: req.headers['user-agent'] };
-  },
-  res(res: ServerResponse) {
-    return { statusCode: res.statusCode };
-  },
-};
 
 /**
  * stdout as JSON lines (asynchronous), or — LOG_FORMAT=pretty, or auto on a terminal — readable

@@ -2,8 +2,9 @@
 // count their own events through `metrics` (e.g. `metrics.tokensIssued.inc({ grant_type })`);
 // the HTTP middleware below already derives requests, latency, tokens issued per grant, login
 // failures and rate-limit hits from each response, so no route needs to know about metrics.
+import cluster from 'node:cluster';
 import crypto from 'node:crypto';
-import client from 'prom-client';
+import client, { AggregatorRegistry } from 'prom-client';
 import type { NextFunction, Request, Response } from 'express';
 import type { MongoClient } from 'mongodb';
 
@@ -77,6 +78,73 @@ export function metricsHandler(token: string | undefined) {
         return;
       }
     }
-    res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store').send(await registry.metrics());
+    const text = cluster.isWorker ? await askPrimaryForMetrics() : await registry.metrics();
+    res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store').send(text);
   };
+}
+
+// With WORKERS > 1 a scrape lands on one worker; it answers for the whole cluster (counters of all
+// workers and the primary summed, prom-client's aggregation), so counters never jump between
+// scrapes. Messages: worker → primary CLUSTER_REQ; primary → every worker PART_REQ; PART_RES back.
+const CLUSTER_REQ = 'hrm:metrics-cluster-req';
+const CLUSTER_RES = 'hrm:metrics-cluster-res';
+const PART_REQ = 'hrm:metrics-part-req';
+const PART_RES = 'hrm:metrics-part-res';
+const PART_TIMEOUT_MS = 2000;
+type MetricsJson = Awaited<ReturnType<typeof registry.getMetricsAsJSON>>;
+type Message = { type?: string; id?: number; text?: string; metrics?: MetricsJson };
+let nextId = 0;
+const waiting = new Map<number, (text: string) => void>();
+
+function askPrimaryForMetrics(): Promise<string> {
+  const id = ++nextId;
+  return new Promise((resolve) => {
+    // A primary that does not answer (it is shutting down): this worker's own figures.
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      void registry.metrics().then(resolve);
+    }, PART_TIMEOUT_MS * 2);
+    waiting.set(id, (text) => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    process.send!({ type: CLUSTER_REQ, id });
+  });
+}
+
+/** In a worker: answers the primary's requests for this process's metrics, and takes its aggregated answers. */
+export function answerClusterMetrics(): void {
+  process.on('message', (m: Message) => {
+    if (m?.type === PART_REQ) void registry.getMetricsAsJSON().then((metrics) => process.send?.({ type: PART_RES, id: m.id, metrics }));
+    else if (m?.type === CLUSTER_RES) waiting.get(m.id!)?.(m.text!);
+  });
+}
+
+/** In the primary: aggregates its own and every live worker's metrics for a worker's /metrics. */
+export function serveClusterMetrics(): void {
+  const parts = new Map<number, { pending: Set<number>; got: MetricsJson[]; done: () => void }>();
+  let nextPart = 0;
+  cluster.on('message', (worker, m: Message) => {
+    if (m?.type === PART_RES) {
+      const p = parts.get(m.id!);
+      if (!p) return;
+      p.got.push(m.metrics ?? []);
+      p.pending.delete(worker.id);
+      if (p.pending.size === 0) p.done();
+      return;
+    }
+    if (m?.type !== CLUSTER_REQ) return;
+    void (async () => {
+      const id = ++nextPart;
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is NonNullable<typeof w> => !!w && w.isConnected());
+      const part = { pending: new Set(workers.map((w) => w.id)), got: [await registry.getMetricsAsJSON()], done: () => undefined as void };
+      const all = new Promise<void>((resolve) => (part.done = resolve));
+      parts.set(id, part);
+      for (const w of workers) w.send({ type: PART_REQ, id });
+      if (part.pending.size > 0) await Promise.race([all, new Promise((r) => setTimeout(r, PART_TIMEOUT_MS).unref())]);
+      parts.delete(id);
+      const text = await AggregatorRegistry.aggregate(part.got).metrics();
+      if (worker.isConnected()) worker.send({ type: CLUSTER_RES, id: m.id, text });
+    })();
+  });
 }

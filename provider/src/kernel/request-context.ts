@@ -13,7 +13,7 @@ export function requestIdMiddleware() {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
-    (req as Request & { id?: string }).id = requestId; // pino-http reuses req.id for its own lines
+    (req as Request & { id?: string }).id = requestId; // the access log (http/middleware/access-log.ts) writes it
     res.set('X-Request-Id', requestId);
     store.run({ requestId }, () => {
       // Body parsers continue from the request stream's events, which belong to the socket's

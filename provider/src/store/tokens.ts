@@ -27,7 +27,7 @@ import type { AccessTokenDoc, AuthorizationCodeDoc, ClientDoc, RefreshTokenDoc }
 import { digest } from '../kernel/security/tokens';
 import { seal, unseal } from '../kernel/security/seal';
 import { markerKeys, markerRevokes, type RevocationStore } from './revocations';
-import { trackExpiry } from '../db/expiry';
+import { bucketKey, expiryMode, trackExpiry } from '../db/expiry';
 import { retryIdempotent } from '../db/retry';
 
 export interface IssueRequest {
@@ -99,14 +99,11 @@ export class TokenStore {
     const now = this.clock.now();
     const accessTokenId = digest(r.accessToken);
     const refreshDigest = r.refresh && r.userId ? digest(r.refresh.token) : undefined;
-    // Due-list entries for the sweeper (FerretDB only; no-op on MongoDB), beside the inserts.
-    // Both under the later expiry, so they share one due-list bucket: one insert, not two.
+    // On FerretDB each token carries its expiry bucket (db/expiry.ts TOKEN_BUCKET_FIELD): the
+    // sweeper finds it by that indexed field, so there is no due-list insert beside the token's.
+    // Both under the later expiry, as the due list had them. MongoDB: TTL indexes, no field.
     const dueAt = refreshDigest ? new Date(Math.max(r.accessTokenExpiresAt.getTime(), r.refresh!.expiresAt.getTime())) : r.accessTokenExpiresAt;
-    const tracked = trackExpiry(this.db, [
-      { collection: 'access_tokens', id: accessTokenId, expiresAt: dueAt },
-      ...(refreshDigest ? [{ collection: 'refresh_tokens', id: refreshDigest, expiresAt: dueAt }] : []),
-    ]);
-    tracked.catch(() => undefined); // awaited below; never an unhandled rejection
+    const bucket = (await expiryMode(this.db.db)) === 'due-lists' ? { sweepBucket: bucketKey(dueAt) } : {};
     await this.db.accessTokens.insertOne({
       _id: accessTokenId,
       clientId: r.client._id,
@@ -116,6 +113,7 @@ export class TokenStore {
       expiresAt: r.accessTokenExpiresAt,
       revokedAt: null,
       createdAt: now,
+      ...bucket,
     });
     const refreshTokenId = r.refresh ? digest(r.refresh.token) : undefined;
     try {
@@ -136,13 +134,13 @@ export class TokenStore {
           revokedAt: null,
           ...(sealed ? { sealedResponse: sealed, graceSeal: 'held' as const } : {}),
           createdAt: now,
+          ...bucket,
         });
       } else if (r.claimId) {
         const claimExpiresAt = r.claimExpiresAt ?? new Date(now.getTime() + 3600_000);
         await this.db.claims.insertOne({ _id: r.claimId, at: now, expiresAt: claimExpiresAt });
         await trackExpiry(this.db, [{ collection: 'claims', id: r.claimId, expiresAt: claimExpiresAt }]);
       }
-      await tracked;
     } catch (err) {
       await this.db.accessTokens.deleteOne({ _id: accessTokenId });
       if (isDuplicateKey(err)) return { issued: false, reason: 'already_used' };
