@@ -8,6 +8,8 @@ import { Sweeper } from '../../provider/src/jobs/sweeper';
 import { DUE_PREFIX, bucketKey, dueCollectionName, expiryMode, trackExpiry } from '../../provider/src/db/expiry';
 import { expectPatchedFerretDb } from './support';
 
+/** One clock for the whole file: each test sweeps a later slot than T0's by a whole number of slots, so how many buckets end in between never depends on how long a test took. */
+const T0 = new Date();
 const DUE = 34_000; // above the ~32,000 documents one FerretDB delete can match
 const LIVE = 2_000;
 let database: TestDatabase;
@@ -49,7 +51,7 @@ test('FerretDB is swept through due lists', async () => {
 });
 
 test('34,000 due tokens are deleted in bounded batches; live tokens and their entries stay', async () => {
-  const now = new Date();
+  const now = T0;
   const past = new Date(now.getTime() - 3600_000);
   const future = new Date(now.getTime() + 3600_000);
   await seed(0, DUE, past);
@@ -79,7 +81,7 @@ test('34,000 due tokens are deleted in bounded batches; live tokens and their en
 }, 240_000);
 
 test('with nothing due, a sweep reads no collection whole: listCollections, the lease, two index searches per ended bucket', async () => {
-  const now = new Date(Date.now() + 3 * 600_000); // another slot than the previous test's
+  const now = new Date(T0.getTime() + 3 * 600_000); // three slots after the previous test's sweep
   const db = watched.db('hrm_sweep');
   const s = new Sweeper(db, { intervalSeconds: 600, batchSize: 2000, auditRetentionDays: 0 });
   await expiryMode(db); // detected once per process (buildInfo), not per sweep
@@ -96,7 +98,7 @@ test('with nothing due, a sweep reads no collection whole: listCollections, the 
 });
 
 test('tokens carrying their expiry bucket are deleted by it, in bounded batches; live ones stay', async () => {
-  const now = new Date(Date.now() + 4 * 600_000);
+  const now = new Date(T0.getTime() + 4 * 600_000);
   const ended = bucketKey(new Date(now.getTime() - 600_000));
   const live = bucketKey(new Date(now.getTime() + 3600_000));
   const expired = Array.from({ length: 2500 }, (_, i) => ({ ...token(100_000 + i, new Date(now.getTime() - 600_000)), sweepBucket: ended }));
@@ -117,7 +119,7 @@ test('tokens carrying their expiry bucket are deleted by it, in bounded batches;
 });
 
 test('a slot is swept by one instance only: concurrent sweepers, one lease', async () => {
-  const now = new Date(Date.now() + 6 * 600_000);
+  const now = new Date(T0.getTime() + 6 * 600_000);
   const sweepers = Array.from({ length: 4 }, () => new Sweeper(d.db, { intervalSeconds: 600, batchSize: 500, auditRetentionDays: 0 }));
   const results = await Promise.all(sweepers.map((s) => s.runOnce(now)));
   expect(results.filter((r) => r.leased)).toHaveLength(1);
@@ -127,7 +129,7 @@ test('a slot is swept by one instance only: concurrent sweepers, one lease', asy
 });
 
 test('moving expiries are checked before deleting: a renewed rate-limit window stays', async () => {
-  const now = new Date();
+  const now = T0;
   const old = new Date(now.getTime() - 3600_000);
   const renewed = new Date(now.getTime() + 4 * 3600_000);
   await d.rateLimits.insertMany([
