@@ -6,11 +6,8 @@
 // sideways either (at 360 px). The browser asks for the language as a real one does
 // (Accept-Language, from the context's locale).
 //
-// Colour scheme: the German pass runs in the light scheme only. Colours (and so contrast) come
-// from the scheme's CSS variables, never from the language; what a language changes is text
-// length, i.e. layout — and layout is the same in both schemes. pages-in-chromium.test.ts checks
-// light and dark in English; this file adds the language dimension at both widths (about two
-// thirds of that file's time, where all four combinations would double it).
+// Colour scheme: German runs in light and dark at both widths, as English does in
+// pages-in-chromium.test.ts — every page, both languages, the four combinations the issue names.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestProvider } from '../support/provider';
 import { basic, obtainCode, postForm } from '../support/oauth-requests';
@@ -34,8 +31,8 @@ afterAll(async () => {
   await p?.stop();
 });
 
-async function context(locale: string, width: number): Promise<BrowserContext> {
-  const c = await browser.newContext({ baseURL: p.baseUrl, viewport: { width, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', locale });
+async function context(locale: string, width: number, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  const c = await browser.newContext({ baseURL: p.baseUrl, viewport: { width, height: 900 }, deviceScaleFactor: 1, colorScheme, locale });
   c.setDefaultTimeout(15000);
   return c;
 }
@@ -52,9 +49,11 @@ async function signInToConsent(page: Page) {
   await page.locator('button[name="allow"]').waitFor();
 }
 
-test('German: every page axe-clean and without sideways scrolling at 1280 and 360 px', async () => {
-  for (const width of [1280, 360]) {
-    const ctx = await context('de-DE', width);
+test('German: every page axe-clean and without sideways scrolling at 1280 and 360 px, light and dark', async () => {
+  const combinations = [[1280, 'light'], [360, 'light'], [1280, 'dark'], [360, 'dark']] as const;
+  for (const [size, scheme] of combinations) {
+    const width = scheme === 'dark' ? `${size}-dark` : `${size}`;
+    const ctx = await context('de-DE', size, scheme);
     const page = await ctx.newPage();
     const problems = watchConsole(page);
     await page.goto(authorizeUrl(fixture.app.client_id, APP_CB));
@@ -71,8 +70,8 @@ test('German: every page axe-clean and without sideways scrolling at 1280 and 36
       await check(page, `de-${name}-${width}`);
       await noSidewaysScroll(page, `de-${name}-${width}`);
     }
-    // A notice and a filled audit log: revoke alice's tokens from her page, then read the log.
-    if (width === 360) {
+    // A notice and a filled audit log: revoke alice's tokens from her page, then read the log (once).
+    if (size === 360 && scheme === 'light') {
       await page.goto(`/admin/users/${fixture.aliceId}/`);
       await Promise.all([page.waitForURL(/notice=tokens-revoked/), page.locator(`form[action$="/revoke-tokens"] button`).click()]);
       await page.locator('.notice[role=status]').waitFor();
