@@ -34,7 +34,9 @@ describe('SCIM 2.0 server', () => {
   }
 
   beforeAll(async () => {
-    p = await startTestProvider({ env: { SCIM_MAX_RESULTS: '3', SCIM_RATE_LIMIT: '400' } });
+    // An hour-long fixed window: the 420-request burst below must fall in one window (with the
+    // default 60 s, a burst that straddled a window boundary split its count and saw no 429).
+    p = await startTestProvider({ env: { SCIM_MAX_RESULTS: '3', SCIM_RATE_LIMIT: '400', RATE_LIMIT_WINDOW_SECONDS: '3600' } });
     cliEnv = { MONGO_URL: p.mongoUrl, MONGO_DB: 'hrm_test' };
     c = await createClients(p);
     entra = (await runJson(['scim', 'token', 'create', '--name', 'Entra ID'], { env: cliEnv })).token;
