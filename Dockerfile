@@ -8,42 +8,45 @@
 # Few instructions on purpose: every step is a full filesystem copy on some storage drivers (vfs).
 ARG DEBIAN_RELEASE=trixie
 
-FROM debian:${DEBIAN_RELEASE}-slim AS toolchain
+# Debian's Node 20 and the CA bundle, installed once for every stage below, the runtime included
+# (one apt run instead of two: the slowest step of a cold build).
+FROM debian:${DEBIAN_RELEASE}-slim AS node-base
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+FROM node-base AS toolchain
 # npm through corepack (Debian's nodejs depends on it): one small download instead of Debian's npm
 # package and its hundreds of node-* packages.
 ARG NPM_VERSION=10.9.2
 # Behind a TLS-inspecting proxy, pass its CA: --build-arg EXTRA_CA_CERT="$(cat proxy-ca.pem)".
 ARG EXTRA_CA_CERT=""
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
- && if [ -n "$EXTRA_CA_CERT" ]; then printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/build-extra.crt && update-ca-certificates; fi \
- && rm -rf /var/lib/apt/lists/*
+RUN if [ -n "$EXTRA_CA_CERT" ]; then printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/build-extra.crt && update-ca-certificates; fi
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 # Only the provider workspace's manifests: the dependency layers below change with the lock file,
 # never with a source change.
 COPY package.json package-lock.json .npmrc app.json /src/
 COPY provider/package.json /src/provider/package.json
+# Every dependency of the provider workspace, once: the build stage compiles with them, the runtime
+# stage prunes the development ones (faster than a second install).
+RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund
 
 # The runtime dependencies, already in the image's layout (provider/node_modules holds versions
 # that differ from the root's hoisted ones, e.g. jose 5 beside openid-client's jose 4).
 FROM toolchain AS runtime-deps
-RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --omit=dev --no-audit --no-fund \
+RUN cd /src && corepack "npm@$NPM_VERSION" prune --workspace provider --include-workspace-root=false --omit=dev --no-audit --no-fund \
  && mkdir -p /out/provider \
  && cp -a node_modules package.json app.json /out/ \
  && cp provider/package.json /out/provider/ \
  && if [ -d provider/node_modules ]; then cp -a provider/node_modules /out/provider/; fi
 
-# The compiler and the sources: after a source change only the last two steps run again.
+# The sources: after a source change only the last two steps run again.
 FROM toolchain AS build
-RUN cd /src && corepack "npm@$NPM_VERSION" ci --workspace provider --include-workspace-root=false --ignore-scripts --no-audit --no-fund
 COPY provider/ /src/provider/
 RUN cd /src && rm -rf provider/dist && node provider/scripts/build.js && rm -f provider/dist/.tsbuildinfo
 
-FROM debian:${DEBIAN_RELEASE}-slim
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs \
- && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin hrm \
+FROM node-base
+RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin hrm \
  && mkdir -p /data && chown hrm:hrm /data \
  && ln -s /app/provider/bin/hrm-sso.js /usr/local/bin/hrm-sso
 WORKDIR /app

@@ -1,5 +1,6 @@
-// The Dockerfile, verified here: a private dockerd (scripts/setup-docker.sh: vfs storage, its own
-// socket, the Debian base assembled with debootstrap since Docker Hub is unreachable) builds the
+// The Dockerfile, verified here: a private dockerd (scripts/setup-docker.sh: overlay2 storage, or vfs
+// where the kernel cannot mount overlayfs; its own socket; the Debian base assembled with debootstrap
+// since Docker Hub is unreachable) builds the
 // image; the container runs against a FerretDB on loopback (--network host), answers /readyz,
 // runs the CLI, runs as a non-root user with node as PID 1, and exits 0 on SIGTERM.
 import { execFileSync, spawnSync } from 'node:child_process';
