@@ -1,5 +1,5 @@
 /**
- * `npm test` (scripts/test.js) runs these files in two workers, longest first. Each file starts its
+ * `npm test` (scripts/test.js) runs these files in one worker per core plus one, longest first. Each file starts its
  * own FerretDB and servers on free loopback ports, so files never share state.
  */
 module.exports = {

@@ -10,6 +10,7 @@ import { openCliDatabase, type CliDatabase } from './cli-database';
 import { expectOneLineError, runCli, runJson } from './run-cli';
 import { PROVIDER_MAIN, ensureBuilt } from '../support/build';
 import { startProviderProcess } from '../support/provider-process';
+import { waitUntil } from '../prod/processes';
 
 const PASSWORD = 'correct horse battery staple';
 let cli: CliDatabase;
@@ -53,8 +54,10 @@ describe('first run', () => {
   test('the first start names the next step; the home page shows it until an administrator exists', async () => {
     const p = await startProviderProcess({ ...cli.env, MONGO_DB: 'hrm_first_run_fresh', LOG_FORMAT: 'json' });
     try {
-      const lines = p.output().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-      const hint = lines.find((l) => l.event === 'first_run');
+      // The hint follows the "listening" line once the accounts have been counted.
+      const logged = () => p.output().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; msg: string });
+      await waitUntil(() => logged().some((l) => l.event === 'first_run'), 5000, 'the first_run log line');
+      const hint = logged().find((l) => l.event === 'first_run')!;
       expect(hint.msg).toContain('no administrator exists yet');
       expect(hint.msg).toContain('npx hrm-sso user create --username admin --email admin@example.com --name "Administrator" --admin');
       const before = await (await fetch(`${p.baseUrl}/`)).text();

@@ -1,4 +1,4 @@
-// Longest test files first, so two workers finish together instead of one waiting on a long
+// Longest test files first, so the workers finish together instead of one waiting on a long
 // file started last. Times come from the last run on this machine (.build/suite-times.json),
 // else from test/suite-times.json (measured and committed), else file size.
 'use strict';

@@ -38,5 +38,11 @@ export function useAppsEngine162(): DenoEngine {
         const target = path.join(engine.engineDir, specifier.slice(PREFIX.length));
         jest.doMock(specifier, () => jest.requireActual(target));
     }
+    // The engine bundles the app with esbuild, whose service process outlives the test file
+    // unless stopped (npm test named it as a leftover after every run).
+    afterAll(() => {
+        const esbuild = jest.requireActual(require.resolve('esbuild', { paths: [path.join(engine.engineDir, 'server', 'runtime', 'deno')] })) as { stop(): void | Promise<void> };
+        return esbuild.stop();
+    });
     return engine;
 }
