@@ -86,7 +86,8 @@ describe('choosing the language', () => {
     expect(noToken.status).toBe(403);
     expect(http.cookie('hrm_lang')).toBeUndefined();
 
-    for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+    // A browser drops tabs and newlines from a URL, so "/<TAB>/evil.example" would be "//evil.example".
+    for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)', '/\t/evil.example/', '/\n/evil.example/']) {
       const res = await http.request(`${p.baseUrl}/language/`, { form: { ...fields, lang: 'es', next } });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/');

@@ -64,6 +64,11 @@ test('wrong password keeps the username and shows the error in place; next canno
   const page = await http.request(`${p.baseUrl}/accounts/login/?next=//evil.example.com/`);
   const fields = hiddenFields(await page.text(), '/accounts/login/');
   expect(fields.next).toBe('/accounts/profile/');
+  // A browser drops tabs and newlines from a URL: "/<TAB>/evil.example.com/" would leave the site.
+  for (const next of ['%2F%09%2Fevil.example.com%2F', '%2F%0A%2Fevil.example.com%2F']) {
+    const tricked = await http.request(`${p.baseUrl}/accounts/login/?next=${next}`);
+    expect(hiddenFields(await tricked.text(), '/accounts/login/').next).toBe('/accounts/profile/');
+  }
   const wrong = await http.request(`${p.baseUrl}/accounts/login/`, { form: { ...fields, username: 'alice', password: 'nope nope' } });
   const html = await wrong.text();
   expect(wrong.status).toBe(401);

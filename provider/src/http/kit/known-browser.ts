@@ -4,14 +4,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../../kernel/config';
 import { purposeKeys } from '../../kernel/secrets';
 import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_MAX_AGE_SECONDS, knownDeviceId, newKnownDevice } from '../../domain/two-factor/known-device';
-
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
+import { readCookie } from './cookies';
 
 /** The device id when this browser completed a two-factor sign-in of `userId` before (any current or older key). */
 export function knownBrowser(req: Request, config: Config, userId: string): string | undefined {

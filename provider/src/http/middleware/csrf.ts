@@ -8,6 +8,7 @@ import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
 import { timingSafeEqualStrings } from '../../kernel/security/tokens';
 import { tr } from './language';
+import { readCookie } from '../kit/cookies';
 
 const { csrfSynchronisedProtection, generateToken, isRequestValid } = csrfSync({
   getTokenFromRequest: (req) => (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined),
@@ -18,14 +19,6 @@ export { csrfSynchronisedProtection, isRequestValid };
 export const PRE_SESSION_CSRF_COOKIE = 'hrm_sso_csrf';
 const PRE_SESSION_KEY = Symbol('preSessionCsrfKey');
 type CsrfRequest = Request & { [PRE_SESSION_KEY]?: Buffer[] };
-
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 function sign(key: Buffer, nonce: string): string {
   return crypto.createHmac('sha256', key).update(nonce).digest('base64url');

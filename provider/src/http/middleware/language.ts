@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { LANGUAGES, LANGUAGE_CODES, languageDirection, supportedLanguage } from '../../kernel/i18n/languages';
 import { getTranslator, type Translate } from '../../kernel/i18n/translator';
 import { formatDateTime, formatDay } from '../../kernel/i18n/format';
+import { readCookie } from '../kit/cookies';
 
 export const LANGUAGE_COOKIE = 'hrm_lang';
 
@@ -14,14 +15,6 @@ declare module 'express-serve-static-core' {
     dir: 'ltr' | 'rtl';
     t: Translate;
   }
-}
-
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 export function chooseLanguage(req: Request, accountLanguage: string | undefined, defaultLanguage: string): string {

@@ -12,6 +12,7 @@ import { me, requireSignedIn, type PageDeps } from '../kit/pages';
 import '../../store/browser-sessions';
 import { sendNotice } from '../../domain/accounts/notices';
 import { rememberBrowser } from '../kit/known-browser';
+import { sameSitePath } from '../kit/same-site-path';
 
 const NOTICES: Record<string, (t: Translate) => string> = {
   disabled: (t) => t('account:twoFactor.notices.disabled'),
@@ -47,7 +48,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
       manualKey: groupedSecret(secret),
       minutes,
       required: twoFactor.required(user),
-      next: safeLocal(req.query.next ?? req.body?.next),
+      next: sameSitePath(req.query.next ?? req.body?.next),
       error,
     });
   }
@@ -88,7 +89,7 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
     // This browser just proved both factors: it is the owner's (login-two-factor.ts).
     rememberBrowser(req, res, config, user._id);
     await sendNotice(deps.services, user, 'two_factor_enabled', {}, deps.log, res.locals.lang);
-    res.set('Cache-Control', 'no-store').render('account/recovery-codes.njk', { section: 'account', tab: 'two-factor', codes, fresh: true, next: safeLocal(req.body?.next) });
+    res.set('Cache-Control', 'no-store').render('account/recovery-codes.njk', { section: 'account', tab: 'two-factor', codes, fresh: true, next: sameSitePath(req.body?.next) });
   });
 
   /** Confirms a sensitive change with a current code (rate-limited); undefined = go ahead. */
@@ -135,6 +136,3 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
 }
 
 /** A same-site path to continue to after a required set-up, or undefined. */
-function safeLocal(v: unknown): string | undefined {
-  return typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') ? v : undefined;
-}

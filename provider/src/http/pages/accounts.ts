@@ -13,11 +13,11 @@ import { beginSecondStep, SECOND_STEP_PATH } from '../../domain/two-factor/login
 import { hasSecondFactor } from '../../domain/passkeys/second-factors';
 import type { PasskeyStore } from '../../store/passkeys';
 import { tr } from '../middleware/language';
+import { sameSitePath } from '../kit/same-site-path';
 
 /** Only same-site paths may be used as the post-login destination (no open redirect). */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/accounts/profile/';
-  return next;
+  return sameSitePath(next) ?? '/accounts/profile/';
 }
 
 async function clientNameFor(next: string, clients: ClientStore): Promise<string | undefined> {

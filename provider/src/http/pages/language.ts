@@ -6,12 +6,14 @@ import type { UserStore } from '../../store/users';
 import { LANGUAGES, supportedLanguage } from '../../kernel/i18n/languages';
 import { requireCsrf } from '../middleware/csrf';
 import { LANGUAGE_COOKIE, tr } from '../middleware/language';
+import { sameSitePath } from '../kit/same-site-path';
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /** Only a same-site path (no scheme, no `//host`) is a place to return to. */
+/** Back to the page the switch was on; the footer form sends its own path and query. */
 function returnPath(v: unknown): string {
-  return typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') && v.length <= 2000 ? v : '/';
+  return sameSitePath(v, 2000) ?? '/';
 }
 
 export function languageRoutes(deps: { users: UserStore; secureCookies: boolean }) {
