@@ -67,7 +67,7 @@ function preconditions() {
     const check = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-ferretdb.sh'), '--check'], { cwd: ROOT, stdio: 'ignore' });
     if (check.status !== 0) {
       if (!has('go')) stop('FerretDB (the tests\' database) is not built and there is no Go toolchain to build it: install Go 1.24+ and run `npm run setup:ferretdb`.');
-      run('building FerretDB, the tests\' database (first time only: a few minutes)', 'bash', [path.join(ROOT, 'scripts', 'install-ferretdb.sh')], {
+      run('installing FerretDB, the tests\' database (from ~/.cache/hrm-sso, else built once: a few minutes)', 'bash', [path.join(ROOT, 'scripts', 'install-ferretdb.sh')], {
         sentence: 'building FerretDB failed (see above): fix that, or run `npm run setup:ferretdb` to retry.',
       });
     }
