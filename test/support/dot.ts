@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { scaled } from './timeouts';
+import { stopChild } from './stop-child';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -55,13 +56,8 @@ export async function startDot(opts: { redirectUris: string[]; users: DotUser[] 
   const child: ChildProcess = spawn(gunicorn, ['--bind', '127.0.0.1:0', '--workers', '2', '--access-logfile', '-', '--error-logfile', '-', 'hrm.wsgi'], { cwd: FIXTURE, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    await stopChild(child);
     child.stdout!.destroy();
     child.stderr!.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
