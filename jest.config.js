@@ -3,7 +3,8 @@
  * own FerretDB and servers on free loopback ports, so files never share state.
  */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment with one HTTP connection pool per file (closed with it).
+  testEnvironment: '<rootDir>/test/support/jest/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules): ts-jest's type-checking language service cost
