@@ -3,8 +3,7 @@
  * own FerretDB and servers on free loopback ports, so files never share state.
  */
 module.exports = {
-  // Node's environment with one HTTP connection pool per file (closed with it).
-  testEnvironment: '<rootDir>/test/support/jest/environment.js',
+  testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules): ts-jest's type-checking language service cost
