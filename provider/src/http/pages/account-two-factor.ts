@@ -134,5 +134,3 @@ export function accountTwoFactorRoutes(deps: PageDeps) {
 
   return router;
 }
-
-/** A same-site path to continue to after a required set-up, or undefined. */

@@ -10,8 +10,7 @@ import { sameSitePath } from '../kit/same-site-path';
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
-/** Only a same-site path (no scheme, no `//host`) is a place to return to. */
-/** Back to the page the switch was on; the footer form sends its own path and query. */
+/** Back to the page the switch was on (the footer form sends its own path and query), if it is a same-site path. */
 function returnPath(v: unknown): string {
   return sameSitePath(v, 2000) ?? '/';
 }
