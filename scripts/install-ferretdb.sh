@@ -7,7 +7,7 @@ set -euo pipefail
 
 VERSION="${FERRETDB_VERSION:-v1.24.2}"
 # Bump when scripts/ferretdb/*.patch changes: installed binaries with another suffix are rebuilt.
-PATCH_LEVEL="hrm.2"
+PATCH_LEVEL="hrm.3"
 BUILD_VERSION="$VERSION-$PATCH_LEVEL"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="${FERRETDB_BIN:-$ROOT/.data/bin/ferretdb}"

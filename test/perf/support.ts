@@ -2,7 +2,7 @@
 // (scripts/ferretdb/), and explain() tells whether a query is an index search or a scan.
 import type { Collection, Db, Document, Filter } from 'mongodb';
 
-export const PATCHED_FERRETDB_VERSION = 'v1.24.2-hrm.2';
+export const PATCHED_FERRETDB_VERSION = 'v1.24.2-hrm.3';
 
 /** FerretDB's version (buildInfo.ferretdbVersion), or undefined on MongoDB. */
 export async function ferretDbVersion(db: Db): Promise<string | undefined> {
@@ -15,7 +15,7 @@ export async function expectPatchedFerretDb(db: Db): Promise<void> {
   const version = await ferretDbVersion(db);
   if (version !== PATCHED_FERRETDB_VERSION) {
     throw new Error(
-      `The FerretDB in use is ${version ?? 'not FerretDB'}, not ${PATCHED_FERRETDB_VERSION}: its _id lookups scan whole tables. ` +
+      `The FerretDB in use is ${version ?? 'not FerretDB'}, not ${PATCHED_FERRETDB_VERSION}: its _id lookups scan whole tables and its writers meet in SQLite's sleeping busy handler. ` +
         `Run 'npm run setup:ferretdb' (rebuilds .data/bin/ferretdb with scripts/ferretdb/*.patch).`,
     );
   }
