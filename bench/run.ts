@@ -7,7 +7,7 @@
 //   BENCH_CONNECTIONS=8      concurrent connections
 //   BENCH_SIZES=1e3,1e5,1e6  stored tokens (filler: half access, half refresh tokens)
 //   BENCH_TESTS=…            comma list of: userinfo,introspect,client_credentials,password,refresh,code,login_under_load
-//   BENCH_POOL=4000          single-use refresh tokens / codes prepared per round
+//   BENCH_POOL=1000×duration single-use refresh tokens / codes prepared per round (a run that uses them up stops early)
 //   BENCH_FERRETDB_SYNC=normal  SQLite synchronous=NORMAL for the bench's FerretDB (default: FerretDB's FULL)
 //   BENCH_FERRETDB_PRAGMA=…  more SQLite pragmas for it, comma-separated, e.g. wal_autocheckpoint(10000)
 //   BENCH_DOT=1              also Django OAuth Toolkit 3.4.1 on gunicorn (2 workers) + PostgreSQL, interleaved
@@ -37,7 +37,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 3 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '1e3,1e4' : '1e3,1e5,1e6')).split(',').map(Number).sort((a, b) => a - b);
 const TESTS = (process.env.BENCH_TESTS ?? 'userinfo,introspect,client_credentials,password,refresh,code,login_under_load').split(',');
-const POOL = Number(process.env.BENCH_POOL ?? (QUICK ? 600 : 4000));
+// Enough for 1,000 single-use grants per second: a run stops early when its pool is used up.
+const POOL = Number(process.env.BENCH_POOL ?? (QUICK ? 600 : Math.max(4000, 1000 * DURATION)));
 const DOT = process.env.BENCH_DOT === '1';
 const DB_NAME = 'hrm_bench';
 

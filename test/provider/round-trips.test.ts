@@ -99,3 +99,42 @@ test('an unknown token costs userinfo one read too', async () => {
   expect(r.result.status).toBe(401);
   expect(r.commands).toEqual(['find access_tokens']);
 });
+
+test('concurrent userinfo and introspection requests share token reads; a token revoked before them is refused by every one', async () => {
+  const tokens: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { code } = await obtainCode(p.baseUrl, { client_id: c.client_id, redirect_uri: REDIRECT, state: 's', scope: 'read write' });
+    tokens.push((await exchange(code)).json.access_token);
+  }
+  const revoked = tokens[1];
+  expect((await postForm(`${p.baseUrl}/o/revoke_token/`, { token: revoked }, auth())).status).toBe(200);
+
+  // Track the reads the next burst causes, with how many ids each carried.
+  const reads: number[] = [];
+  const onStart = (e: CommandStartedEvent) => {
+    const cmd = e.command as { find?: string; filter?: { _id?: string | { $in?: string[] } } };
+    if (e.commandName !== 'find' || cmd.find !== 'access_tokens') return;
+    const id = cmd.filter?._id;
+    reads.push(typeof id === 'object' && id?.$in ? id.$in.length : 1);
+  };
+  p.db.client.on('commandStarted', onStart);
+  try {
+    const burst = Array.from({ length: 60 }, (_, i) => {
+      const token = tokens[i % 3];
+      return i % 2 ? userinfo(token).then((r) => ({ token, ok: r.status === 200 && r.json.username === 'alice', status: r.status }))
+        : introspect(token).then((r) => ({ token, ok: r.json.active === true && r.json.username === 'alice', status: r.status }));
+    });
+    const answers = await Promise.all(burst);
+    for (const a of answers) {
+      if (a.token === revoked) expect(a.ok).toBe(false);
+      else expect(a).toMatchObject({ ok: true, status: 200 });
+    }
+    expect(answers.filter((a) => a.token === revoked).map((a) => a.status).sort()).toEqual([...Array(10).fill(200), ...Array(10).fill(401)]);
+  } finally {
+    p.db.client.off('commandStarted', onStart);
+  }
+  // Fewer reads than requests: lookups that waited went together (a token asked for by several
+  // waiting requests is one id in the read).
+  expect(reads.length).toBeLessThan(60);
+  expect(Math.max(...reads)).toBeGreaterThan(1);
+});

@@ -29,6 +29,7 @@ import { seal, unseal } from '../kernel/security/seal';
 import { markerKeys, markerRevokes, type RevocationStore } from './revocations';
 import { bucketKey, expiryMode, trackExpiry } from '../db/expiry';
 import { retryIdempotent } from '../db/retry';
+import { IdBatchReader } from '../db/id-batch-reader';
 
 export interface IssueRequest {
   client: ClientDoc;
@@ -64,29 +65,36 @@ export interface SealedResponse {
 }
 
 export class TokenStore {
+  // Token reads by _id (userinfo, introspection, refresh): concurrent lookups share one command.
+  private readonly accessTokenReads: IdBatchReader<AccessTokenDoc>;
+  private readonly refreshTokenReads: IdBatchReader<RefreshTokenDoc>;
+
   constructor(
     private readonly db: Database,
     readonly revocations: RevocationStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.accessTokenReads = new IdBatchReader(db.accessTokens);
+    this.refreshTokenReads = new IdBatchReader(db.refreshTokens);
+  }
 
   now(): Date {
     return this.clock.now();
   }
 
-  /** One indexed read: the active access token for a presented bearer value, or null. */
+  /** One indexed read (shared with concurrent lookups): the active access token for a presented bearer value, or null. */
   async findActiveAccessToken(token: string, now = this.clock.now()): Promise<AccessTokenDoc | null> {
-    const doc = await this.db.accessTokens.findOne({ _id: digest(token) });
+    const doc = await this.accessTokenReads.get(digest(token));
     if (!doc || doc.revokedAt || doc.expiresAt <= now) return null;
     return doc;
   }
 
   async findAccessToken(token: string): Promise<AccessTokenDoc | null> {
-    return this.db.accessTokens.findOne({ _id: digest(token) });
+    return this.accessTokenReads.get(digest(token));
   }
 
   async findRefreshToken(token: string): Promise<RefreshTokenDoc | null> {
-    return this.db.refreshTokens.findOne({ _id: digest(token) });
+    return this.refreshTokenReads.get(digest(token));
   }
 
   /** The token that replaced a refresh token by rotation (null if it was never rotated). */
