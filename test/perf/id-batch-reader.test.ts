@@ -79,6 +79,16 @@ describe('with reads the test finishes by hand', () => {
     expect(d2).not.toBe(d1);
   });
 
+  test("getMany's ids travel together in one read, even when nothing else is waiting, and only found documents come back", async () => {
+    const store = new Map([['m1', { _id: 'm1', v: 1 }], ['m3', { _id: 'm3', v: 3 }]]);
+    const { reads, collection } = controlledCollection(store);
+    const reader = new IdBatchReader<Doc>(collection as never, 1);
+    const many = reader.getMany(['m1', 'm2', 'm3', 'm1']);
+    expect(reads.map((r) => r.ids)).toEqual([['m1', 'm2', 'm3']]);
+    reads[0].finish();
+    expect(await many).toEqual([{ _id: 'm1', v: 1 }, { _id: 'm3', v: 3 }]);
+  });
+
   test('a failed read fails every lookup it carried, and the next lookups are read again', async () => {
     const store = new Map([['a', { _id: 'a', v: 1 }], ['b', { _id: 'b', v: 2 }]]);
     const { reads, collection } = controlledCollection(store);

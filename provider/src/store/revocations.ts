@@ -17,6 +17,7 @@ import { isDuplicateKey } from '../db/errors';
 import type { Database } from '../db/connect';
 import { trackExpiry } from '../db/expiry';
 import type { RevocationDoc } from '../db/schema';
+import { IdBatchReader } from '../db/id-batch-reader';
 
 export const markerKeys = {
   family: (id: string) => `family:${id}`,
@@ -31,11 +32,17 @@ export function markerRevokes(m: RevocationDoc, createdAt: Date): boolean {
 }
 
 export class RevocationStore {
+  // Every issue reads its markers: concurrent issuers share the read (db/id-batch-reader.ts). Each
+  // read still starts after the issuer asked, i.e. after its tokens were inserted (the order above).
+  private readonly markerReads: IdBatchReader<RevocationDoc>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly keepSeconds: number,
-  ) {}
+  ) {
+    this.markerReads = new IdBatchReader(db.revocations);
+  }
 
   /** Writes (or moves forward) one marker; returns its time. */
   async mark(id: string, opts: { final?: boolean } = {}): Promise<Date> {
@@ -56,10 +63,10 @@ export class RevocationStore {
 
   /**
    * True when any of the markers revokes a credential created at `credentialCreatedAt`.
-   * One database command (an `_id $in` read) — issuers call it after inserting tokens.
+   * One `_id $in` read (shared with concurrent issuers) — issuers call it after inserting tokens.
    */
   async revokes(ids: string[], credentialCreatedAt: Date): Promise<boolean> {
-    const found = await this.db.revocations.find({ _id: { $in: ids } }).toArray();
+    const found = await this.markerReads.getMany(ids);
     return found.some((m) => markerRevokes(m, credentialCreatedAt));
   }
 
