@@ -1,8 +1,10 @@
-// The embedded database queues its writers in FerretDB (scripts/ferretdb/0003-sqlite-serialize-writes.patch)
-// instead of letting them meet in SQLite's sleeping busy handler. What it buys is latency, measured
-// by `npm run bench` (docs/performance.md); what this file proves is that the queue loses nothing and
-// never deadlocks when every kind of write (insert, update, findAndModify, delete, a new collection,
-// an index build) runs at once through many connections.
+// The embedded database queues its writers in FerretDB and commits the writes that queued together
+// in one transaction, a savepoint each (scripts/ferretdb/0003-sqlite-group-commit.patch), instead of
+// letting them meet in SQLite's sleeping busy handler. What it buys is latency and writes per fsync,
+// measured by `npm run bench` (docs/performance.md); what this file proves is that the queue loses
+// nothing, never deadlocks, and keeps a failing write's effects out of the writes grouped with it,
+// when every kind of write (insert, update, delete, a new collection, an index build) runs at once
+// through many connections.
 import { MongoClient } from 'mongodb';
 import { startTestDatabase, type TestDatabase } from '../support/ferretdb';
 import { expectPatchedFerretDb } from './support';
@@ -39,8 +41,17 @@ test('concurrent inserts, updates, single-use claims, deletes, a new collection 
   const deletes = Array.from({ length: 50 }, (_, i) => coll(i).deleteOne({ _id: `doc-${i}` }).catch((err: Error) => err));
   const otherCollection = Array.from({ length: 20 }, (_, i) => clients[i % 4].db('queue').collection('born_under_load').insertOne({ i }));
   const index = coll(1).createIndex({ n: 1 });
+  // A multi-document insert that hits a duplicate in the middle: FerretDB tries the whole batch in
+  // one write, which fails and must leave nothing behind in the group it shared, then inserts the
+  // documents one by one and reports the one duplicate.
+  await coll(0).insertOne({ _id: 'taken', n: -1 });
+  const mixedBatches = Array.from({ length: 10 }, (_, b) =>
+    coll(b).insertMany([{ _id: `batch${b}-1`, n: 1 }, { _id: `batch${b}-2`, n: 2 }, { _id: 'taken', n: 0 }, { _id: `batch${b}-3`, n: 3 }], { ordered: false })
+      .then(() => 'no error', (err: { code?: number; writeErrors?: unknown[]; result?: { insertedCount?: number } }) => ({ code: err.code, errors: err.writeErrors?.length })),
+  );
 
   const claimResults = await Promise.all(claims);
+  const mixedResults = await Promise.all(mixedBatches);
   await Promise.all([...inserts, ...updates, ...otherCollection, index]);
   await Promise.all(deletes);
 
@@ -58,6 +69,11 @@ test('concurrent inserts, updates, single-use claims, deletes, a new collection 
   expect(claimResults.filter((r) => r === 'won')).toHaveLength(50);
   expect(claimResults.filter((r) => r !== 'won')).toEqual(Array(150).fill(11000));
   expect(await clients[3].db('queue').collection('claims').countDocuments()).toBe(50);
+
+  // Each mixed batch: one duplicate reported, its three other documents stored once.
+  expect(mixedResults).toEqual(Array(10).fill({ code: 11000, errors: 1 }));
+  expect(await coll(0).countDocuments({ _id: { $regex: /^batch/ } })).toBe(30);
+  expect(await coll(0).findOne({ _id: 'taken' })).toEqual({ _id: 'taken', n: -1 });
 
   expect(await clients[2].db('queue').collection('born_under_load').countDocuments()).toBe(20);
   const indexes = await coll(0).listIndexes().toArray();
