@@ -79,3 +79,32 @@ test('concurrent inserts, updates, single-use claims, deletes, a new collection 
   const indexes = await coll(0).listIndexes().toArray();
   expect(indexes.map((i) => i.name)).toContain('n_1');
 }, 60_000);
+
+test('clients that hang up in the middle of their writes do not fail the writes grouped with theirs', async () => {
+  const steady = clients[0].db('queue').collection<{ _id: string }>('steady');
+  let stop = false;
+  let acknowledged = 0;
+  const failures: string[] = [];
+  const writers = Array.from({ length: 8 }, async (_, w) => {
+    for (let i = 0; !stop; i++) {
+      try {
+        await steady.insertOne({ _id: `w${w}-${i}` });
+        acknowledged++;
+      } catch (err) {
+        failures.push((err as Error).message);
+      }
+    }
+  });
+  // Meanwhile, clients that send writes and drop their connections while those are in flight.
+  for (let round = 0; round < 15; round++) {
+    const quitter = await MongoClient.connect(database.url, { maxPoolSize: 8 });
+    const doomed = Array.from({ length: 20 }, (_, i) => quitter.db('queue').collection('quitters').insertOne({ round, i }).catch(() => undefined));
+    await new Promise((r) => setTimeout(r, 2));
+    await quitter.close(true);
+    await Promise.all(doomed);
+  }
+  stop = true;
+  await Promise.all(writers);
+  expect(failures).toEqual([]);
+  expect(await steady.countDocuments()).toBe(acknowledged);
+}, 60_000);
