@@ -59,7 +59,9 @@ test('admin journey: create a Rocket.Chat login client, copy the secret, use it 
   expect(await page.textContent('h1')).toBe('Connect Rocket.Chat: Acme Chat');
   await screenshot(page, 'admin-connect-rocketchat');
 
-  // Copy the secret with the button; read it back from the clipboard.
+  // Copy the secret with the button; read it back from the clipboard. copy.js is deferred: the
+  // page must have finished loading, or the click lands before its listener exists.
+  await page.waitForLoadState('load');
   await page.getByRole('button', { name: 'Copy secret', exact: true }).click();
   await page.waitForSelector('button.copied');
   expect(await page.textContent('.copy-status')).toContain('Copied');

@@ -82,6 +82,9 @@ test('French: the copy button of the recovery codes says so in French', async ()
   await page.getByLabel('Saisissez le code à 6 chiffres affiché par l’application').fill(authenticator.clone({ step: 30, digits: 6 }).generate(secret));
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Activer la connexion à deux facteurs' }).click()]);
   await expect(page.locator('h1').innerText()).resolves.toBe('Enregistrez vos codes de récupération');
+  // The heading shows while the page is still parsed; copy.js is deferred: wait until it has run
+  // (a click before that does nothing, and no status ever comes — seen once in CI).
+  await page.waitForLoadState('load');
   const copy = page.getByRole('button', { name: 'Copier les codes' });
   await copy.click();
   await page.locator('.copy-status').filter({ hasText: /^(Copié dans le presse-papiers\.|Appuyez sur Ctrl\+C \(ou ⌘C\) pour copier la valeur sélectionnée\.)$/ }).waitFor();
