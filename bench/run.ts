@@ -71,6 +71,13 @@ async function main() {
 }
 
 async function bench(work: string, procs: Proc[]) {
+  // Other work already running makes every figure low and noisy: measured before anything starts,
+  // as the CPUs' busy share over two seconds (the load average lags: a previous run still shows).
+  const loadBefore = loadAverage();
+  const s0 = machineSample();
+  await new Promise((r) => setTimeout(r, 2000));
+  const s1 = machineSample();
+  const busyBefore = (s1.busy - s0.busy) / Math.max(1, s1.total - s0.total);
   const ferretBin = process.env.FERRETDB_BIN ?? path.join(ROOT, '.data', 'bin', 'ferretdb');
   const ferretVersion = execFileSync(ferretBin, ['--version'], { encoding: 'utf8' }).split('\n')[0].replace('version: ', '');
   const dbPort = await freePort();
@@ -123,10 +130,17 @@ async function bench(work: string, procs: Proc[]) {
   await waitFor(() => canConnect(basePort), 'baseline');
   await new Promise((r) => setTimeout(r, 1000));
   let dot: DotSystem | undefined;
+  let dotFailure: string | undefined;
   if (DOT) {
-    dot = await startDot(work);
-    procs.push({ name: 'dot', pid: 0, child: undefined as never, stop: () => dot!.stop() });
-    log(`DOT on gunicorn (2 workers) + ${dot.database} at ${dot.baseUrl}`);
+    try {
+      dot = await startDot(work);
+      procs.push({ name: 'dot', pid: 0, child: undefined as never, stop: () => dot!.stop() });
+      log(`DOT on gunicorn (2 workers) + ${dot.database} at ${dot.baseUrl}`);
+    } catch (err) {
+      // Ours is still worth measuring; the report says why the comparison is missing.
+      dotFailure = (err as Error).message.split('\n')[0];
+      log(`DOT could not be started (${dotFailure}); measuring ours only. Set it up with: bash scripts/setup-bench-dot.sh`);
+    }
   }
   await new Promise((r) => setTimeout(r, 1000));
   const idle: Record<string, number> = { node: treeRssMb(provider.pid), ferretdb: rssMb(ferret.pid), baseline: rssMb(baseline.pid), ...(dot ? prefixed('dot_', dot.idleRssMb()) : {}) };
@@ -193,7 +207,7 @@ async function bench(work: string, procs: Proc[]) {
   }
   const loaded = { node: treeRssMb(provider.pid), ferretdb: rssMb(ferret.pid) };
   await d.close();
-  report({ rows, idle, loaded, machine, ferretVersion, indexed, dotDatabase: dot?.database, dotWorker: dot?.worker });
+  report({ rows, idle, loaded, machine, ferretVersion, indexed, dotDatabase: dot?.database, dotWorker: dot?.worker, dotFailure, loadBefore, busyBefore });
 }
 
 async function specFor(test: string, c: { issuer: string; ws: WorkingSet; form: Record<string, string>; config: ReturnType<typeof loadConfig>; d: Awaited<ReturnType<typeof connectDatabase>>; userId: string }): Promise<LoadSpec | undefined> {
@@ -257,13 +271,20 @@ function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
 
-function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<string, number>; machine: Array<{ size: number; load1: number; busy: number }>; ferretVersion: string; indexed: boolean; dotDatabase?: string; dotWorker?: string }) {
+/** A machine busier than this before the run (busy share of all CPUs over 2 s) gets its figures flagged. */
+const BUSY_BEFORE = 0.25;
+
+function report(r: { rows: Row[]; idle: Record<string, number>; loaded: Record<string, number>; machine: Array<{ size: number; load1: number; busy: number }>; ferretVersion: string; indexed: boolean; dotDatabase?: string; dotWorker?: string; dotFailure?: string; loadBefore: number; busyBefore: number }) {
   const cpus = os.cpus();
   const lines: string[] = [];
   lines.push(`# Benchmark ${new Date().toISOString()}`, '');
   lines.push(`Machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, FerretDB ${r.ferretVersion} (${r.indexed ? '_id lookups use the index' : 'UNPATCHED: _id lookups scan'}).`);
   lines.push(`Settings: ${ROUNDS} round(s) × ${DURATION} s per run, ${CONNECTIONS} connections, autocannon; medians over rounds; UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default'}; WORKERS=${process.env.WORKERS ?? '1 (default)'}; SQLite synchronous=${process.env.BENCH_FERRETDB_SYNC ?? 'FULL (default)'}${process.env.BENCH_FERRETDB_PRAGMA ? `, ${process.env.BENCH_FERRETDB_PRAGMA}` : ''}.`);
-  lines.push(`Machine load during the rounds (1-min load average / busy share of all CPUs): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
+  lines.push(`Machine before the run: ${Math.round(r.busyBefore * 100)}% busy over 2 s, 1-min load average ${r.loadBefore.toFixed(1)} (${cpus.length} CPUs); during the rounds (1-min load average / busy share of all CPUs, the benchmark included): ${r.machine.map((m) => `${m.load1.toFixed(1)}/${Math.round(m.busy * 100)}%`).join(', ')}.`);
+  if (r.busyBefore > BUSY_BEFORE) {
+    lines.push(`**BUSY MACHINE: other work was running before the benchmark started (${Math.round(r.busyBefore * 100)}% of ${cpus.length} CPUs busy). Every figure below is low and noisy; compare CPU per request and same-round ratios only, or run again on a quiet machine.**`);
+  }
+  if (r.dotFailure) lines.push(`DOT: not measured — it could not be started (${r.dotFailure}). Run bash scripts/setup-bench-dot.sh.`);
   lines.push(`Idle RSS: provider node ${r.idle.node} MB + FerretDB ${r.idle.ferretdb} MB (bare Express ${r.idle.baseline} MB); after the run: node ${r.loaded.node} MB, FerretDB ${r.loaded.ferretdb} MB.`);
   if (r.dotDatabase) lines.push(`DOT: Django OAuth Toolkit 3.4.1 on gunicorn (2 workers, ${r.dotWorker}) + ${r.dotDatabase}; idle RSS gunicorn (master + workers) ${r.idle.dot_gunicorn} MB${r.idle.dot_postgresql ? ` + PostgreSQL (all processes) ${r.idle.dot_postgresql} MB` : ''}.`);
   lines.push('');
