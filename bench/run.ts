@@ -25,7 +25,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadConfig } from '../provider/src/kernel/config';
 import { connectDatabase } from '../provider/src/db/connect';
-import { launch, freePort, waitFor, canConnect, rssMb, treeRssMb, measureAsTree, loadAverage, machineSample, type Proc } from './lib/procs';
+import { launch, freePort, waitFor, canConnect, rssMb, treeRssMb, measureAsTree, loadAverage, machineSample, busyShare, type Proc } from './lib/procs';
 import { runLoad, median, type LoadResult, type LoadSpec } from './lib/load';
 import { seedFiller, seedWorkingSet, issue, issueCodes, type WorkingSet } from './lib/seed';
 import { startDot, type DotSystem } from './lib/dot';
@@ -77,7 +77,7 @@ async function bench(work: string, procs: Proc[]) {
   const s0 = machineSample();
   await new Promise((r) => setTimeout(r, 2000));
   const s1 = machineSample();
-  const busyBefore = (s1.busy - s0.busy) / Math.max(1, s1.total - s0.total);
+  const busyBefore = busyShare(s0, s1);
   const ferretBin = process.env.FERRETDB_BIN ?? path.join(ROOT, '.data', 'bin', 'ferretdb');
   const ferretVersion = execFileSync(ferretBin, ['--version'], { encoding: 'utf8' }).split('\n')[0].replace('version: ', '');
   const dbPort = await freePort();
@@ -201,7 +201,7 @@ async function bench(work: string, procs: Proc[]) {
         }
       }
       const m1 = machineSample();
-      machine.push({ size, load1: loadAverage(), busy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) });
+      machine.push({ size, load1: loadAverage(), busy: busyShare(m0, m1) });
     }
     rows.push(...byTest.values());
   }

@@ -118,6 +118,11 @@ export function machineSample(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** The busy share of all CPUs between two machineSample()s (0..1). */
+export function busyShare(before: { busy: number; total: number }, after: { busy: number; total: number }): number {
+  return (after.busy - before.busy) / Math.max(1, after.total - before.total);
+}
+
 export function loadAverage(): number {
   return Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 }
